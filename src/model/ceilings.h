@@ -1,0 +1,55 @@
+/* A device's ceilings: what the roofline model stands on. Filled by measurement
+ * (bench/peaks), by hand (`peaks --define`, a virtual device) or from the store; read by
+ * the model. Plain data, libc only. */
+#ifndef SR_MODEL_CEILINGS_H
+#define SR_MODEL_CEILINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SR_MAX_LEVELS 8
+#define SR_MAX_DTYPES 4
+#define SR_MAX_PATTERN_CEILINGS 16
+#define SR_NAME_MAX 64
+
+typedef enum { SR_DTYPE_FP32 = 0, SR_DTYPE_FP16, SR_DTYPE_FP64 } sr_dtype;
+
+/* One bandwidth plateau: holds for working sets in [ws_min_bytes, ws_max_bytes].
+ * Levels are ordered from the smallest working set (L1) to DRAM, which is last and
+ * whose ws_max_bytes is UINT64_MAX. */
+typedef struct {
+    char level[SR_NAME_MAX]; /* "L1", "L2", "L3", "DRAM" */
+    double gbps;             /* 1e9 bytes/s */
+    uint64_t ws_min_bytes, ws_max_bytes;
+} sr_bw_level;
+
+typedef struct {
+    sr_dtype dtype;
+    int supported; /* 0: the device cannot do it; gflops is then meaningless */
+    double gflops; /* an FMA counts as 2 FLOPs */
+} sr_compute_ceiling;
+
+/* A pattern's own ceiling: what a virtual device (or tuning) says a pattern reaches. */
+typedef struct {
+    char pattern[SR_NAME_MAX]; /* canonical name, see sr_pattern_name() */
+    double gflops;             /* 0: use the device's compute ceiling */
+    double metadata_bits;      /* < 0: the format's own metadata cost */
+} sr_pattern_ceiling;
+
+typedef struct {
+    char device[256]; /* device name, or the virtual device's name */
+    int is_virtual;
+    size_t n_levels;
+    sr_bw_level levels[SR_MAX_LEVELS];
+    size_t n_compute;
+    sr_compute_ceiling compute[SR_MAX_DTYPES];
+    double launch_overhead_s; /* median empty-kernel launch; 0 if unknown */
+    size_t n_patterns;
+    sr_pattern_ceiling patterns[SR_MAX_PATTERN_CEILINGS];
+} sr_ceilings;
+
+const char *sr_dtype_name(sr_dtype d); /* "fp32", "fp16", "fp64" */
+int sr_dtype_parse(const char *s, sr_dtype *out);
+size_t sr_dtype_bytes(sr_dtype d);
+
+#endif
