@@ -1,0 +1,377 @@
+/* Ceilings as JSON files, one per device (see ceilings_cache.h). */
+#include "bench/ceilings_cache.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench/dtype_names.h"
+
+#define FILE_MAX_BYTES (1 << 20)
+
+sr_code sr_ceilings_cache_dir(char *buf, size_t size, sr_err *err)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    /* the XDG spec says a relative $XDG_CACHE_HOME is to be ignored */
+    if (xdg && xdg[0] == '/')
+        n = snprintf(buf, size, "%s/sparseroof/ceilings", xdg);
+    else if (home && *home)
+        n = snprintf(buf, size, "%s/.cache/sparseroof/ceilings", home);
+    else
+        return sr_err_set(err, SR_ERR_IO, "ceilings cache: neither $XDG_CACHE_HOME nor $HOME is "
+                          "set, so there is no cache directory");
+    if (n < 0 || (size_t)n >= size)
+        return sr_err_set(err, SR_ERR_IO, "ceilings cache: the directory path is too long");
+    return SR_OK;
+}
+
+sr_code sr_ceilings_cache_path(const char *dir, const char *device, char *buf, size_t size,
+                               sr_err *err)
+{
+    char d[4096], safe[96];
+    if (!dir) {
+        sr_code rc = sr_ceilings_cache_dir(d, sizeof d, err);
+        if (rc != SR_OK)
+            return rc;
+        dir = d;
+    }
+    /* FNV-1a of the whole name keeps names that differ only in unsafe characters apart */
+    uint32_t h = 2166136261u;
+    size_t k = 0;
+    for (const unsigned char *s = (const unsigned char *)device; *s; s++) {
+        h = (h ^ *s) * 16777619u;
+        if (k + 1 < sizeof safe && k < 64) {
+            int ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                     (*s >= '0' && *s <= '9') || *s == '.' || *s == '-';
+            safe[k] = ok && !(k == 0 && *s == '.') ? (char)*s : '_';
+            k++;
+        }
+    }
+    safe[k] = '\0';
+    int n = snprintf(buf, size, "%s/%s-%08x.json", dir, safe, (unsigned)h);
+    if (n < 0 || (size_t)n >= size)
+        return sr_err_set(err, SR_ERR_IO, "ceilings cache: the file path is too long");
+    return SR_OK;
+}
+
+static sr_code mkdir_p(const char *dir, sr_err *err)
+{
+    char p[4096];
+    int n = snprintf(p, sizeof p, "%s", dir);
+    if (n < 0 || (size_t)n >= sizeof p)
+        return sr_err_set(err, SR_ERR_IO, "ceilings cache: the directory path is too long");
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0700) != 0 && errno != EEXIST)
+                return sr_err_set(err, SR_ERR_IO, "ceilings cache: cannot create %s: %s", p,
+                                  strerror(errno));
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    return SR_OK;
+}
+
+struct json_object *sr_ceilings_to_json(const sr_ceilings *c)
+{
+    json_object *o = json_object_new_object(), *bw = json_object_new_array(),
+                *cp = json_object_new_array(), *pt = json_object_new_array();
+    json_object_object_add(o, "device", json_object_new_string(c->device));
+    json_object_object_add(o, "virtual", json_object_new_boolean(c->is_virtual));
+    for (size_t k = 0; k < c->n_levels; k++) {
+        const sr_bw_level *l = &c->levels[k];
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "level", json_object_new_string(l->level));
+        json_object_object_add(e, "gbps", json_object_new_double(l->gbps));
+        json_object_object_add(e, "ws_min_bytes", json_object_new_uint64(l->ws_min_bytes));
+        json_object_object_add(e, "ws_max_bytes", json_object_new_uint64(l->ws_max_bytes));
+        json_object_array_add(bw, e);
+    }
+    json_object_object_add(o, "bandwidth", bw);
+    for (size_t k = 0; k < c->n_compute; k++) {
+        const sr_compute_ceiling *x = &c->compute[k];
+        json_object *e = json_object_new_object();
+        int d = (int)x->dtype;
+        json_object_object_add(e, "dtype", json_object_new_string(
+                                   d >= 0 && d < SR_BENCH_N_DTYPES ? sr_bench_dtype_names[d] : "?"));
+        if (x->supported)
+            json_object_object_add(e, "gflops", json_object_new_double(x->gflops));
+        else
+            json_object_object_add(e, "unsupported", json_object_new_boolean(1));
+        json_object_array_add(cp, e);
+    }
+    json_object_object_add(o, "compute", cp);
+    json_object_object_add(o, "launch_overhead_s", c->launch_overhead_s > 0
+                                                       ? json_object_new_double(c->launch_overhead_s)
+                                                       : NULL);
+    for (size_t k = 0; k < c->n_patterns; k++) {
+        const sr_pattern_ceiling *x = &c->patterns[k];
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "pattern", json_object_new_string(x->pattern));
+        if (x->gflops > 0)
+            json_object_object_add(e, "gflops", json_object_new_double(x->gflops));
+        if (x->metadata_bits >= 0)
+            json_object_object_add(e, "metadata_bits", json_object_new_double(x->metadata_bits));
+        json_object_array_add(pt, e);
+    }
+    json_object_object_add(o, "patterns", pt);
+    return o;
+}
+
+/* Field readers: each checks the type and range and names the field when wrong. */
+static sr_code get_field(json_object *o, const char *key, json_type t, int optional,
+                         const char *what, json_object **out, sr_err *err)
+{
+    *out = NULL;
+    if (!json_object_object_get_ex(o, key, out) || !*out) {
+        if (optional)
+            return SR_OK;
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: field '%s' is missing", what, key);
+    }
+    /* an integer is a fine double */
+    if (json_object_get_type(*out) != t &&
+        !(t == json_type_double && json_object_get_type(*out) == json_type_int))
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: field '%s' has the wrong type", what, key);
+    return SR_OK;
+}
+
+static sr_code get_string(json_object *o, const char *key, char *buf, size_t size,
+                          const char *what, sr_err *err)
+{
+    json_object *v;
+    sr_code rc = get_field(o, key, json_type_string, 0, what, &v, err);
+    if (rc != SR_OK)
+        return rc;
+    if ((size_t)json_object_get_string_len(v) >= size || json_object_get_string_len(v) == 0)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: field '%s' is empty or too long", what, key);
+    snprintf(buf, size, "%s", json_object_get_string(v));
+    return SR_OK;
+}
+
+/* A double > 0 (>= 0 with allow_zero); *present 0 when optional and absent. */
+static sr_code get_figure(json_object *o, const char *key, int optional, int allow_zero,
+                          const char *what, double *out, int *present, sr_err *err)
+{
+    json_object *v;
+    sr_code rc = get_field(o, key, json_type_double, optional, what, &v, err);
+    if (present)
+        *present = v != NULL;
+    if (rc != SR_OK || !v)
+        return rc;
+    double x = json_object_get_double(v);
+    if (!isfinite(x) || x < 0 || (x == 0 && !allow_zero))
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: field '%s' is %g, not a positive figure", what,
+                          key, x);
+    *out = x;
+    return SR_OK;
+}
+
+static sr_code get_u64(json_object *o, const char *key, const char *what, uint64_t *out,
+                       sr_err *err)
+{
+    json_object *v;
+    sr_code rc = get_field(o, key, json_type_int, 0, what, &v, err);
+    if (rc != SR_OK)
+        return rc;
+    if (json_object_get_int64(v) < 0)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: field '%s' is negative", what, key);
+    *out = json_object_get_uint64(v);
+    return SR_OK;
+}
+
+static sr_code levels_from_json(json_object *arr, const char *what, sr_ceilings *c, sr_err *err)
+{
+    size_t n = json_object_array_length(arr);
+    if (n == 0 || n > SR_MAX_LEVELS)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: %zu bandwidth levels (need 1 to %d)", what, n,
+                          SR_MAX_LEVELS);
+    c->n_levels = n;
+    for (size_t k = 0; k < n; k++) {
+        json_object *e = json_object_array_get_idx(arr, k);
+        sr_bw_level *l = &c->levels[k];
+        char w[512];
+        snprintf(w, sizeof w, "%s, bandwidth level %zu", what, k + 1);
+        sr_code rc;
+        if (!json_object_is_type(e, json_type_object))
+            return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
+        if ((rc = get_string(e, "level", l->level, sizeof l->level, w, err)) != SR_OK ||
+            (rc = get_figure(e, "gbps", 0, 0, w, &l->gbps, NULL, err)) != SR_OK ||
+            (rc = get_u64(e, "ws_min_bytes", w, &l->ws_min_bytes, err)) != SR_OK ||
+            (rc = get_u64(e, "ws_max_bytes", w, &l->ws_max_bytes, err)) != SR_OK)
+            return rc;
+        if (l->ws_min_bytes > l->ws_max_bytes)
+            return sr_err_set(err, SR_ERR_FORMAT, "%s: ws_min_bytes is above ws_max_bytes", w);
+    }
+    return SR_OK;
+}
+
+static sr_code compute_from_json(json_object *arr, const char *what, sr_ceilings *c, sr_err *err)
+{
+    size_t n = json_object_array_length(arr);
+    if (n > SR_MAX_DTYPES)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: %zu compute entries (at most %d)", what, n,
+                          SR_MAX_DTYPES);
+    c->n_compute = n;
+    for (size_t k = 0; k < n; k++) {
+        json_object *e = json_object_array_get_idx(arr, k), *u;
+        sr_compute_ceiling *x = &c->compute[k];
+        char w[512], name[16];
+        snprintf(w, sizeof w, "%s, compute entry %zu", what, k + 1);
+        sr_code rc;
+        if (!json_object_is_type(e, json_type_object))
+            return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
+        if ((rc = get_string(e, "dtype", name, sizeof name, w, err)) != SR_OK)
+            return rc;
+        int d = sr_bench_dtype_lookup(name, strlen(name));
+        if (d < 0)
+            return sr_err_set(err, SR_ERR_FORMAT, "%s: unknown dtype '%s'", w, name);
+        x->dtype = (sr_dtype)d;
+        if ((rc = get_field(e, "unsupported", json_type_boolean, 1, w, &u, err)) != SR_OK)
+            return rc;
+        x->supported = !(u && json_object_get_boolean(u));
+        x->gflops = 0;
+        if (x->supported && (rc = get_figure(e, "gflops", 0, 0, w, &x->gflops, NULL, err)) != SR_OK)
+            return rc;
+    }
+    return SR_OK;
+}
+
+static sr_code patterns_from_json(json_object *arr, const char *what, sr_ceilings *c, sr_err *err)
+{
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    if (n > SR_MAX_PATTERN_CEILINGS)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: %zu pattern ceilings (at most %d)", what, n,
+                          SR_MAX_PATTERN_CEILINGS);
+    c->n_patterns = n;
+    for (size_t k = 0; k < n; k++) {
+        json_object *e = json_object_array_get_idx(arr, k);
+        sr_pattern_ceiling *x = &c->patterns[k];
+        char w[512];
+        snprintf(w, sizeof w, "%s, pattern ceiling %zu", what, k + 1);
+        sr_code rc;
+        if (!json_object_is_type(e, json_type_object))
+            return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
+        x->gflops = 0;
+        x->metadata_bits = -1;
+        if ((rc = get_string(e, "pattern", x->pattern, sizeof x->pattern, w, err)) != SR_OK ||
+            (rc = get_figure(e, "gflops", 1, 0, w, &x->gflops, NULL, err)) != SR_OK ||
+            (rc = get_figure(e, "metadata_bits", 1, 1, w, &x->metadata_bits, NULL, err)) != SR_OK)
+            return rc;
+    }
+    return SR_OK;
+}
+
+sr_code sr_ceilings_from_json(json_object *o, const char *what, sr_ceilings *out, sr_err *err)
+{
+    sr_ceilings c;
+    memset(&c, 0, sizeof c);
+    json_object *v, *bw, *cp, *pt;
+    sr_code rc;
+    if (!json_object_is_type(o, json_type_object))
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: not a JSON object", what);
+    if ((rc = get_string(o, "device", c.device, sizeof c.device, what, err)) != SR_OK ||
+        (rc = get_field(o, "virtual", json_type_boolean, 1, what, &v, err)) != SR_OK)
+        return rc;
+    c.is_virtual = v && json_object_get_boolean(v);
+    if ((rc = get_field(o, "bandwidth", json_type_array, 0, what, &bw, err)) != SR_OK ||
+        (rc = get_field(o, "compute", json_type_array, 0, what, &cp, err)) != SR_OK ||
+        (rc = get_field(o, "patterns", json_type_array, 1, what, &pt, err)) != SR_OK ||
+        (rc = levels_from_json(bw, what, &c, err)) != SR_OK ||
+        (rc = compute_from_json(cp, what, &c, err)) != SR_OK ||
+        (rc = patterns_from_json(pt, what, &c, err)) != SR_OK ||
+        (rc = get_figure(o, "launch_overhead_s", 1, 0, what, &c.launch_overhead_s, NULL, err)) !=
+            SR_OK)
+        return rc;
+    *out = c;
+    return SR_OK;
+}
+
+sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, sr_err *err)
+{
+    char d[4096], path[4200], tmp[4300];
+    sr_code rc;
+    if (!dir) {
+        if ((rc = sr_ceilings_cache_dir(d, sizeof d, err)) != SR_OK)
+            return rc;
+        dir = d;
+    }
+    if ((rc = mkdir_p(dir, err)) != SR_OK ||
+        (rc = sr_ceilings_cache_path(dir, c->device, path, sizeof path, err)) != SR_OK)
+        return rc;
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    json_object *o = sr_ceilings_to_json(c);
+    if (!o)
+        return sr_err_set(err, SR_ERR_NOMEM, "ceilings cache: out of memory");
+    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        rc = sr_err_set(err, SR_ERR_IO, "ceilings cache: cannot write %s: %s", tmp, strerror(errno));
+        json_object_put(o);
+        return rc;
+    }
+    int ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    int e = errno;
+    ok = (fclose(f) == 0) && ok;
+    json_object_put(o);
+    if (!ok || rename(tmp, path) != 0) {
+        e = ok ? errno : e;
+        unlink(tmp);
+        return sr_err_set(err, SR_ERR_IO, "ceilings cache: cannot write %s: %s", path, strerror(e));
+    }
+    return SR_OK;
+}
+
+sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, sr_err *err)
+{
+    char path[4200];
+    sr_code rc = sr_ceilings_cache_path(dir, device, path, sizeof path, err);
+    if (rc != SR_OK)
+        return rc;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return sr_err_set(err, SR_ERR_NOTFOUND, "no ceilings stored for device '%s' (run "
+                              "`sparseroof peaks` on it, or define it with --define)", device);
+        return sr_err_set(err, SR_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    }
+    char *buf = malloc(FILE_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    size_t n = fread(buf, 1, FILE_MAX_BYTES + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > FILE_MAX_BYTES) {
+        free(buf);
+        return sr_err_set(err, bad ? SR_ERR_IO : SR_ERR_FORMAT, "%s: %s", path,
+                          bad ? "read error" : "larger than a ceilings file can be");
+    }
+    buf[n] = '\0';
+    enum json_tokener_error je;
+    json_object *o = json_tokener_parse_verbose(buf, &je);
+    free(buf);
+    if (!o)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: not valid JSON (%s)", path,
+                          json_tokener_error_desc(je));
+    sr_ceilings c;
+    rc = sr_ceilings_from_json(o, path, &c, err);
+    json_object_put(o);
+    if (rc != SR_OK)
+        return rc;
+    if (strcmp(c.device, device) != 0)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: holds device '%s', not '%s'", path, c.device,
+                          device);
+    *out = c;
+    return SR_OK;
+}

@@ -1,0 +1,297 @@
+/* Parsing and validation of a virtual device's ceilings (see ceilings_define.h). */
+#include "bench/ceilings_define.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bench/dtype_names.h"
+#include "common/pattern.h"
+
+#define ITEM_MAX 256
+
+sr_code sr_parse_figure(const char *what, const char *text, int allow_zero, double *out,
+                        sr_err *err)
+{
+    if (!text || !*text)
+        return sr_err_set(err, SR_ERR_ARG, "%s: a number is missing", what);
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]))
+        return sr_err_set(err, SR_ERR_ARG, "%s: '%s' is not a number", what, text);
+    if (!isfinite(x) || errno == ERANGE)
+        return sr_err_set(err, SR_ERR_ARG, "%s: '%s' is not a finite number", what, text);
+    if (x < 0 || (x == 0 && !allow_zero))
+        return sr_err_set(err, SR_ERR_ARG, "%s: '%s' must be %s", what, text,
+                          allow_zero ? "zero or more" : "greater than zero");
+    *out = x;
+    return SR_OK;
+}
+
+/* A size in bytes with an optional binary suffix: 4096, 4096B, 32K, 32KiB, 4M, 1G. */
+static sr_code parse_size(const char *what, const char *text, uint64_t *out, sr_err *err)
+{
+    static const char units[] = "KMGT";
+    char *end;
+    errno = 0;
+    double x = strtod(text, &end);
+    int ok = end != text && isfinite(x) && errno != ERANGE && !isspace((unsigned char)text[0]);
+    const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+    if (ok && u) {
+        x = ldexp(x, 10 * (int)(u - units + 1));
+        end++;
+        ok = !strcmp(end, "") || !strcmp(end, "iB") || !strcmp(end, "B");
+    } else if (ok) {
+        ok = !strcmp(end, "") || !strcmp(end, "B");
+    }
+    if (!ok)
+        return sr_err_set(err, SR_ERR_ARG, "%s: size '%s' is not a number of bytes (e.g. 4096, "
+                          "32K, 4MiB)", what, text);
+    if (!(x >= 1) || x >= 0x1p63)
+        return sr_err_set(err, SR_ERR_ARG, "%s: size '%s' must be at least 1 byte", what, text);
+    *out = (uint64_t)x;
+    return SR_OK;
+}
+
+/* Splits the next comma-separated item of *p into buf; 0 at the end. */
+static int next_item(const char **p, char *buf, size_t size, const char *what, sr_err *err,
+                     sr_code *rc)
+{
+    if (!**p)
+        return 0;
+    const char *c = strchr(*p, ',');
+    size_t len = c ? (size_t)(c - *p) : strlen(*p);
+    if (len == 0 || len >= size) {
+        *rc = sr_err_set(err, SR_ERR_ARG, "%s: %s item in '%s'", what,
+                         len ? "too long an" : "an empty", *p);
+        return 0;
+    }
+    memcpy(buf, *p, len);
+    buf[len] = '\0';
+    *p += len + (c ? 1 : 0);
+    if (c && !**p) {
+        *rc = sr_err_set(err, SR_ERR_ARG, "%s: the list ends with a comma", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* "L1".."L9" or "DRAM" in any case; the canonical name into out. Returns its rank (1..9,
+ * DRAM 10) or 0. */
+static int level_rank(const char *s, char *out, size_t size)
+{
+    if (!strcasecmp(s, "dram")) {
+        snprintf(out, size, "DRAM");
+        return 10;
+    }
+    if ((s[0] == 'L' || s[0] == 'l') && s[1] >= '1' && s[1] <= '9' && s[2] == '\0') {
+        snprintf(out, size, "L%c", s[1]);
+        return s[1] - '0';
+    }
+    return 0;
+}
+
+static sr_code parse_bandwidth(const char *text, sr_ceilings *c, sr_err *err)
+{
+    const char *what = "--bandwidth";
+    if (!text || !*text)
+        return sr_err_set(err, SR_ERR_ARG, "%s is required for --define (GB/s of DRAM, e.g. "
+                          "--bandwidth 30 or --bandwidth 30,L2=400@4M)", what);
+    char item[ITEM_MAX], label[64];
+    int rank[SR_MAX_LEVELS];
+    uint64_t size[SR_MAX_LEVELS];
+    sr_code rc = SR_OK;
+    const char *p = text;
+    c->n_levels = 0;
+    while (next_item(&p, item, sizeof item, what, err, &rc)) {
+        char *eq = strchr(item, '='), *at = strchr(item, '@');
+        const char *fig = item;
+        int r = 10;
+        snprintf(label, sizeof label, "DRAM");
+        if (eq) {
+            *eq = '\0';
+            fig = eq + 1;
+            r = level_rank(item, label, sizeof label);
+            if (!r)
+                return sr_err_set(err, SR_ERR_ARG, "%s: unknown level '%s' (use L1..L9 or DRAM)",
+                                  what, item);
+        }
+        uint64_t sz = 0;
+        if (at) {
+            if (!eq || at < eq)
+                return sr_err_set(err, SR_ERR_ARG, "%s: a size (@SIZE) needs a level name, as "
+                                  "in L2=400@4M", what);
+            *at = '\0';
+            char w[ITEM_MAX + 64];
+            snprintf(w, sizeof w, "%s %s", what, label);
+            if ((rc = parse_size(w, at + 1, &sz, err)) != SR_OK)
+                return rc;
+            if (r == 10)
+                return sr_err_set(err, SR_ERR_ARG, "%s: DRAM holds for every working set; it "
+                                  "takes no size", what);
+        }
+        char w[ITEM_MAX + 64];
+        snprintf(w, sizeof w, "%s %s", what, label);
+        double g;
+        if ((rc = sr_parse_figure(w, fig, 0, &g, err)) != SR_OK)
+            return rc;
+        for (size_t k = 0; k < c->n_levels; k++)
+            if (rank[k] == r)
+                return sr_err_set(err, SR_ERR_ARG, "%s: %s is given twice", what, label);
+        if (c->n_levels == SR_MAX_LEVELS)
+            return sr_err_set(err, SR_ERR_ARG, "%s: more than %d levels", what, SR_MAX_LEVELS);
+        /* insert in rank order */
+        size_t k = c->n_levels++;
+        while (k > 0 && rank[k - 1] > r) {
+            c->levels[k] = c->levels[k - 1];
+            rank[k] = rank[k - 1];
+            size[k] = size[k - 1];
+            k--;
+        }
+        memset(&c->levels[k], 0, sizeof c->levels[k]);
+        snprintf(c->levels[k].level, sizeof c->levels[k].level, "%s", label);
+        c->levels[k].gbps = g;
+        rank[k] = r;
+        size[k] = sz;
+    }
+    if (rc != SR_OK)
+        return rc;
+    if (c->n_levels == 0 || rank[c->n_levels - 1] != 10)
+        return sr_err_set(err, SR_ERR_ARG, "%s: the DRAM figure is missing (the bare GB/s, or "
+                          "DRAM=GBPS)", what);
+    /* sized levels hold for the working sets above the sized level before them */
+    uint64_t below = 0;
+    for (size_t k = 0; k + 1 < c->n_levels; k++) {
+        if (!size[k])
+            continue;
+        if (size[k] <= below)
+            return sr_err_set(err, SR_ERR_ARG, "%s: %s is no bigger than the level before it",
+                              what, c->levels[k].level);
+        c->levels[k].ws_min_bytes = below + 1;
+        c->levels[k].ws_max_bytes = size[k];
+        below = size[k];
+    }
+    sr_bw_level *dram = &c->levels[c->n_levels - 1];
+    dram->ws_min_bytes = below + 1;
+    dram->ws_max_bytes = UINT64_MAX;
+    return SR_OK;
+}
+
+static sr_code parse_compute(const char *text, sr_ceilings *c, sr_err *err)
+{
+    const char *what = "--compute";
+    if (!text || !*text)
+        return sr_err_set(err, SR_ERR_ARG, "%s is required for --define (GFLOP/s by data type, "
+                          "e.g. --compute fp32=1000,fp16=2000)", what);
+    c->n_compute = SR_BENCH_N_DTYPES;
+    for (int d = 0; d < SR_BENCH_N_DTYPES; d++)
+        c->compute[d] = (sr_compute_ceiling){.dtype = (sr_dtype)d, .supported = 0, .gflops = 0};
+    char item[ITEM_MAX];
+    sr_code rc = SR_OK;
+    const char *p = text;
+    while (next_item(&p, item, sizeof item, what, err, &rc)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            return sr_err_set(err, SR_ERR_ARG, "%s: '%s' is not DTYPE=GFLOPS (e.g. fp32=1000)",
+                              what, item);
+        int d = sr_bench_dtype_lookup(item, (size_t)(eq - item));
+        *eq = '\0';
+        if (d < 0)
+            return sr_err_set(err, SR_ERR_ARG, "%s: unknown data type '%s' (use fp32, fp16 or "
+                              "fp64)", what, item);
+        if (c->compute[d].supported)
+            return sr_err_set(err, SR_ERR_ARG, "%s: %s is given twice", what, item);
+        char w[ITEM_MAX + 64];
+        snprintf(w, sizeof w, "%s %s", what, item);
+        if ((rc = sr_parse_figure(w, eq + 1, 0, &c->compute[d].gflops, err)) != SR_OK)
+            return rc;
+        c->compute[d].supported = 1;
+    }
+    if (rc != SR_OK)
+        return rc;
+    if (!c->compute[SR_DTYPE_FP32].supported)
+        return sr_err_set(err, SR_ERR_ARG, "%s: the fp32 figure is missing (fp32=GFLOPS)", what);
+    return SR_OK;
+}
+
+/* "PATTERN=FIGURE" lists into c->patterns; bits = 1 for metadata bits (zero allowed). */
+static sr_code parse_patterns(const char *text, const char *what, int bits, sr_ceilings *c,
+                              sr_err *err)
+{
+    if (!text)
+        return SR_OK;
+    if (!*text)
+        return sr_err_set(err, SR_ERR_ARG, "%s: the list is empty", what);
+    char item[ITEM_MAX], name[SR_NAME_MAX];
+    sr_code rc = SR_OK;
+    const char *p = text;
+    while (next_item(&p, item, sizeof item, what, err, &rc)) {
+        char *eq = strrchr(item, '=');
+        if (!eq)
+            return sr_err_set(err, SR_ERR_ARG, "%s: '%s' is not PATTERN=%s", what, item,
+                              bits ? "BITS" : "GFLOPS");
+        *eq = '\0';
+        sr_pattern pat;
+        if ((rc = sr_pattern_parse(item, &pat, err)) != SR_OK)
+            return sr_err_prefix(err, "%s", what);
+        sr_pattern_name(&pat, name, sizeof name);
+        char w[ITEM_MAX + 64];
+        snprintf(w, sizeof w, "%s %s", what, name);
+        double x;
+        if ((rc = sr_parse_figure(w, eq + 1, bits, &x, err)) != SR_OK)
+            return rc;
+        size_t k = 0;
+        while (k < c->n_patterns && strcmp(c->patterns[k].pattern, name) != 0)
+            k++;
+        if (k == c->n_patterns) {
+            if (k == SR_MAX_PATTERN_CEILINGS)
+                return sr_err_set(err, SR_ERR_ARG, "%s: more than %d patterns", what,
+                                  SR_MAX_PATTERN_CEILINGS);
+            c->n_patterns++;
+            memset(&c->patterns[k], 0, sizeof c->patterns[k]);
+            snprintf(c->patterns[k].pattern, sizeof c->patterns[k].pattern, "%s", name);
+            c->patterns[k].gflops = 0;
+            c->patterns[k].metadata_bits = -1;
+        } else if (bits ? c->patterns[k].metadata_bits >= 0 : c->patterns[k].gflops > 0) {
+            return sr_err_set(err, SR_ERR_ARG, "%s: %s is given twice", what, name);
+        }
+        if (bits)
+            c->patterns[k].metadata_bits = x;
+        else
+            c->patterns[k].gflops = x;
+    }
+    return rc;
+}
+
+sr_code sr_ceilings_define(const sr_define_spec *spec, sr_ceilings *out, sr_err *err)
+{
+    sr_ceilings c;
+    memset(&c, 0, sizeof c);
+    if (!spec->name || !*spec->name)
+        return sr_err_set(err, SR_ERR_ARG, "--define: the device needs a name");
+    if (strlen(spec->name) >= sizeof c.device)
+        return sr_err_set(err, SR_ERR_ARG, "--define: the name is longer than %zu characters",
+                          sizeof c.device - 1);
+    for (const char *s = spec->name; *s; s++)
+        if (iscntrl((unsigned char)*s))
+            return sr_err_set(err, SR_ERR_ARG, "--define: the name holds a control character");
+    snprintf(c.device, sizeof c.device, "%s", spec->name);
+    c.is_virtual = 1;
+    sr_code rc;
+    if ((rc = parse_bandwidth(spec->bandwidth, &c, err)) != SR_OK ||
+        (rc = parse_compute(spec->compute, &c, err)) != SR_OK ||
+        (rc = parse_patterns(spec->pattern_compute, "--pattern-compute", 0, &c, err)) != SR_OK ||
+        (rc = parse_patterns(spec->pattern_metadata_bits, "--pattern-metadata-bits", 1, &c,
+                             err)) != SR_OK)
+        return rc;
+    if (spec->launch && (rc = sr_parse_figure("--launch", spec->launch, 0, &c.launch_overhead_s,
+                                              err)) != SR_OK)
+        return rc;
+    *out = c;
+    return SR_OK;
+}

@@ -1,0 +1,276 @@
+/* Plateau detection (see plateau.h). The series is segmented in log(bandwidth) into the
+ * fewest runs that each stay within the tolerance band (dynamic programming; ties go to
+ * the least squared error, which puts the boundaries where the level changes). Runs that
+ * span min_octaves of working sets are plateaus, narrower ones transitions or outliers. Walking back
+ * from DRAM, plateaus within merge_ratio of the level after them join it, and plateaus
+ * lower than it are dropped: a bigger working set is never faster. */
+#include "bench/plateau.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sr_plateau_opts_default(sr_plateau_opts *o)
+{
+    o->tol = 0.25;
+    o->min_octaves = 1.0;
+    o->merge_ratio = 1.25;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median3(double a, double b, double c)
+{
+    if (a > b) {
+        double t = a;
+        a = b;
+        b = t;
+    }
+    return c < a ? a : c > b ? b : c;
+}
+
+static sr_code check_series(const double *ws, const double *v, size_t n, const sr_plateau_opts *o,
+                            sr_err *err)
+{
+    if (n == 0)
+        return sr_err_set(err, SR_ERR_ARG, "bandwidth series: no points");
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(ws[i]) || ws[i] <= 0)
+            return sr_err_set(err, SR_ERR_ARG, "bandwidth series: working set %g at point %zu "
+                              "is not a positive size", ws[i], i);
+        if (i > 0 && ws[i] <= ws[i - 1])
+            return sr_err_set(err, SR_ERR_ARG, "bandwidth series: working sets not increasing "
+                              "at point %zu (%g after %g)", i, ws[i], ws[i - 1]);
+        if (!isfinite(v[i]) || v[i] <= 0)
+            return sr_err_set(err, SR_ERR_ARG, "bandwidth series: %g GB/s at point %zu is not "
+                              "a positive figure", v[i], i);
+    }
+    if (!(o->tol > 0) || !(o->min_octaves >= 0) || !(o->merge_ratio >= 1))
+        return sr_err_set(err, SR_ERR_ARG, "plateau options: tol %g, min_octaves %g, merge_ratio "
+                          "%g (need tol > 0, min_octaves >= 0, merge_ratio >= 1)",
+                          o->tol, o->min_octaves, o->merge_ratio);
+    return SR_OK;
+}
+
+/* Fewest runs within the band, least squared error among those: seg_start[j] is where the
+ * last run of the best segmentation of s[0..j) begins. */
+static void segment(const double *s, size_t n, double band, size_t *seg_start, size_t *count,
+                    double *sse)
+{
+    count[0] = 0;
+    sse[0] = 0;
+    for (size_t j = 1; j <= n; j++) {
+        double sum = 0, sum2 = 0, lo = s[j - 1], hi = s[j - 1];
+        count[j] = (size_t)-1;
+        for (size_t i = j; i-- > 0;) {
+            lo = fmin(lo, s[i]);
+            hi = fmax(hi, s[i]);
+            if (hi - lo > band)
+                break;
+            sum += s[i];
+            sum2 += s[i] * s[i];
+            double len = (double)(j - i), e = fmax(0.0, sum2 - sum * sum / len);
+            size_t c = count[i] + 1;
+            double t = sse[i] + e;
+            if (c < count[j] || (c == count[j] && t < sse[j] - 1e-15)) {
+                count[j] = c;
+                sse[j] = t;
+                seg_start[j] = i;
+            }
+        }
+    }
+}
+
+/* Median and spread of v over the points flagged in mark[first..last]. */
+static void level_of(const double *v, const unsigned char *mark, size_t first, size_t last,
+                     double *tmp, double *median, double *spread, size_t *n_points)
+{
+    size_t k = 0;
+    for (size_t i = first; i <= last; i++)
+        if (mark[i])
+            tmp[k++] = v[i];
+    qsort(tmp, k, sizeof *tmp, cmp_double);
+    *median = k % 2 ? tmp[k / 2] : 0.5 * (tmp[k / 2 - 1] + tmp[k / 2]);
+    *spread = (tmp[k - 1] - tmp[0]) / *median;
+    *n_points = k;
+}
+
+/* Octaves of working set a run of len points from first spans. */
+static double span(const double *ws, size_t first, size_t len)
+{
+    return log2(ws[first + len - 1] / ws[first]);
+}
+
+typedef struct {
+    size_t first, last; /* point range of the group (plateaus and what lies between) */
+} group;
+
+sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_plateau_opts *opts,
+                         sr_plateau *out, size_t max_out, size_t *n_out, sr_err *err)
+{
+    sr_plateau_opts o;
+    if (opts)
+        o = *opts;
+    else
+        sr_plateau_opts_default(&o);
+    *n_out = 0;
+    sr_code rc = check_series(ws, v, n, &o, err);
+    if (rc != SR_OK)
+        return rc;
+    if (max_out == 0)
+        return sr_err_set(err, SR_ERR_ARG, "plateau detection: no room for a plateau");
+
+    double *s = malloc(n * sizeof *s), *tmp = malloc(n * sizeof *tmp);
+    size_t *seg_start = malloc((n + 1) * sizeof *seg_start);
+    size_t *count = malloc((n + 1) * sizeof *count);
+    double *sse = malloc((n + 1) * sizeof *sse);
+    size_t *seg_len = malloc(n * sizeof *seg_len), *seg_first = malloc(n * sizeof *seg_first);
+    unsigned char *mark = calloc(n, 1);
+    group *g = malloc(n * sizeof *g);
+    if (!s || !tmp || !seg_start || !seg_len || !seg_first || !mark || !g || !count || !sse) {
+        rc = sr_err_set(err, SR_ERR_NOMEM, "plateau detection: out of memory for %zu points", n);
+        goto done;
+    }
+
+    /* A running median of 3 removes lone outliers but keeps steps sharp. */
+    for (size_t i = 0; i < n; i++)
+        s[i] = log(v[i]);
+    for (size_t i = 1; i + 1 < n; i++)
+        tmp[i] = median3(log(v[i - 1]), log(v[i]), log(v[i + 1]));
+    for (size_t i = 1; i + 1 < n; i++)
+        s[i] = tmp[i];
+
+    segment(s, n, log1p(o.tol), seg_start, count, sse);
+    size_t n_seg = 0;
+    for (size_t j = n; j > 0; j = seg_start[j]) {
+        seg_first[n_seg] = seg_start[j];
+        seg_len[n_seg++] = j - seg_start[j];
+    }
+    /* seg_* now run from the last segment back to the first. When no run is wide enough
+     * (a short sweep), the widest ones count. */
+    double widest = 0;
+    for (size_t k = 0; k < n_seg; k++)
+        widest = fmax(widest, span(ws, seg_first[k], seg_len[k]));
+    double min_span = fmin(o.min_octaves, widest);
+
+    /* Walk back from the largest working set, grouping plateaus into levels. */
+    size_t n_g = 0;
+    double anchor = 0;
+    for (size_t k = 0; k < n_seg; k++) {
+        if (span(ws, seg_first[k], seg_len[k]) < min_span)
+            continue;
+        size_t f = seg_first[k], l = f + seg_len[k] - 1;
+        double lev, spread;
+        size_t np;
+        for (size_t i = f; i <= l; i++)
+            mark[i] = 1;
+        level_of(v, mark, f, l, tmp, &lev, &spread, &np);
+        if (n_g > 0 && lev < anchor * o.merge_ratio) {
+            if (lev * o.merge_ratio < anchor)
+                for (size_t i = f; i <= l; i++) /* slower than a bigger working set */
+                    mark[i] = 0;
+            else
+                g[n_g - 1].first = f;
+            continue;
+        }
+        g[n_g].first = f;
+        g[n_g].last = l;
+        n_g++;
+        anchor = lev;
+    }
+    /* groups run from DRAM back; reverse them */
+    for (size_t a = 0, b = n_g - 1; a < b; a++, b--) {
+        group t = g[a];
+        g[a] = g[b];
+        g[b] = t;
+    }
+    /* Too many levels: merge the closest neighbours until they fit. */
+    while (n_g > max_out) {
+        size_t best = 0;
+        double best_r = INFINITY;
+        for (size_t k = 0; k + 1 < n_g; k++) {
+            double a, b, sp;
+            size_t np;
+            level_of(v, mark, g[k].first, g[k].last, tmp, &a, &sp, &np);
+            level_of(v, mark, g[k + 1].first, g[k + 1].last, tmp, &b, &sp, &np);
+            double r = fabs(log(a / b));
+            if (r < best_r) {
+                best_r = r;
+                best = k;
+            }
+        }
+        g[best].last = g[best + 1].last;
+        memmove(g + best + 1, g + best + 2, (n_g - best - 2) * sizeof *g);
+        n_g--;
+    }
+
+    for (size_t k = 0; k < n_g; k++) {
+        sr_plateau *p = &out[k];
+        memset(p, 0, sizeof *p);
+        p->first = g[k].first;
+        p->last = g[k].last;
+        level_of(v, mark, p->first, p->last, tmp, &p->gbps, &p->spread, &p->n_points);
+        p->ws_min_bytes = k == 0 ? (uint64_t)ws[0] : out[k - 1].ws_max_bytes + 1;
+        if (k + 1 == n_g)
+            p->ws_max_bytes = UINT64_MAX;
+        else
+            p->ws_max_bytes = (uint64_t)sqrt(ws[g[k].last] * ws[g[k + 1].first]);
+    }
+    *n_out = n_g;
+    sr_plateaus_label(out, n_g, NULL, 0);
+
+done:
+    free(s);
+    free(tmp);
+    free(seg_start);
+    free(count);
+    free(sse);
+    free(seg_len);
+    free(seg_first);
+    free(mark);
+    free(g);
+    return rc;
+}
+
+void sr_plateaus_label(sr_plateau *p, size_t n, const uint64_t *cache_bytes, size_t n_cache)
+{
+    size_t prev = 0; /* the cache level (1-based) given to the plateau before */
+    for (size_t k = 0; k < n; k++) {
+        if (k + 1 == n) {
+            snprintf(p[k].level, sizeof p[k].level, "DRAM");
+            break;
+        }
+        size_t lev = prev + 1;
+        double best = log(4.0);
+        double top = (double)p[k].ws_max_bytes;
+        for (size_t c = prev; c < n_cache; c++) {
+            if (!cache_bytes || cache_bytes[c] == 0)
+                continue;
+            double d = fabs(log((double)cache_bytes[c] / top));
+            if (d <= best) {
+                best = d;
+                lev = c + 1;
+            }
+        }
+        snprintf(p[k].level, sizeof p[k].level, "L%zu", lev);
+        prev = lev;
+    }
+}
+
+void sr_plateaus_to_levels(const sr_plateau *p, size_t n, sr_ceilings *c)
+{
+    c->n_levels = n < SR_MAX_LEVELS ? n : SR_MAX_LEVELS;
+    for (size_t k = 0; k < c->n_levels; k++) {
+        sr_bw_level *l = &c->levels[k];
+        memset(l, 0, sizeof *l);
+        snprintf(l->level, sizeof l->level, "%s", p[k].level);
+        l->gbps = p[k].gbps;
+        l->ws_min_bytes = p[k].ws_min_bytes;
+        l->ws_max_bytes = p[k].ws_max_bytes;
+    }
+}

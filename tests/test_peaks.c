@@ -1,0 +1,569 @@
+/* Device ceilings: plateau detection on synthetic sweeps (bench/plateau.c), virtual
+ * devices (bench/ceilings_define.c) and the ceilings cache (bench/ceilings_cache.c). */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench/ceilings_cache.h"
+#include "bench/ceilings_define.h"
+#include "bench/plateau.h"
+
+#define KIB 1024.0
+#define MIB (1024.0 * 1024.0)
+
+/* A synthetic sweep from 16 KiB, `per_oct` points per octave, over `octaves`. */
+typedef struct {
+    double ws[256], bw[256];
+    size_t n;
+} series;
+
+/* Bandwidth of a hierarchy: level k holds up to size[k] bytes, then falls to the next over
+ * about half an octave (a smooth step in log2(ws)). */
+static double hier_bw(double ws, const double *gbps, const double *size, int levels)
+{
+    double x = log2(ws), v = log(gbps[levels - 1]);
+    for (int k = levels - 2; k >= 0; k--) {
+        double w = 1.0 / (1.0 + exp((x - log2(size[k]) - 0.25) * 8.0));
+        v = w * log(gbps[k]) + (1 - w) * v;
+    }
+    return exp(v);
+}
+
+static unsigned lcg_state;
+static double noise(double amp) /* uniform in [-amp, amp] */
+{
+    lcg_state = lcg_state * 1103515245u + 12345u;
+    return amp * (2.0 * ((lcg_state >> 8) & 0xffff) / 65535.0 - 1.0);
+}
+
+static void make_series(series *s, int per_oct, int octaves, const double *gbps,
+                        const double *size, int levels, double amp)
+{
+    s->n = (size_t)(per_oct * octaves + 1);
+    for (size_t i = 0; i < s->n; i++) {
+        s->ws[i] = 16 * KIB * pow(2.0, (double)i / per_oct);
+        s->bw[i] = hier_bw(s->ws[i], gbps, size, levels) * (1 + noise(amp));
+    }
+}
+
+static size_t find(const series *s, sr_plateau *p, size_t max)
+{
+    size_t n = 0;
+    sr_err e;
+    sr_code rc = sr_plateaus_find(s->ws, s->bw, s->n, NULL, p, max, &n, &e);
+    ck_assert_msg(rc == SR_OK, "%s", e.msg);
+    return n;
+}
+
+static void assert_near(double got, double want, double rel, const char *what)
+{
+    ck_assert_msg(fabs(got - want) <= rel * want, "%s: %g, want %g within %g%%", what, got, want,
+                  100 * rel);
+}
+
+/* Boundaries are contiguous, increasing, and the last is unbounded. */
+static void assert_ranges(const series *s, const sr_plateau *p, size_t n)
+{
+    ck_assert_uint_eq(p[0].ws_min_bytes, (uint64_t)s->ws[0]);
+    for (size_t k = 0; k < n; k++) {
+        ck_assert(p[k].ws_min_bytes <= p[k].ws_max_bytes);
+        if (k > 0)
+            ck_assert_uint_eq(p[k].ws_min_bytes, p[k - 1].ws_max_bytes + 1);
+    }
+    ck_assert_uint_eq(p[n - 1].ws_max_bytes, UINT64_MAX);
+    ck_assert_str_eq(p[n - 1].level, "DRAM");
+}
+
+START_TEST(test_one_level)
+{
+    series s;
+    double g[] = {30}, sz[] = {0};
+    lcg_state = 1;
+    make_series(&s, 4, 12, g, sz, 1, 0.03);
+    sr_plateau p[8];
+    size_t n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 1);
+    assert_near(p[0].gbps, 30, 0.03, "the level");
+    ck_assert_uint_eq(p[0].n_points, s.n);
+    assert_ranges(&s, p, n);
+}
+END_TEST
+
+START_TEST(test_three_levels)
+{
+    series s;
+    double g[] = {200, 80, 25}, sz[] = {96 * KIB, 4 * MIB};
+    make_series(&s, 4, 14, g, sz, 3, 0);
+    sr_plateau p[8];
+    size_t n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 3);
+    const char *names[] = {"L1", "L2", "DRAM"};
+    for (size_t k = 0; k < 3; k++) {
+        assert_near(p[k].gbps, g[k], 0.01, names[k]);
+        ck_assert_str_eq(p[k].level, names[k]);
+    }
+    assert_ranges(&s, p, n);
+    /* each boundary lies within an octave of the cache size */
+    for (size_t k = 0; k < 2; k++)
+        ck_assert_msg(fabs(log2((double)p[k].ws_max_bytes / sz[k])) <= 1.0,
+                      "boundary %zu at %llu bytes, cache %g", k,
+                      (unsigned long long)p[k].ws_max_bytes, sz[k]);
+}
+END_TEST
+
+START_TEST(test_noisy_four_levels)
+{
+    double g[] = {240, 110, 55, 28}, sz[] = {96 * KIB, 4 * MIB, 64 * MIB};
+    for (unsigned seed = 1; seed <= 50; seed++) {
+        series s;
+        lcg_state = seed;
+        make_series(&s, 4, 16, g, sz, 4, 0.06);
+        /* a shared machine: a few points far below (another process ran), one or two in a
+         * row, inside levels and at their edges */
+        s.bw[5] *= 0.5;
+        s.bw[20] *= 0.6;
+        s.bw[21] *= 0.6;
+        s.bw[31] *= 0.6;
+        s.bw[47] *= 0.6;
+        s.bw[s.n - 3] *= 0.7;
+        sr_plateau p[8];
+        size_t n = find(&s, p, 8);
+        ck_assert_msg(n == 4, "seed %u: %zu levels", seed, n);
+        for (size_t k = 0; k < 4; k++) {
+            assert_near(p[k].gbps, g[k], 0.06, p[k].level);
+            if (k < 3)
+                ck_assert_msg(fabs(log2((double)p[k].ws_max_bytes / sz[k])) <= 1.0,
+                              "seed %u: boundary %zu at %llu bytes, cache %g", seed, k,
+                              (unsigned long long)p[k].ws_max_bytes, sz[k]);
+        }
+        assert_ranges(&s, p, n);
+    }
+}
+END_TEST
+
+START_TEST(test_gentle_slope_is_one_level)
+{
+    series s;
+    s.n = 40;
+    for (size_t i = 0; i < s.n; i++) {
+        s.ws[i] = 16 * KIB * pow(2.0, i / 4.0);
+        /* 120 GB/s, then from point 12 a slope from 60 to 46 over 20 points, then 30 */
+        s.bw[i] = i < 10 ? 120 : i < 12 ? 90 : i < 32 ? 60 - 14.0 * (i - 12) / 19 : 30;
+    }
+    sr_plateau p[8];
+    size_t n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 3);
+    assert_near(p[1].gbps, 53, 0.1, "the sloped level");
+}
+END_TEST
+
+START_TEST(test_small_start_is_not_a_level)
+{
+    /* a device not filled by small working sets: rising, then 100, then DRAM 30 */
+    series s;
+    double v[] = {10, 20, 20, 21, 40, 70, 100, 101, 99, 100, 100, 60, 31, 30, 30, 29, 30};
+    s.n = sizeof v / sizeof v[0];
+    for (size_t i = 0; i < s.n; i++) {
+        s.ws[i] = 16 * KIB * pow(2.0, (double)i);
+        s.bw[i] = v[i];
+    }
+    sr_plateau p[8];
+    size_t n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 2);
+    assert_near(p[0].gbps, 100, 0.02, "the cache level");
+    assert_near(p[1].gbps, 30, 0.02, "DRAM");
+    assert_ranges(&s, p, n);
+}
+END_TEST
+
+START_TEST(test_few_points)
+{
+    series s = {.ws = {16 * KIB, 1 * MIB, 64 * MIB, 256 * MIB}, .bw = {100, 98, 31, 30}, .n = 4};
+    sr_plateau p[8];
+    size_t n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(p[0].gbps > p[1].gbps);
+    s.n = 1;
+    n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(p[0].level, "DRAM");
+}
+END_TEST
+
+START_TEST(test_max_out_merges)
+{
+    series s;
+    double g[] = {240, 110, 55, 28}, sz[] = {96 * KIB, 4 * MIB, 64 * MIB};
+    make_series(&s, 4, 16, g, sz, 4, 0);
+    sr_plateau p[2];
+    size_t n = find(&s, p, 2);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(p[0].gbps > p[1].gbps);
+    assert_ranges(&s, p, n);
+}
+END_TEST
+
+START_TEST(test_labels_from_cache_sizes)
+{
+    /* plateaus at the L1 and L2 sizes and DRAM; a shared L3 that shows no plateau */
+    series s;
+    double g[] = {200, 80, 25}, sz[] = {96 * KIB, 4 * MIB};
+    make_series(&s, 4, 14, g, sz, 3, 0);
+    sr_plateau p[8];
+    size_t n = find(&s, p, 8);
+    ck_assert_uint_eq(n, 3);
+    uint64_t caches[] = {96 * 1024, 4 << 20, 480u << 20};
+    sr_plateaus_label(p, n, caches, 3);
+    ck_assert_str_eq(p[0].level, "L1");
+    ck_assert_str_eq(p[1].level, "L2");
+    ck_assert_str_eq(p[2].level, "DRAM");
+    /* the first plateau ends near the L2 size: it is named L2 */
+    uint64_t big[] = {16 * 1024, 96 * 1024, 4 << 20};
+    sr_plateaus_label(p, n, big, 3);
+    ck_assert_str_eq(p[0].level, "L2");
+    ck_assert_str_eq(p[1].level, "L3");
+    /* sizes that fit nothing: names in order */
+    uint64_t none[] = {1 << 30};
+    sr_plateaus_label(p, n, none, 1);
+    ck_assert_str_eq(p[0].level, "L1");
+    ck_assert_str_eq(p[1].level, "L2");
+
+    sr_ceilings c;
+    memset(&c, 0, sizeof c);
+    sr_plateaus_to_levels(p, n, &c);
+    ck_assert_uint_eq(c.n_levels, 3);
+    ck_assert_str_eq(c.levels[2].level, "DRAM");
+    ck_assert_uint_eq(c.levels[2].ws_max_bytes, UINT64_MAX);
+    ck_assert_double_eq(c.levels[1].gbps, p[1].gbps);
+}
+END_TEST
+
+START_TEST(test_bad_series)
+{
+    double ws[] = {1024, 2048, 4096}, bw[] = {10, 10, 10};
+    sr_plateau p[8];
+    size_t n;
+    sr_err e;
+    ck_assert_int_eq(sr_plateaus_find(ws, bw, 0, NULL, p, 8, &n, &e), SR_ERR_ARG);
+    double ws_bad[] = {1024, 1024, 4096};
+    ck_assert_int_eq(sr_plateaus_find(ws_bad, bw, 3, NULL, p, 8, &n, &e), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(e.msg, "increasing"));
+    double bw_bad[] = {10, -1, 10};
+    ck_assert_int_eq(sr_plateaus_find(ws, bw_bad, 3, NULL, p, 8, &n, &e), SR_ERR_ARG);
+    bw_bad[1] = NAN;
+    ck_assert_int_eq(sr_plateaus_find(ws, bw_bad, 3, NULL, p, 8, &n, &e), SR_ERR_ARG);
+    bw_bad[1] = INFINITY;
+    ck_assert_int_eq(sr_plateaus_find(ws, bw_bad, 3, NULL, p, 8, &n, &e), SR_ERR_ARG);
+}
+END_TEST
+
+/* --define */
+
+static sr_code define(const char *bw, const char *cp, const char *launch, sr_ceilings *c,
+                      sr_err *e)
+{
+    sr_define_spec s = {.name = "future-npu", .bandwidth = bw, .compute = cp, .launch = launch};
+    sr_err_clear(e);
+    return sr_ceilings_define(&s, c, e);
+}
+
+START_TEST(test_define_good)
+{
+    sr_ceilings c;
+    sr_err e;
+    ck_assert_int_eq(define("30", "fp32=230", NULL, &c, &e), SR_OK);
+    ck_assert(c.is_virtual);
+    ck_assert_str_eq(c.device, "future-npu");
+    ck_assert_uint_eq(c.n_levels, 1);
+    ck_assert_str_eq(c.levels[0].level, "DRAM");
+    ck_assert_double_eq(c.levels[0].gbps, 30);
+    ck_assert_uint_eq(c.levels[0].ws_max_bytes, UINT64_MAX);
+    ck_assert(c.compute[SR_DTYPE_FP32].supported);
+    ck_assert_double_eq(c.compute[SR_DTYPE_FP32].gflops, 230);
+    ck_assert(!c.compute[SR_DTYPE_FP16].supported);
+    ck_assert_double_eq(c.launch_overhead_s, 0);
+
+    ck_assert_int_eq(define("1.5e3,L2=4000@4M,l1=9000@64KiB,L3=2500", "fp16=2e3,fp32=1000,fp64=50",
+                            "5e-6", &c, &e), SR_OK);
+    ck_assert_uint_eq(c.n_levels, 4);
+    const char *names[] = {"L1", "L2", "L3", "DRAM"};
+    double gb[] = {9000, 4000, 2500, 1500};
+    for (int k = 0; k < 4; k++) {
+        ck_assert_str_eq(c.levels[k].level, names[k]);
+        ck_assert_double_eq(c.levels[k].gbps, gb[k]);
+    }
+    ck_assert_uint_eq(c.levels[0].ws_min_bytes, 1);
+    ck_assert_uint_eq(c.levels[0].ws_max_bytes, 64 * 1024);
+    ck_assert_uint_eq(c.levels[1].ws_min_bytes, 64 * 1024 + 1);
+    ck_assert_uint_eq(c.levels[1].ws_max_bytes, 4 << 20);
+    ck_assert_uint_eq(c.levels[2].ws_max_bytes, 0); /* no size: holds for no working set */
+    ck_assert_uint_eq(c.levels[3].ws_min_bytes, (4 << 20) + 1);
+    ck_assert_double_eq(c.compute[SR_DTYPE_FP16].gflops, 2000);
+    ck_assert_double_eq(c.compute[SR_DTYPE_FP64].gflops, 50);
+    ck_assert_double_eq(c.launch_overhead_s, 5e-6);
+
+    sr_define_spec s = {.name = "np", .bandwidth = "DRAM=100", .compute = "fp32=10",
+                        .pattern_compute = "2:4=20,block:4x4=15",
+                        .pattern_metadata_bits = "2:4=2,unstructured=0"};
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_OK);
+    ck_assert_uint_eq(c.n_patterns, 3);
+    ck_assert_str_eq(c.patterns[0].pattern, "2:4");
+    ck_assert_double_eq(c.patterns[0].gflops, 20);
+    ck_assert_double_eq(c.patterns[0].metadata_bits, 2);
+    ck_assert_str_eq(c.patterns[1].pattern, "block:4x4");
+    ck_assert(c.patterns[1].metadata_bits < 0);
+    ck_assert_str_eq(c.patterns[2].pattern, "unstructured");
+    ck_assert_double_eq(c.patterns[2].gflops, 0);
+    ck_assert_double_eq(c.patterns[2].metadata_bits, 0);
+}
+END_TEST
+
+START_TEST(test_define_refuses)
+{
+    static const struct {
+        const char *bw, *cp, *launch, *needle;
+    } bad[] = {
+        {"-30", "fp32=1", NULL, "-30"},
+        {"0", "fp32=1", NULL, "'0'"},
+        {"abc", "fp32=1", NULL, "abc"},
+        {"inf", "fp32=1", NULL, "inf"},
+        {"nan", "fp32=1", NULL, "nan"},
+        {"1e999", "fp32=1", NULL, "1e999"},
+        {"30GB", "fp32=1", NULL, "30GB"},
+        {"", "fp32=1", NULL, "--bandwidth"},
+        {NULL, "fp32=1", NULL, "--bandwidth"},
+        {"30,L2=-1", "fp32=1", NULL, "L2"},
+        {"30,L2=0@4M", "fp32=1", NULL, "L2"},
+        {"30,L2=10@-4M", "fp32=1", NULL, "-4M"},
+        {"30,L2=10@4Q", "fp32=1", NULL, "4Q"},
+        {"30,L2=10@4M,L3=5@1M", "fp32=1", NULL, "L3"},
+        {"30,X=10", "fp32=1", NULL, "'X'"},
+        {"30,DRAM=20", "fp32=1", NULL, "twice"},
+        {"30,", "fp32=1", NULL, "comma"},
+        {",30", "fp32=1", NULL, "empty"},
+        {"L2=40", "fp32=1", NULL, "DRAM"},
+        {"30", "fp32=-5", NULL, "-5"},
+        {"30", "fp32=0", NULL, "fp32"},
+        {"30", "fp32=infinity", NULL, "infinity"},
+        {"30", "fp32=ten", NULL, "ten"},
+        {"30", "fp16=10", NULL, "fp32"},
+        {"30", "fp32", NULL, "fp32"},
+        {"30", "fp8=1,fp32=1", NULL, "fp8"},
+        {"30", NULL, NULL, "--compute"},
+        {"30", "fp32=1,fp32=2", NULL, "twice"},
+        {"30", "fp32=1", "-1e-6", "--launch"},
+        {"30", "fp32=1", "0", "--launch"},
+        {"30", "fp32=1", "inf", "--launch"},
+        {"30", "fp32=1", "soon", "soon"},
+        {"30", "fp32=1", "", "--launch"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sr_ceilings c;
+        sr_err e;
+        sr_code rc = define(bad[i].bw, bad[i].cp, bad[i].launch, &c, &e);
+        ck_assert_msg(rc == SR_ERR_ARG, "case %zu (%s / %s / %s) was accepted", i,
+                      bad[i].bw ? bad[i].bw : "-", bad[i].cp ? bad[i].cp : "-",
+                      bad[i].launch ? bad[i].launch : "-");
+        ck_assert_msg(strstr(e.msg, bad[i].needle) != NULL, "case %zu: message '%s' lacks '%s'", i,
+                      e.msg, bad[i].needle);
+    }
+    sr_ceilings c;
+    sr_err e;
+    sr_define_spec s = {.name = "", .bandwidth = "30", .compute = "fp32=1"};
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    s.name = "x";
+    s.pattern_compute = "2:4=-3";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--pattern-compute"));
+    s.pattern_compute = "3:3=10";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(e.msg, "3:3"));
+    s.pattern_compute = NULL;
+    s.pattern_metadata_bits = "2:4=-1";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    s.pattern_metadata_bits = "2:4=nan";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    s.pattern_metadata_bits = "2:4";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+}
+END_TEST
+
+/* The cache */
+
+static char tmpdir[256];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/sr_peaks_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void fill_measured(sr_ceilings *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->device, sizeof c->device, "pthread-Intel(R) Xeon(R) / \"odd\" name");
+    c->n_levels = 3;
+    c->levels[0] = (sr_bw_level){"L1", 233.5, 16384, 131071};
+    c->levels[1] = (sr_bw_level){"L2", 101.25, 131072, 6000000};
+    c->levels[2] = (sr_bw_level){"DRAM", 29.875, 6000001, UINT64_MAX};
+    c->n_compute = 3;
+    c->compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 229.7};
+    c->compute[1] = (sr_compute_ceiling){SR_DTYPE_FP16, 0, 0};
+    c->compute[2] = (sr_compute_ceiling){SR_DTYPE_FP64, 1, 114.8};
+    c->launch_overhead_s = 1.25e-5;
+}
+
+START_TEST(test_cache_round_trip)
+{
+    make_tmpdir();
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s/a/b", tmpdir);
+    sr_ceilings c, d;
+    sr_err e;
+    fill_measured(&c);
+    ck_assert_msg(sr_ceilings_save(sub, &c, &e) == SR_OK, "%s", e.msg);
+    memset(&d, 0xff, sizeof d);
+    ck_assert_msg(sr_ceilings_load(sub, c.device, &d, &e) == SR_OK, "%s", e.msg);
+    ck_assert_str_eq(d.device, c.device);
+    ck_assert_int_eq(d.is_virtual, 0);
+    ck_assert_uint_eq(d.n_levels, 3);
+    for (size_t k = 0; k < 3; k++) {
+        ck_assert_str_eq(d.levels[k].level, c.levels[k].level);
+        ck_assert_double_eq(d.levels[k].gbps, c.levels[k].gbps);
+        ck_assert_uint_eq(d.levels[k].ws_min_bytes, c.levels[k].ws_min_bytes);
+        ck_assert_uint_eq(d.levels[k].ws_max_bytes, c.levels[k].ws_max_bytes);
+    }
+    ck_assert_uint_eq(d.n_compute, 3);
+    for (size_t k = 0; k < 3; k++) {
+        ck_assert_int_eq(d.compute[k].dtype, c.compute[k].dtype);
+        ck_assert_int_eq(d.compute[k].supported, c.compute[k].supported);
+        ck_assert_double_eq(d.compute[k].gflops, c.compute[k].gflops);
+    }
+    ck_assert_double_eq(d.launch_overhead_s, c.launch_overhead_s);
+    ck_assert_uint_eq(d.n_patterns, 0);
+
+    /* a virtual device with patterns beside it; saving again replaces */
+    sr_define_spec s = {.name = "future npu", .bandwidth = "900,L2=4000@8M", .compute = "fp32=5e4",
+                        .launch = "2e-6", .pattern_compute = "2:4=9e4",
+                        .pattern_metadata_bits = "2:4=2"};
+    sr_ceilings v, w;
+    ck_assert_int_eq(sr_ceilings_define(&s, &v, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_save(sub, &v, &e), SR_OK);
+    v.levels[0].gbps = 4100;
+    ck_assert_int_eq(sr_ceilings_save(sub, &v, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_load(sub, "future npu", &w, &e), SR_OK);
+    ck_assert(w.is_virtual);
+    ck_assert_double_eq(w.levels[0].gbps, 4100);
+    ck_assert_uint_eq(w.levels[0].ws_max_bytes, 8u << 20);
+    ck_assert_uint_eq(w.n_patterns, 1);
+    ck_assert_str_eq(w.patterns[0].pattern, "2:4");
+    ck_assert_double_eq(w.patterns[0].gflops, 9e4);
+    ck_assert_double_eq(w.patterns[0].metadata_bits, 2);
+    ck_assert(!w.compute[SR_DTYPE_FP16].supported);
+    /* the measured device is still there, and no temporary file is left */
+    ck_assert_int_eq(sr_ceilings_load(sub, c.device, &d, &e), SR_OK);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 2 && ! ls '%s' | grep -q tmp", sub, sub);
+    ck_assert_int_eq(system(cmd), 0);
+
+    ck_assert_int_eq(sr_ceilings_load(sub, "nothing here", &d, &e), SR_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(e.msg, "nothing here"));
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(test_cache_dir_and_damage)
+{
+    make_tmpdir();
+    char dir[512], path[4200];
+    sr_err e;
+    setenv("XDG_CACHE_HOME", tmpdir, 1);
+    ck_assert_int_eq(sr_ceilings_cache_dir(dir, sizeof dir, &e), SR_OK);
+    ck_assert_ptr_eq(strstr(dir, tmpdir), dir);
+    ck_assert_ptr_nonnull(strstr(dir, "/sparseroof/"));
+    setenv("XDG_CACHE_HOME", "relative/ignored", 1);
+    setenv("HOME", "/home/someone", 1);
+    ck_assert_int_eq(sr_ceilings_cache_dir(dir, sizeof dir, &e), SR_OK);
+    ck_assert_str_eq(dir, "/home/someone/.cache/sparseroof/ceilings");
+    setenv("XDG_CACHE_HOME", tmpdir, 1);
+
+    /* names that differ only in unsafe characters get their own files */
+    char p1[4200], p2[4200];
+    ck_assert_int_eq(sr_ceilings_cache_path(NULL, "a/b", p1, sizeof p1, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_cache_path(NULL, "a_b", p2, sizeof p2, &e), SR_OK);
+    ck_assert_str_ne(p1, p2);
+    ck_assert_ptr_null(strchr(strrchr(p1, '/') + 1, ' '));
+
+    sr_ceilings c, d;
+    fill_measured(&c);
+    ck_assert_int_eq(sr_ceilings_save(NULL, &c, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &d, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_cache_path(NULL, c.device, path, sizeof path, &e), SR_OK);
+    static const char *damaged[] = {
+        "{ not json",
+        "[1, 2]",
+        "{\"device\": \"x\", \"bandwidth\": [], \"compute\": []}",
+        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": -3, "
+        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}",
+        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+        "\"ws_min_bytes\": 9, \"ws_max_bytes\": 1}], \"compute\": []}",
+        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": [{\"dtype\": \"fp7\", "
+        "\"gflops\": 1}]}",
+        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": \"fast\", "
+        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}",
+        "{\"device\": \"someone else\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}",
+    };
+    for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fprintf(f, damaged[i], "x"); /* the device name inside does not matter: mismatched */
+        fclose(f);
+        sr_code rc = sr_ceilings_load(NULL, c.device, &d, &e);
+        ck_assert_msg(rc == SR_ERR_FORMAT, "damaged file %zu: %d (%s)", i, rc, e.msg);
+        ck_assert_msg(strstr(e.msg, path) != NULL, "damaged file %zu: message lacks the path: %s",
+                      i, e.msg);
+    }
+    remove_tmpdir();
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("peaks");
+    TCase *tp = tcase_create("plateau");
+    tcase_add_test(tp, test_one_level);
+    tcase_add_test(tp, test_three_levels);
+    tcase_add_test(tp, test_noisy_four_levels);
+    tcase_add_test(tp, test_gentle_slope_is_one_level);
+    tcase_add_test(tp, test_small_start_is_not_a_level);
+    tcase_add_test(tp, test_few_points);
+    tcase_add_test(tp, test_max_out_merges);
+    tcase_add_test(tp, test_labels_from_cache_sizes);
+    tcase_add_test(tp, test_bad_series);
+    suite_add_tcase(s, tp);
+    TCase *td = tcase_create("define");
+    tcase_add_test(td, test_define_good);
+    tcase_add_test(td, test_define_refuses);
+    suite_add_tcase(s, td);
+    TCase *tc = tcase_create("cache");
+    tcase_add_test(tc, test_cache_round_trip);
+    tcase_add_test(tc, test_cache_dir_and_damage);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
