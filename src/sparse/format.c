@@ -1,6 +1,7 @@
 /* Encoding a dense matrix into the kernel layouts of format.h (dense, CSR, BSR, N:M),
  * decoding back, and the sizes of what is stored (actual and estimated in advance). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "sparse/sparse_internal.h"
@@ -36,12 +37,14 @@ sr_code sr_sparse_check_shape(const sr_pattern *p, int m, int k, sr_err *err)
     /* Indices and offsets (row pointers, value positions) are int32 in the kernels. */
     int64_t mp = (int64_t)ceil_div(m, br) * br, kp = (int64_t)ceil_div(k, bc) * bc;
     if (mp * kp > INT32_MAX) {
-        char name[64];
+        char name[64], padded[160] = "";
         sr_pattern_name(p, name, sizeof name);
+        if (mp != m || kp != k)
+            snprintf(padded, sizeof padded, " (%lldx%lld once padded for %s)", (long long)mp,
+                     (long long)kp, name);
         return sr_err_set(err, SR_ERR_ARG,
-                          "matrix %dx%d (%lldx%lld padded for %s) has more than %d weights, "
-                          "beyond 32-bit indices",
-                          m, k, (long long)mp, (long long)kp, name, INT32_MAX);
+                          "matrix %dx%d%s has more than %d weights, beyond 32-bit indices", m, k,
+                          padded, INT32_MAX);
     }
     return SR_OK;
 }
