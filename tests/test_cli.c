@@ -133,6 +133,36 @@ START_TEST(test_kernel_json)
 }
 END_TEST
 
+/* A kernel that does not compile: the message names the error and carries the build log. */
+START_TEST(test_build_failure_shows_log)
+{
+    if (!have_device)
+        return;
+    char dir[] = "/tmp/sr_kdirXXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/sr_common.cl", dir);
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/pack.cl", dir);
+    f = fopen(path, "w");
+    fputs("kernel void pack_panels(global float *x) { x[0] = undeclared_thing; }\n", f);
+    fclose(f);
+    setenv("SPARSEROOF_KERNEL_DIR", dir, 1);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--m", "8", "--k", "8", "--n", "8", NULL}, &r);
+    unsetenv("SPARSEROOF_KERNEL_DIR");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "CL_BUILD_PROGRAM_FAILURE (-11)"));
+    ck_assert_ptr_nonnull(strstr(r.err, "build log"));
+    ck_assert_ptr_nonnull(strstr(r.err, "undeclared_thing"));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/sr_common.cl", dir);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
     have_device = sr_test_have_device();
@@ -145,6 +175,7 @@ int main(void)
     tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad / sizeof *bad));
     tcase_add_test(tc, test_device_errors);
     tcase_add_test(tc, test_kernel_json);
+    tcase_add_test(tc, test_build_failure_shows_log);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
