@@ -63,24 +63,20 @@ static const char *write_npy(const char *name, int major, const char *dict, cons
     return write_file(name, buf, pre + hlen + len);
 }
 
-/* Little-endian bytes of floats/doubles, whatever the host order. */
-static void le32(unsigned char *out, const float *v, int n)
+/* Little-endian bytes of n values of `size` bytes (float or double), whatever the host. */
+static void to_le(unsigned char *out, const void *v, int n, int size)
 {
     for (int i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, &v[i], 4);
-        for (int b = 0; b < 4; b++)
-            out[4 * i + b] = (unsigned char)(u >> (8 * b));
-    }
-}
-
-static void le64(unsigned char *out, const double *v, int n)
-{
-    for (int i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &v[i], 8);
-        for (int b = 0; b < 8; b++)
-            out[8 * i + b] = (unsigned char)(u >> (8 * b));
+        uint64_t u = 0;
+        if (size == 4) {
+            uint32_t u32;
+            memcpy(&u32, (const float *)v + i, 4);
+            u = u32;
+        } else {
+            memcpy(&u, (const double *)v + i, 8);
+        }
+        for (int b = 0; b < size; b++)
+            out[size * i + b] = (unsigned char)(u >> (8 * b));
     }
 }
 
@@ -114,7 +110,7 @@ START_TEST(test_npy_good)
     int m, k;
     const float f[6] = {1.5f, -2, 0, 3.25f, 1e-30f, -0.125f};
     unsigned char raw[64];
-    le32(raw, f, 6);
+    to_le(raw, f, 6, 4);
     const char *p = write_npy("a.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
                               raw, 24);
     rc = sr_read_npy(p, &w, &m, &k, &e);
@@ -122,7 +118,7 @@ START_TEST(test_npy_good)
     /* format 2.0 header, float64, key order and quotes as another writer may produce */
     const double d[6] = {0.1, -7, 1e-3, 2, 3, 4};
     const float fd[6] = {0.1f, -7, 1e-3f, 2, 3, 4};
-    le64(raw, d, 6);
+    to_le(raw, d, 6, 8);
     p = write_npy("b.npy", 2, "{\"shape\": (3,2), \"fortran_order\": False, \"descr\": \"<f8\"}", raw, 48);
     rc = sr_read_npy(p, &w, &m, &k, &e);
     expect_matrix(rc, &e, w, m, k, 3, 2, fd);
@@ -160,7 +156,7 @@ START_TEST(test_npy_bad)
         {"junk.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2) 'x'}", "expected ','", 16, SR_ERR_FORMAT},
         {"huge.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1), }", "row 0, column 0", 8, SR_ERR_FORMAT},
     };
-    le64(raw, &huge, 1);
+    to_le(raw, &huge, 1, 8);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *p = write_npy(cases[i].name, 1, cases[i].dict, raw, cases[i].len);
         rc = sr_read_npy(p, &w, &m, &k, &e);
@@ -185,34 +181,29 @@ START_TEST(test_mtx_good)
     sr_err e;
     float *w;
     int m, k;
-    /* duplicates add up, comments and blank lines are skipped, CRLF is fine */
-    const char *p = write_text("a.mtx", "%%MatrixMarket matrix coordinate real general\r\n"
-                                        "% a comment\r\n\r\n"
-                                        "2 3 4\r\n1 1 1.5\r\n2 3 -2e0\r\n1 1 0.5\r\n2 1 4\r\n");
-    const float a[6] = {2, 0, 0, 4, 0, -2};
-    rc = sr_read_mtx(p, &w, &m, &k, &e);
-    expect_matrix(rc, &e, w, m, k, 2, 3, a);
-    p = write_text("b.mtx", "%%MatrixMarket matrix coordinate integer symmetric\n3 3 3\n1 1 7\n3 1 -2\n3 2 5\n");
-    const float b[9] = {7, 0, -2, 0, 0, 5, -2, 5, 0};
-    rc = sr_read_mtx(p, &w, &m, &k, &e);
-    expect_matrix(rc, &e, w, m, k, 3, 3, b);
-    p = write_text("c.MTX", "%%MatrixMarket matrix coordinate pattern general\n2 2 2\n1 2\n2 1\n");
-    const float c[4] = {0, 1, 1, 0};
-    rc = sr_read_matrix(p, &w, &m, &k, &e);
-    expect_matrix(rc, &e, w, m, k, 2, 2, c);
-    p = write_text("d.mtx", "%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 3\n");
-    const float d[4] = {0, -3, 3, 0};
-    rc = sr_read_mtx(p, &w, &m, &k, &e);
-    expect_matrix(rc, &e, w, m, k, 2, 2, d);
-    /* array: column-major */
-    p = write_text("e.mtx", "%%MatrixMarket matrix array real general\n2 3\n1\n2\n3\n4\n5\n6\n");
-    const float ea[6] = {1, 3, 5, 2, 4, 6};
-    rc = sr_read_mtx(p, &w, &m, &k, &e);
-    expect_matrix(rc, &e, w, m, k, 2, 3, ea);
-    p = write_text("f.mtx", "%%MatrixMarket matrix array integer symmetric\n2 2\n1\n2\n3\n");
-    const float fa[4] = {1, 2, 2, 3};
-    rc = sr_read_mtx(p, &w, &m, &k, &e);
-    expect_matrix(rc, &e, w, m, k, 2, 2, fa);
+    struct {
+        const char *name, *text;
+        int m, k;
+        float want[9];
+    } cases[] = {
+        /* duplicates add up, comments and blank lines are skipped, CRLF is fine */
+        {"a.mtx",
+         "%%MatrixMarket matrix coordinate real general\r\n% a comment\r\n\r\n"
+         "2 3 4\r\n1 1 1.5\r\n2 3 -2e0\r\n1 1 0.5\r\n2 1 4\r\n",
+         2, 3, {2, 0, 0, 4, 0, -2}},
+        {"b.mtx", "%%MatrixMarket matrix coordinate integer symmetric\n3 3 3\n1 1 7\n3 1 -2\n3 2 5\n",
+         3, 3, {7, 0, -2, 0, 0, 5, -2, 5, 0}},
+        {"c.MTX", "%%MatrixMarket matrix coordinate pattern general\n2 2 2\n1 2\n2 1\n", 2, 2, {0, 1, 1, 0}},
+        {"d.mtx", "%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 3\n", 2, 2, {0, -3, 3, 0}},
+        /* array: column-major */
+        {"e.mtx", "%%MatrixMarket matrix array real general\n2 3\n1\n2\n3\n4\n5\n6\n", 2, 3, {1, 3, 5, 2, 4, 6}},
+        {"f.mtx", "%%MatrixMarket matrix array integer symmetric\n2 2\n1\n2\n3\n", 2, 2, {1, 2, 2, 3}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *p = write_text(cases[i].name, cases[i].text);
+        rc = sr_read_matrix(p, &w, &m, &k, &e); /* by extension, any case */
+        expect_matrix(rc, &e, w, m, k, cases[i].m, cases[i].k, cases[i].want);
+    }
     remove_tmpdir();
 }
 END_TEST
