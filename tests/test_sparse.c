@@ -8,6 +8,8 @@
 
 #include "sparse/format.h"
 
+void sparse_read_tests(Suite *s); /* tests/test_sparse_read.c */
+
 static sr_pattern pat(const char *name)
 {
     sr_pattern p;
@@ -579,6 +581,7 @@ int main(void)
     tcase_set_timeout(big, 120);
     tcase_add_test(big, test_large);
     suite_add_tcase(s, big);
+    sparse_read_tests(s);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
