@@ -286,7 +286,7 @@ START_TEST(test_define_good)
     ck_assert(!c.compute[SR_DTYPE_FP16].supported);
     ck_assert_double_eq(c.launch_overhead_s, 0);
 
-    ck_assert_int_eq(define("1.5e3,L2=4000@4M,l1=9000@64KiB,L3=2500", "fp16=2e3,fp32=1000,fp64=50",
+    ck_assert_int_eq(define("1.5e3,L2=4000@4M,l1=9000@64KiB,L3=2500@32MB", "fp16=2e3,fp32=1000,fp64=50",
                             "5e-6", &c, &e), SR_OK);
     ck_assert_uint_eq(c.n_levels, 4);
     const char *names[] = {"L1", "L2", "L3", "DRAM"};
@@ -299,8 +299,8 @@ START_TEST(test_define_good)
     ck_assert_uint_eq(c.levels[0].ws_max_bytes, 64 * 1024);
     ck_assert_uint_eq(c.levels[1].ws_min_bytes, 64 * 1024 + 1);
     ck_assert_uint_eq(c.levels[1].ws_max_bytes, 4 << 20);
-    ck_assert_uint_eq(c.levels[2].ws_max_bytes, 0); /* no size: holds for no working set */
-    ck_assert_uint_eq(c.levels[3].ws_min_bytes, (4 << 20) + 1);
+    ck_assert_uint_eq(c.levels[2].ws_max_bytes, 32 << 20);
+    ck_assert_uint_eq(c.levels[3].ws_min_bytes, (32 << 20) + 1);
     ck_assert_double_eq(c.compute[SR_DTYPE_FP16].gflops, 2000);
     ck_assert_double_eq(c.compute[SR_DTYPE_FP64].gflops, 50);
     ck_assert_double_eq(c.launch_overhead_s, 5e-6);
@@ -341,6 +341,8 @@ START_TEST(test_define_refuses)
         {"30,L2=10@4Q", "fp32=1", NULL, "4Q"},
         {"30,L2=10@4M,L3=5@1M", "fp32=1", NULL, "L3"},
         {"30,X=10", "fp32=1", NULL, "'X'"},
+        {"30,L2=400", "fp32=1", NULL, "L2=400@"},
+        {"30,DRAM=20@4M", "fp32=1", NULL, "no size"},
         {"30,DRAM=20", "fp32=1", NULL, "twice"},
         {"30,", "fp32=1", NULL, "comma"},
         {",30", "fp32=1", NULL, "empty"},
@@ -385,6 +387,8 @@ START_TEST(test_define_refuses)
     s.pattern_metadata_bits = "2:4=-1";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
     s.pattern_metadata_bits = "2:4=nan";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    s.pattern_metadata_bits = "2:4=65";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
     s.pattern_metadata_bits = "2:4";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);

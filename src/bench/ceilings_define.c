@@ -164,11 +164,13 @@ static sr_code parse_bandwidth(const char *text, sr_ceilings *c, sr_err *err)
     if (c->n_levels == 0 || rank[c->n_levels - 1] != 10)
         return sr_err_set(err, SR_ERR_ARG, "%s: the DRAM figure is missing (the bare GB/s, or "
                           "DRAM=GBPS)", what);
-    /* sized levels hold for the working sets above the sized level before them */
+    /* each cache level holds for the working sets above the level before it */
     uint64_t below = 0;
     for (size_t k = 0; k + 1 < c->n_levels; k++) {
         if (!size[k])
-            continue;
+            return sr_err_set(err, SR_ERR_ARG, "%s: %s needs the working set it holds for, as in "
+                              "%s=%g@4M (bytes, K/M/G suffixes)", what, c->levels[k].level,
+                              c->levels[k].level, c->levels[k].gbps);
         if (size[k] <= below)
             return sr_err_set(err, SR_ERR_ARG, "%s: %s is no bigger than the level before it",
                               what, c->levels[k].level);
@@ -245,6 +247,9 @@ static sr_code parse_patterns(const char *text, const char *what, int bits, sr_c
         double x;
         if ((rc = sr_parse_figure(w, eq + 1, bits, &x, err)) != SR_OK)
             return rc;
+        if (bits && x > 64)
+            return sr_err_set(err, SR_ERR_ARG, "%s: %s bits per kept value is more than 64", w,
+                              eq + 1);
         size_t k = 0;
         while (k < c->n_patterns && strcmp(c->patterns[k].pattern, name) != 0)
             k++;

@@ -8,15 +8,15 @@
 #include "model/ceilings.h"
 
 /* The option values as typed (NULL: not given).
- *   bandwidth        "GBPS[,LEVEL=GBPS[@SIZE]...]": the bare figure is DRAM; LEVEL is L1..L9
- *                    or DRAM; SIZE (bytes, K/M/G/T binary suffixes) is the working set a
- *                    cache level holds for. A cache level without a size is recorded but
- *                    holds for no working set, so predictions use DRAM.
+ *   bandwidth        "GBPS[,LEVEL=GBPS@SIZE...]": the bare figure is DRAM; LEVEL is L1..L9
+ *                    or DRAM (then without the bare figure); SIZE (bytes, K/M/G/T binary
+ *                    suffixes) is the largest working set a cache level holds for, which
+ *                    the hierarchical roofline needs to choose it.
  *   compute          "fp32=GFLOPS[,fp16=GFLOPS,fp64=GFLOPS]": fp32 is required; the others,
  *                    when not given, are recorded as unsupported.
  *   launch           seconds of an empty kernel launch.
  *   pattern_compute  "PATTERN=GFLOPS[,...]": what a sparsity pattern's kernel reaches.
- *   pattern_metadata_bits "PATTERN=BITS[,...]": index/metadata bits per kept value (>= 0).
+ *   pattern_metadata_bits "PATTERN=BITS[,...]": index/metadata bits per kept value (0..64).
  */
 typedef struct {
     const char *name;
