@@ -31,11 +31,14 @@
 #define BWV CAT(float, VW)
 #endif
 
-/* vector k of stream i (of NACC) of this work-item, whose streams are `sub` vectors long */
+/* Vector k of this work-item's `per` (BW_IDX), and vector k of its stream i of NACC, each
+ * `sub` = per / NACC long (BW_SIDX). */
 #if CONTIG
-#define BW_IDX(i, k) (gid * per + (i) * sub + (k))
+#define BW_IDX(k) (gid * per + (k))
+#define BW_SIDX(i, k) (gid * per + (i) * sub + (k))
 #else
-#define BW_IDX(i, k) (((k) * NACC + (i)) * gsz + gid)
+#define BW_IDX(k) ((k) * gsz + gid)
+#define BW_SIDX(i, k) BW_IDX((k) * NACC + (i))
 #endif
 
 #define BW_REP1(X) X(0)
@@ -45,13 +48,14 @@
 #define BW_REP CAT(BW_REP, NACC)
 
 #define BW_DECL(i) BWV acc##i = (BWV)(0.0f);
-#define BW_LOAD(i) acc##i += a[BW_IDX(i, k)];
+#define BW_LOAD(i) acc##i += a[BW_SIDX(i, k)];
 #define BW_SUM(i) acc0 = (i) ? acc0 + acc##i : acc0;
 
 __kernel void peak_read(__global const BWV *a, uint per, uint passes, __global BWV *out)
 {
     const uint gid = get_global_id(0), gsz = get_global_size(0), sub = per / NACC;
     (void)gsz;
+    (void)sub;
     BW_REP(BW_DECL)
     for (uint p = 0; p < passes; p++)
         for (uint k = 0; k < sub; k++) {
@@ -64,10 +68,16 @@ __kernel void peak_read(__global const BWV *a, uint per, uint passes, __global B
 __kernel void peak_triad(__global BWV *a, __global const BWV *b, __global const BWV *c, float s,
                          uint per, uint passes)
 {
-    const uint gid = get_global_id(0), gsz = get_global_size(0), sub = per;
+    const uint gid = get_global_id(0), gsz = get_global_size(0);
     (void)gsz;
-    (void)sub;
     for (uint p = 0; p < passes; p++)
         for (uint k = 0; k < per; k++)
-            a[BW_IDX(0, k)] = b[BW_IDX(0, k)] + s * c[BW_IDX(0, k)];
+            a[BW_IDX(k)] = b[BW_IDX(k)] + s * c[BW_IDX(k)];
+}
+
+/* Writes v into every vector (one per work-item), so that the measured pages exist and
+ * hold ordinary numbers before any timing. */
+__kernel void peak_fill(__global BWV *a, float v)
+{
+    a[get_global_id(0)] = (BWV)(v);
 }

@@ -9,7 +9,9 @@
 
 #include "bench/ceilings_cache.h"
 #include "bench/ceilings_define.h"
+#include "bench/peaks.h"
 #include "bench/plateau.h"
+#include "device_probe.h"
 
 #define KIB 1024.0
 #define MIB (1024.0 * 1024.0)
@@ -434,10 +436,11 @@ START_TEST(test_cache_round_trip)
     snprintf(sub, sizeof sub, "%s/a/b", tmpdir);
     sr_ceilings c, d;
     sr_err e;
+    char method[64];
     fill_measured(&c);
-    ck_assert_msg(sr_ceilings_save(sub, &c, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_ceilings_save(sub, &c, "measured, profiling events", &e) == SR_OK, "%s", e.msg);
     memset(&d, 0xff, sizeof d);
-    ck_assert_msg(sr_ceilings_load(sub, c.device, &d, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_ceilings_load(sub, c.device, &d, method, sizeof method, &e) == SR_OK, "%s", e.msg);
     ck_assert_str_eq(d.device, c.device);
     ck_assert_int_eq(d.is_virtual, 0);
     ck_assert_uint_eq(d.n_levels, 3);
@@ -455,6 +458,7 @@ START_TEST(test_cache_round_trip)
     }
     ck_assert_double_eq(d.launch_overhead_s, c.launch_overhead_s);
     ck_assert_uint_eq(d.n_patterns, 0);
+    ck_assert_str_eq(method, "measured, profiling events");
 
     /* a virtual device with patterns beside it; saving again replaces */
     sr_define_spec s = {.name = "future npu", .bandwidth = "900,L2=4000@8M", .compute = "fp32=5e4",
@@ -462,11 +466,12 @@ START_TEST(test_cache_round_trip)
                         .pattern_metadata_bits = "2:4=2"};
     sr_ceilings v, w;
     ck_assert_int_eq(sr_ceilings_define(&s, &v, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_save(sub, &v, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_save(sub, &v, "defined", &e), SR_OK);
     v.levels[0].gbps = 4100;
-    ck_assert_int_eq(sr_ceilings_save(sub, &v, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_load(sub, "future npu", &w, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_save(sub, &v, "defined", &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_load(sub, "future npu", &w, method, sizeof method, &e), SR_OK);
     ck_assert(w.is_virtual);
+    ck_assert_str_eq(method, "defined");
     ck_assert_double_eq(w.levels[0].gbps, 4100);
     ck_assert_uint_eq(w.levels[0].ws_max_bytes, 8u << 20);
     ck_assert_uint_eq(w.n_patterns, 1);
@@ -475,12 +480,12 @@ START_TEST(test_cache_round_trip)
     ck_assert_double_eq(w.patterns[0].metadata_bits, 2);
     ck_assert(!w.compute[SR_DTYPE_FP16].supported);
     /* the measured device is still there, and no temporary file is left */
-    ck_assert_int_eq(sr_ceilings_load(sub, c.device, &d, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_load(sub, c.device, &d, NULL, 0, &e), SR_OK);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 2 && ! ls '%s' | grep -q tmp", sub, sub);
     ck_assert_int_eq(system(cmd), 0);
 
-    ck_assert_int_eq(sr_ceilings_load(sub, "nothing here", &d, &e), SR_ERR_NOTFOUND);
+    ck_assert_int_eq(sr_ceilings_load(sub, "nothing here", &d, NULL, 0, &e), SR_ERR_NOTFOUND);
     ck_assert_ptr_nonnull(strstr(e.msg, "nothing here"));
     remove_tmpdir();
 }
@@ -510,8 +515,8 @@ START_TEST(test_cache_dir_and_damage)
 
     sr_ceilings c, d;
     fill_measured(&c);
-    ck_assert_int_eq(sr_ceilings_save(NULL, &c, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &d, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_save(NULL, &c, NULL, &e), SR_OK);
+    ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &d, NULL, 0, &e), SR_OK);
     ck_assert_int_eq(sr_ceilings_cache_path(NULL, c.device, path, sizeof path, &e), SR_OK);
     static const char *damaged[] = {
         "{ not json",
@@ -534,12 +539,155 @@ START_TEST(test_cache_dir_and_damage)
         ck_assert_ptr_nonnull(f);
         fprintf(f, damaged[i], "x"); /* the device name inside does not matter: mismatched */
         fclose(f);
-        sr_code rc = sr_ceilings_load(NULL, c.device, &d, &e);
+        sr_code rc = sr_ceilings_load(NULL, c.device, &d, NULL, 0, &e);
         ck_assert_msg(rc == SR_ERR_FORMAT, "damaged file %zu: %d (%s)", i, rc, e.msg);
         ck_assert_msg(strstr(e.msg, path) != NULL, "damaged file %zu: message lacks the path: %s",
                       i, e.msg);
     }
     remove_tmpdir();
+}
+END_TEST
+
+
+/* On the device (opened inside the forked test, never in the parent): a tiny sweep. */
+
+static void tiny_opts(sr_peaks_opts *o)
+{
+    sr_peaks_opts_default(o, 0);
+    o->max_ws_bytes = 2 * MIB;
+    o->points_per_octave = 1;
+    o->reps = 2;
+    o->min_time_s = 1e-3;
+    o->compute_time_s = 5e-3;
+    o->launch_reps = 20;
+}
+
+static int progress_calls;
+static void count_progress(void *ctx, const char *stage, int done, int total, const char *detail)
+{
+    (void)ctx;
+    ck_assert_ptr_nonnull(stage);
+    ck_assert_ptr_nonnull(detail);
+    ck_assert(done >= 1 && done <= total);
+    progress_calls++;
+}
+
+static sr_cl *open_first(sr_device_info **list)
+{
+    size_t n = 0;
+    sr_err e = {0};
+    sr_cl *cl = NULL;
+    ck_assert_int_eq(sr_device_list(list, &n, &e), SR_OK);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_msg(sr_cl_open(&(*list)[0], &cl, &e) == SR_OK, "%s", e.msg);
+    return cl;
+}
+
+START_TEST(test_measure_tiny)
+{
+    sr_device_info *list = NULL;
+    sr_cl *cl = open_first(&list);
+    sr_peaks_opts o;
+    tiny_opts(&o);
+    o.progress = count_progress;
+    sr_peaks_result r;
+    sr_err e = {0};
+    sr_code rc = sr_peaks_measure(cl, &o, &r, &e);
+    ck_assert_msg(rc == SR_OK, "%s", e.msg);
+    ck_assert_str_eq(r.ceilings.device, list[0].name);
+    ck_assert_int_gt(progress_calls, 0);
+
+    /* the sweep: increasing working sets up to the asked end, positive figures */
+    ck_assert_uint_ge(r.n_points, 5);
+    for (size_t i = 0; i < r.n_points; i++) {
+        ck_assert(r.read[i].ws_bytes == r.triad[i].ws_bytes);
+        if (i > 0)
+            ck_assert(r.read[i].ws_bytes > r.read[i - 1].ws_bytes);
+        ck_assert(r.read[i].gbps > 0 && isfinite(r.read[i].gbps));
+        ck_assert(r.triad[i].gbps > 0 && isfinite(r.triad[i].gbps));
+        ck_assert(r.read[i].gbps_worst <= r.read[i].gbps);
+    }
+    ck_assert(r.read[r.n_points - 1].ws_bytes <= 2 * MIB * 1.2);
+
+    /* the levels: positive, ordered, contiguous, DRAM last and slowest */
+    const sr_ceilings *c = &r.ceilings;
+    ck_assert_uint_ge(c->n_levels, 1);
+    ck_assert_str_eq(c->levels[c->n_levels - 1].level, "DRAM");
+    ck_assert_uint_eq(c->levels[c->n_levels - 1].ws_max_bytes, UINT64_MAX);
+    for (size_t k = 0; k < c->n_levels; k++) {
+        ck_assert(c->levels[k].gbps > 0 && isfinite(c->levels[k].gbps));
+        ck_assert_msg(c->levels[k].gbps >= c->levels[c->n_levels - 1].gbps,
+                      "%s (%g GB/s) below DRAM", c->levels[k].level, c->levels[k].gbps);
+        if (k > 0) {
+            ck_assert(c->levels[k].gbps <= c->levels[k - 1].gbps);
+            ck_assert_uint_eq(c->levels[k].ws_min_bytes, c->levels[k - 1].ws_max_bytes + 1);
+        }
+    }
+
+    /* compute: fp32 always, the others exactly where the device has them */
+    ck_assert_uint_eq(c->n_compute, 3);
+    ck_assert(c->compute[SR_DTYPE_FP32].supported);
+    ck_assert(c->compute[SR_DTYPE_FP32].gflops > 0 && isfinite(c->compute[SR_DTYPE_FP32].gflops));
+    ck_assert_int_eq(c->compute[SR_DTYPE_FP64].supported, list[0].fp64 != 0);
+    ck_assert_int_eq(c->compute[SR_DTYPE_FP16].supported, list[0].fp16 != 0);
+    for (int d = 0; d < 3; d++) {
+        ck_assert_int_eq(c->compute[d].dtype, d);
+        if (c->compute[d].supported)
+            ck_assert(c->compute[d].gflops > 0);
+        else
+            ck_assert(c->compute[d].gflops == 0);
+    }
+
+    ck_assert(c->launch_overhead_s > 0 && c->launch_overhead_s < 1);
+    ck_assert(r.launch.min_s <= r.launch.median_s && r.launch.median_s <= r.launch.max_s);
+    ck_assert(r.elapsed_s > 0);
+    sr_peaks_result_free(&r);
+    sr_peaks_result_free(&r); /* twice is harmless */
+    sr_cl_close(cl);
+    free(list);
+}
+END_TEST
+
+static int stop_now(void)
+{
+    return 1;
+}
+
+START_TEST(test_measure_interrupted)
+{
+    sr_device_info *list = NULL;
+    sr_cl *cl = open_first(&list);
+    sr_peaks_opts o;
+    tiny_opts(&o);
+    o.stop = stop_now;
+    sr_peaks_result r;
+    sr_err e = {0};
+    ck_assert_int_eq(sr_peaks_measure(cl, &o, &r, &e), SR_ERR_INTERRUPTED);
+    ck_assert_ptr_nonnull(strstr(e.msg, "interrupted"));
+    sr_peaks_result_free(&r);
+    sr_cl_close(cl);
+    free(list);
+}
+END_TEST
+
+START_TEST(test_sweep_sizes)
+{
+    double *v;
+    size_t n;
+    sr_err e;
+    ck_assert_int_eq(sr_peaks_sweep_sizes(16 * KIB, 1024 * MIB, 4, &v, &n, &e), SR_OK);
+    ck_assert_uint_eq(n, 16 * 4 + 1); /* 16 octaves */
+    ck_assert_double_eq(v[0], 16 * KIB);
+    ck_assert_double_eq_tol(v[n - 1], 1024 * MIB, 1);
+    for (size_t i = 1; i < n; i++)
+        ck_assert_double_eq_tol(v[i] / v[i - 1], exp2(0.25), 1e-9);
+    free(v);
+    ck_assert_int_eq(sr_peaks_sweep_sizes(16 * KIB, 100 * KIB, 1, &v, &n, &e), SR_OK);
+    ck_assert_double_eq(v[n - 1], 100 * KIB); /* the end is always measured */
+    free(v);
+    ck_assert_int_eq(sr_peaks_sweep_sizes(0, 100, 1, &v, &n, &e), SR_ERR_ARG);
+    ck_assert_int_eq(sr_peaks_sweep_sizes(100, 10, 1, &v, &n, &e), SR_ERR_ARG);
+    ck_assert_int_eq(sr_peaks_sweep_sizes(10, 100, 0, &v, &n, &e), SR_ERR_ARG);
 }
 END_TEST
 
@@ -556,6 +704,7 @@ int main(void)
     tcase_add_test(tp, test_max_out_merges);
     tcase_add_test(tp, test_labels_from_cache_sizes);
     tcase_add_test(tp, test_bad_series);
+    tcase_add_test(tp, test_sweep_sizes);
     suite_add_tcase(s, tp);
     TCase *td = tcase_create("define");
     tcase_add_test(td, test_define_good);
@@ -565,6 +714,15 @@ int main(void)
     tcase_add_test(tc, test_cache_round_trip);
     tcase_add_test(tc, test_cache_dir_and_damage);
     suite_add_tcase(s, tc);
+    if (sr_test_have_device()) {
+        TCase *tm = tcase_create("measure");
+        tcase_set_timeout(tm, 180); /* cold PoCL builds: about 0.5 s per program */
+        tcase_add_test(tm, test_measure_tiny);
+        tcase_add_test(tm, test_measure_interrupted);
+        suite_add_tcase(s, tm);
+    } else {
+        fprintf(stderr, "no OpenCL device: measurement tests skipped\n");
+    }
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);

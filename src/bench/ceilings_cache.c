@@ -295,7 +295,7 @@ sr_code sr_ceilings_from_json(json_object *o, const char *what, sr_ceilings *out
     return SR_OK;
 }
 
-sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, sr_err *err)
+sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, const char *method, sr_err *err)
 {
     char d[4096], path[4200], tmp[4300];
     sr_code rc;
@@ -311,6 +311,8 @@ sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, sr_err *err)
     json_object *o = sr_ceilings_to_json(c);
     if (!o)
         return sr_err_set(err, SR_ERR_NOMEM, "ceilings cache: out of memory");
+    if (method)
+        json_object_object_add(o, "method", json_object_new_string(method));
     const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
     FILE *f = fopen(tmp, "w");
@@ -331,7 +333,8 @@ sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, sr_err *err)
     return SR_OK;
 }
 
-sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, sr_err *err)
+sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, char *method,
+                         size_t method_size, sr_err *err)
 {
     char path[4200];
     sr_code rc = sr_ceilings_cache_path(dir, device, path, sizeof path, err);
@@ -366,6 +369,11 @@ sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, 
                           json_tokener_error_desc(je));
     sr_ceilings c;
     rc = sr_ceilings_from_json(o, path, &c, err);
+    json_object *m = NULL;
+    if (method && method_size)
+        snprintf(method, method_size, "%s",
+                 json_object_object_get_ex(o, "method", &m) && json_object_is_type(m, json_type_string)
+                     ? json_object_get_string(m) : "");
     json_object_put(o);
     if (rc != SR_OK)
         return rc;

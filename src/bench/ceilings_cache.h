@@ -6,6 +6,7 @@
 #define SR_BENCH_CEILINGS_CACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/status.h"
 #include "model/ceilings.h"
@@ -22,12 +23,16 @@ sr_code sr_ceilings_cache_path(const char *dir, const char *device, char *buf, s
                                sr_err *err);
 
 /* Writes c to its file in dir (NULL: the cache directory, created if missing), replacing
- * what was there. */
-sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, sr_err *err);
+ * what was there. method (may be NULL) says how the figures were obtained ("measured,
+ * profiling events", "measured, wall clock: <why>", "defined"); it is kept in the file. */
+sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, const char *method, sr_err *err);
 
 /* Reads `device`'s ceilings from dir (NULL: the cache directory). SR_ERR_NOTFOUND when
- * none are stored; SR_ERR_FORMAT (naming the file) when the file is damaged. */
-sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, sr_err *err);
+ * none are stored; SR_ERR_FORMAT (naming the file) when the file is damaged. method (may
+ * be NULL) receives the method stored with them ("" if none). */
+sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, char *method,
+                         size_t method_size, sr_err *err);
+
 
 /* The JSON object of c: {device, virtual, bandwidth: [{level, gbps, ws_min_bytes,
  * ws_max_bytes}], compute: [{dtype, gflops} | {dtype, unsupported: true}],

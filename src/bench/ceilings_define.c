@@ -33,8 +33,7 @@ sr_code sr_parse_figure(const char *what, const char *text, int allow_zero, doub
     return SR_OK;
 }
 
-/* A size in bytes with an optional binary suffix: 4096, 4096B, 32K, 32KiB, 4M, 1G. */
-static sr_code parse_size(const char *what, const char *text, uint64_t *out, sr_err *err)
+sr_code sr_parse_bytes(const char *what, const char *text, uint64_t *out, sr_err *err)
 {
     static const char units[] = "KMGT";
     char *end;
@@ -129,7 +128,7 @@ static sr_code parse_bandwidth(const char *text, sr_ceilings *c, sr_err *err)
             *at = '\0';
             char w[ITEM_MAX + 64];
             snprintf(w, sizeof w, "%s %s", what, label);
-            if ((rc = parse_size(w, at + 1, &sz, err)) != SR_OK)
+            if ((rc = sr_parse_bytes(w, at + 1, &sz, err)) != SR_OK)
                 return rc;
             if (r == 10)
                 return sr_err_set(err, SR_ERR_ARG, "%s: DRAM holds for every working set; it "

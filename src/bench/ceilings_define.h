@@ -4,6 +4,8 @@
 #ifndef SR_BENCH_CEILINGS_DEFINE_H
 #define SR_BENCH_CEILINGS_DEFINE_H
 
+#include <stdint.h>
+
 #include "common/status.h"
 #include "model/ceilings.h"
 
@@ -35,5 +37,9 @@ sr_code sr_ceilings_define(const sr_define_spec *spec, sr_ceilings *out, sr_err 
  * the message ("--launch"). */
 sr_code sr_parse_figure(const char *what, const char *text, int allow_zero, double *out,
                         sr_err *err);
+
+/* Parses a size in bytes with an optional binary suffix (4096, 32K, 32KiB, 4M, 1G, 2T);
+ * `what` names it in the message. */
+sr_code sr_parse_bytes(const char *what, const char *text, uint64_t *out, sr_err *err);
 
 #endif
