@@ -1,0 +1,498 @@
+/* `sparseroof peaks`: measures the ceilings of one device (bandwidth by working set, FMA
+ * throughput per data type, launch overhead) and keeps them in the ceilings cache; or,
+ * with --define, records a virtual device's ceilings given by hand. */
+#include "cli/cmd_peaks.h"
+
+#include <getopt.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench/ceilings_cache.h"
+#include "bench/ceilings_define.h"
+#include "bench/peaks.h"
+#include "cli/cli.h"
+#include "cli/signals.h"
+#include "runtime/runtime.h"
+
+static const char *help =
+    "usage: sparseroof peaks [--device D] [--json] [--thorough] [--max-ws SIZE] [--reps R]\n"
+    "       sparseroof peaks --define NAME --bandwidth GBPS[,LEVEL=GBPS@SIZE...]\n"
+    "                        --compute fp32=GFLOPS[,fp16=GFLOPS,fp64=GFLOPS] [--launch SECONDS]\n"
+    "                        [--pattern-compute P=GFLOPS,...] [--pattern-metadata-bits P=BITS,...]\n"
+    "                        [--json]\n"
+    "\n"
+    "Measures what the roofline model stands on: bandwidth by working-set size (a read\n"
+    "kernel and a triad a = b + s*c, swept from 16 KiB to 4x the last-level cache; each\n"
+    "plateau is a level: L1, L2, L3 where present, DRAM last), FMA throughput in GFLOP/s per\n"
+    "data type (an FMA counts as 2 FLOPs; 'unsupported' where the device has no such type)\n"
+    "and the median time of an empty kernel launch. Each figure is the best of timed\n"
+    "repetitions after a warm-up, with its spread. Profiling events are cross-checked with\n"
+    "the wall clock; where they disagree the wall clock is used, and the output says so.\n"
+    "The ceilings are kept in $XDG_CACHE_HOME/sparseroof/ceilings/ for later predictions.\n"
+    "\n"
+    "  -d, --device D      device index, PLATFORM:DEVICE, or part of its name (default: the\n"
+    "                      first; see 'sparseroof devices')\n"
+    "      --thorough      finer sweep (8 points an octave), more repetitions and kernel\n"
+    "                      shapes: slower, steadier\n"
+    "      --max-ws SIZE   end the sweep at SIZE bytes (K/M/G suffixes) instead of 4x the\n"
+    "                      last-level cache\n"
+    "  -r, --reps R        timed repetitions of each figure (default 5, thorough 10)\n"
+    "      --json          print one JSON object (device, bandwidth, compute,\n"
+    "                      launch_overhead_s, and the sweep behind them)\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "A virtual device (a datasheet, or hardware that does not exist yet):\n"
+    "      --define NAME   record ceilings for NAME instead of measuring\n"
+    "      --bandwidth B   GB/s of DRAM, then cache levels with the largest working set each\n"
+    "                      holds for: 900,L2=4000@8M,L1=9000@256K\n"
+    "      --compute C     GFLOP/s by data type: fp32=50000,fp16=100000 (fp32 required;\n"
+    "                      types not given are unsupported)\n"
+    "      --launch S      seconds of an empty kernel launch\n"
+    "      --pattern-compute LIST        GFLOP/s a pattern's kernels reach: 2:4=90000\n"
+    "      --pattern-metadata-bits LIST  metadata bits per kept value: 2:4=2\n"
+    "Every figure must be a positive, finite number.\n";
+
+typedef struct {
+    const char *device;
+    int json, thorough, reps;
+    uint64_t max_ws;
+    sr_define_spec def;
+    int defining; /* any of the --define options was given */
+} peaks_args;
+
+/* Returns -1 after --help, 0 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
+{
+    enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON };
+    static const struct option opts[] = {
+        {"device", required_argument, NULL, 'd'},
+        {"reps", required_argument, NULL, 'r'},
+        {"json", no_argument, NULL, O_JSON},
+        {"thorough", no_argument, NULL, O_THOROUGH},
+        {"max-ws", required_argument, NULL, O_MAXWS},
+        {"define", required_argument, NULL, O_DEFINE},
+        {"bandwidth", required_argument, NULL, O_BW},
+        {"compute", required_argument, NULL, O_COMPUTE},
+        {"launch", required_argument, NULL, O_LAUNCH},
+        {"pattern-compute", required_argument, NULL, O_PCOMP},
+        {"pattern-metadata-bits", required_argument, NULL, O_PBITS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    sr_code rc = SR_OK;
+    const char *only_define = NULL, *only_measure = NULL;
+    optind = 1;
+    while (rc == SR_OK && (c = getopt_long(argc, argv, "d:r:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': a->device = optarg; only_measure = "--device"; break;
+        case 'r':
+            rc = sr_cli_int("--reps", optarg, 1, 1000, &a->reps, err);
+            only_measure = "--reps";
+            break;
+        case O_JSON: a->json = 1; break;
+        case O_THOROUGH: a->thorough = 1; only_measure = "--thorough"; break;
+        case O_MAXWS:
+            rc = sr_parse_bytes("--max-ws", optarg, &a->max_ws, err);
+            only_measure = "--max-ws";
+            break;
+        case O_DEFINE: a->def.name = optarg; break;
+        case O_BW: a->def.bandwidth = optarg; only_define = "--bandwidth"; break;
+        case O_COMPUTE: a->def.compute = optarg; only_define = "--compute"; break;
+        case O_LAUNCH: a->def.launch = optarg; only_define = "--launch"; break;
+        case O_PCOMP: a->def.pattern_compute = optarg; only_define = "--pattern-compute"; break;
+        case O_PBITS:
+            a->def.pattern_metadata_bits = optarg;
+            only_define = "--pattern-metadata-bits";
+            break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return sr_cli_usage("peaks", "bad option");
+        }
+    }
+    if (rc != SR_OK)
+        return sr_cli_fail("peaks", err);
+    if (optind < argc)
+        return sr_cli_usage("peaks", "unexpected argument '%s'", argv[optind]);
+    a->defining = a->def.name != NULL;
+    if (!a->defining && only_define)
+        return sr_cli_usage("peaks", "%s describes a virtual device: it needs --define NAME",
+                            only_define);
+    if (a->defining && only_measure)
+        return sr_cli_usage("peaks", "%s is for measuring a device, not for --define",
+                            only_measure);
+    if (!a->defining && a->max_ws && a->max_ws < 64 * 1024)
+        return sr_cli_usage("peaks", "--max-ws must be at least 64K (the sweep starts at 16K)");
+    return 0;
+}
+
+/* ---- the OS's cache sizes, to name the levels ---- */
+
+/* CPUs in a /sys cpu list ("0-3,8,10-11"). */
+static int count_cpus(const char *list)
+{
+    int n = 0;
+    for (const char *s = list; *s;) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s)
+            break;
+        if (*end == '-')
+            b = strtol(end + 1, &end, 10);
+        n += (int)(b - a + 1);
+        s = *end == ',' ? end + 1 : end + strlen(end);
+    }
+    return n > 0 ? n : 1;
+}
+
+static int read_small(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int ok = fgets(buf, (int)size, f) != NULL;
+    fclose(f);
+    buf[strcspn(buf, "\n")] = '\0';
+    return ok;
+}
+
+/* Linux only (elsewhere none are found, and levels are named in order): the total size of
+ * each data cache level that `units` cores of the device see. Belongs with the platform
+ * file (common/host) once that lands. */
+static size_t os_cache_sizes(unsigned units, uint64_t *out, size_t max)
+{
+    size_t n = 0;
+    memset(out, 0, max * sizeof *out);
+    for (int idx = 0; idx < 16; idx++) {
+        char base[96], path[160], level[16], type[32], size[32], shared[256];
+        snprintf(base, sizeof base, "/sys/devices/system/cpu/cpu0/cache/index%d", idx);
+        snprintf(path, sizeof path, "%s/level", base);
+        if (!read_small(path, level, sizeof level))
+            break;
+        snprintf(path, sizeof path, "%s/type", base);
+        if (!read_small(path, type, sizeof type) || strcmp(type, "Instruction") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/size", base);
+        if (!read_small(path, size, sizeof size))
+            continue;
+        snprintf(path, sizeof path, "%s/shared_cpu_list", base);
+        if (!read_small(path, shared, sizeof shared))
+            snprintf(shared, sizeof shared, "0");
+        uint64_t bytes;
+        int lv = atoi(level);
+        if (lv < 1 || (size_t)lv > max || sr_parse_bytes("cache size", size, &bytes, NULL) != SR_OK)
+            continue;
+        /* instances of this cache among the device's cores */
+        unsigned sharing = (unsigned)count_cpus(shared);
+        unsigned inst = (units + sharing - 1) / sharing;
+        out[lv - 1] = bytes * (inst ? inst : 1);
+        n = (size_t)lv > n ? (size_t)lv : n;
+    }
+    return n;
+}
+
+/* ---- progress ---- */
+
+typedef struct {
+    char stage[32];
+    int tty;
+} progress_state;
+
+static void on_progress(void *ctx, const char *stage, int done, int total, const char *detail)
+{
+    progress_state *ps = ctx;
+    if (!ps->tty)
+        return;
+    if (strcmp(ps->stage, stage) != 0 && ps->stage[0])
+        fputc('\n', stderr);
+    snprintf(ps->stage, sizeof ps->stage, "%s", stage);
+    fprintf(stderr, "\r  %-13s %4d/%-4d %s\033[K", stage, done, total, detail);
+    fflush(stderr);
+}
+
+static void progress_end(progress_state *ps)
+{
+    if (ps->tty && ps->stage[0])
+        fputs("\r\033[K", stderr);
+}
+
+/* ---- output ---- */
+
+static void fmt_size(uint64_t b, char *buf, size_t size)
+{
+    double x = (double)b;
+    if (x >= 1024.0 * 1024 * 1024)
+        snprintf(buf, size, "%.3g GiB", x / (1024.0 * 1024 * 1024));
+    else if (x >= 1024.0 * 1024)
+        snprintf(buf, size, "%.3g MiB", x / (1024.0 * 1024));
+    else
+        snprintf(buf, size, "%.3g KiB", x / 1024.0);
+}
+
+/* Median of one series' best figures over a plateau's points. */
+static double series_level(const sr_bw_point *pts, const sr_plateau *pl)
+{
+    double v[512];
+    int n = 0;
+    for (size_t i = pl->first; i <= pl->last && n < 512; i++)
+        v[n++] = pts[i].gbps;
+    return sr_median(v, n);
+}
+
+static const char *dtype_label(sr_dtype d)
+{
+    return d == SR_DTYPE_FP64 ? "fp64" : d == SR_DTYPE_FP16 ? "fp16" : "fp32";
+}
+
+static json_object *levels_json(const sr_plateau *p, size_t n)
+{
+    json_object *a = json_object_new_array();
+    for (size_t k = 0; k < n; k++) {
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "level", json_object_new_string(p[k].level));
+        json_object_object_add(e, "gbps", json_object_new_double(p[k].gbps));
+        json_object_object_add(e, "ws_min_bytes", json_object_new_uint64(p[k].ws_min_bytes));
+        json_object_object_add(e, "ws_max_bytes", json_object_new_uint64(p[k].ws_max_bytes));
+        json_object_object_add(e, "spread", json_object_new_double(p[k].spread));
+        json_object_array_add(a, e);
+    }
+    return a;
+}
+
+static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o,
+                                const char *cache_file)
+{
+    json_object *j = sr_ceilings_to_json(&r->ceilings), *a;
+    /* the ceilings' levels, with the spread of their points and each kernel's figure */
+    json_object_object_get_ex(j, "bandwidth", &a);
+    for (size_t k = 0; k < r->n_levels && k < json_object_array_length(a); k++) {
+        json_object *e = json_object_array_get_idx(a, k);
+        json_object_object_add(e, "spread", json_object_new_double(r->levels[k].spread));
+        json_object_object_add(e, "read_gbps",
+                               json_object_new_double(series_level(r->read, &r->levels[k])));
+        json_object_object_add(e, "triad_gbps",
+                               json_object_new_double(series_level(r->triad, &r->levels[k])));
+    }
+    json_object_object_get_ex(j, "compute", &a);
+    for (size_t k = 0; k < r->n_compute && k < json_object_array_length(a); k++) {
+        const sr_fma_result *f = &r->compute[k];
+        if (!f->supported)
+            continue;
+        json_object *e = json_object_array_get_idx(a, k);
+        json_object_object_add(e, "gflops_worst", json_object_new_double(f->gflops_worst));
+        json_object_object_add(e, "vector_width", json_object_new_int(f->vw));
+        json_object_object_add(e, "chains", json_object_new_int(f->chains));
+    }
+    json_object *l = json_object_new_object();
+    json_object_object_add(l, "median_s", json_object_new_double(r->launch.median_s));
+    json_object_object_add(l, "min_s", json_object_new_double(r->launch.min_s));
+    json_object_object_add(l, "max_s", json_object_new_double(r->launch.max_s));
+    json_object_object_add(l, "reps", json_object_new_int(r->launch.reps));
+    json_object_object_add(j, "launch", l);
+    json_object_object_add(j, "read", levels_json(r->read_levels, r->n_read_levels));
+    json_object_object_add(j, "triad", levels_json(r->triad_levels, r->n_triad_levels));
+    json_object *sw = json_object_new_array();
+    for (size_t i = 0; i < r->n_points; i++) {
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "ws_bytes", json_object_new_double(r->read[i].ws_bytes));
+        json_object_object_add(e, "read_gbps", json_object_new_double(r->read[i].gbps));
+        json_object_object_add(e, "read_gbps_worst", json_object_new_double(r->read[i].gbps_worst));
+        json_object_object_add(e, "triad_gbps", json_object_new_double(r->triad[i].gbps));
+        json_object_object_add(e, "triad_gbps_worst", json_object_new_double(r->triad[i].gbps_worst));
+        json_object_array_add(sw, e);
+    }
+    json_object_object_add(j, "sweep", sw);
+    json_object_object_add(j, "timing", json_object_new_string(r->wallclock ? "wallclock" : "events"));
+    if (r->wallclock)
+        json_object_object_add(j, "timing_note", json_object_new_string(r->timing_note));
+    json_object_object_add(j, "reps", json_object_new_int(o->reps));
+    json_object_object_add(j, "points_per_octave", json_object_new_int(o->points_per_octave));
+    json_object_object_add(j, "build_s", json_object_new_double(r->build_s));
+    json_object_object_add(j, "elapsed_s", json_object_new_double(r->elapsed_s));
+    json_object_object_add(j, "cache_file", cache_file ? json_object_new_string(cache_file) : NULL);
+    return j;
+}
+
+static void print_levels_text(const sr_ceilings *c)
+{
+    for (size_t k = 0; k < c->n_levels; k++) {
+        const sr_bw_level *l = &c->levels[k];
+        char lo[32], hi[32];
+        fmt_size(l->ws_min_bytes, lo, sizeof lo);
+        fmt_size(l->ws_max_bytes, hi, sizeof hi);
+        if (l->ws_max_bytes == UINT64_MAX)
+            printf("  %-6s %9.1f GB/s   from %s\n", l->level, l->gbps, lo);
+        else
+            printf("  %-6s %9.1f GB/s   %s to %s\n", l->level, l->gbps, lo, hi);
+    }
+}
+
+static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
+                         const sr_device_info *dev, const char *cache_file)
+{
+    char lo[32], hi[32];
+    printf("%s (%s, %u compute units, %s)\n\n", dev->name, dev->type, dev->compute_units,
+           dev->platform_version);
+    fmt_size((uint64_t)(r->n_points ? r->read[0].ws_bytes : 0), lo, sizeof lo);
+    fmt_size((uint64_t)(r->n_points ? r->read[r->n_points - 1].ws_bytes : 0), hi, sizeof hi);
+    printf("Bandwidth: %zu working sets from %s to %s, best of %d each\n", r->n_points, lo, hi,
+           o->reps);
+    printf("  %-6s %9s        %7s %7s  %-24s %s\n", "level", "ceiling", "read", "triad",
+           "working sets", "spread");
+    for (size_t k = 0; k < r->n_levels; k++) {
+        const sr_plateau *p = &r->levels[k];
+        char range[80];
+        fmt_size(p->ws_min_bytes, lo, sizeof lo);
+        fmt_size(p->ws_max_bytes, hi, sizeof hi);
+        if (p->ws_max_bytes == UINT64_MAX)
+            snprintf(range, sizeof range, "from %s", lo);
+        else
+            snprintf(range, sizeof range, "%s to %s", lo, hi);
+        printf("  %-6s %9.1f GB/s   %7.1f %7.1f  %-24s %.0f%%\n", p->level, p->gbps,
+               series_level(r->read, p), series_level(r->triad, p), range, 100 * p->spread);
+    }
+    printf("\nCompute (an FMA counts as 2 FLOPs), best of %d\n", o->reps);
+    for (size_t k = 0; k < r->n_compute; k++) {
+        const sr_fma_result *f = &r->compute[k];
+        if (!f->supported)
+            printf("  %-6s %9s\n", dtype_label(f->dtype), "unsupported");
+        else
+            printf("  %-6s %9.1f GFLOP/s  (vectors of %d, %d chains; worst repetition %.1f)\n",
+                   dtype_label(f->dtype), f->gflops, f->vw, f->chains, f->gflops_worst);
+    }
+    printf("\nLaunch overhead %.3g us (median of %d empty launches; min %.3g, max %.3g)\n",
+           r->launch.median_s * 1e6, r->launch.reps, r->launch.min_s * 1e6, r->launch.max_s * 1e6);
+    if (r->wallclock)
+        printf("Timing: %s\n", r->timing_note);
+    else
+        printf("Timing: profiling events, cross-checked with the wall clock\n");
+    printf("Took %.1f s (kernel builds %.1f s, not timed)\n", r->elapsed_s, r->build_s);
+    if (cache_file)
+        printf("Saved to %s\n", cache_file);
+}
+
+static void print_json(json_object *j)
+{
+    puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* ---- the two modes ---- */
+
+static int run_define(const peaks_args *a)
+{
+    sr_err err = {0};
+    sr_ceilings c;
+    char path[4200];
+    sr_code rc = sr_ceilings_define(&a->def, &c, &err);
+    if (rc == SR_OK)
+        rc = sr_ceilings_save(NULL, &c, "defined", &err);
+    if (rc == SR_OK)
+        rc = sr_ceilings_cache_path(NULL, c.device, path, sizeof path, &err);
+    if (rc != SR_OK)
+        return sr_cli_fail("peaks", &err);
+    if (a->json) {
+        json_object *j = sr_ceilings_to_json(&c);
+        json_object_object_add(j, "cache_file", json_object_new_string(path));
+        print_json(j);
+        json_object_put(j);
+        return SR_EXIT_OK;
+    }
+    printf("%s (virtual device)\n\nBandwidth\n", c.device);
+    print_levels_text(&c);
+    printf("\nCompute\n");
+    for (size_t k = 0; k < c.n_compute; k++)
+        if (c.compute[k].supported)
+            printf("  %-6s %9.1f GFLOP/s\n", dtype_label(c.compute[k].dtype), c.compute[k].gflops);
+        else
+            printf("  %-6s %9s\n", dtype_label(c.compute[k].dtype), "unsupported");
+    if (c.launch_overhead_s > 0)
+        printf("\nLaunch overhead %.3g us\n", c.launch_overhead_s * 1e6);
+    for (size_t k = 0; k < c.n_patterns; k++) {
+        const sr_pattern_ceiling *p = &c.patterns[k];
+        printf("%s %s:", k ? "" : "\nPatterns\n ", p->pattern);
+        if (p->gflops > 0)
+            printf(" %.1f GFLOP/s", p->gflops);
+        if (p->metadata_bits >= 0)
+            printf(" %.3g metadata bits a value", p->metadata_bits);
+        printf("\n ");
+    }
+    printf("\nSaved to %s\n", path);
+    return SR_EXIT_OK;
+}
+
+static int run_measure(const peaks_args *a)
+{
+    sr_err err = {0};
+    sr_device_info *devs = NULL;
+    size_t ndev = 0, di = 0;
+    sr_cl *cl = NULL;
+    sr_peaks_result r;
+    memset(&r, 0, sizeof r);
+    sr_peaks_opts o;
+    sr_peaks_opts_default(&o, a->thorough);
+    if (a->reps)
+        o.reps = a->reps;
+    if (a->max_ws)
+        o.max_ws_bytes = (double)a->max_ws;
+    uint64_t caches[4];
+    progress_state ps = {.tty = isatty(STDERR_FILENO)};
+    o.progress = on_progress;
+    o.progress_ctx = &ps;
+    o.stop = sr_cli_interrupted;
+    sr_cli_signals_install();
+
+    sr_code c = sr_device_list(&devs, &ndev, &err);
+    if (c == SR_OK)
+        c = sr_device_find(devs, ndev, a->device, &di, &err);
+    if (c == SR_OK) {
+        if (strcmp(devs[di].type, "CPU") == 0) {
+            o.n_cache = os_cache_sizes(devs[di].compute_units, caches, 4);
+            o.cache_bytes = caches;
+        }
+        sr_cli_progress("measuring %s%s (about %s)", devs[di].name,
+                        a->thorough ? ", thorough" : "", a->thorough ? "a few minutes" : "a minute");
+        c = sr_cl_open(&devs[di], &cl, &err);
+    }
+    if (c == SR_OK)
+        c = sr_peaks_measure(cl, &o, &r, &err);
+    progress_end(&ps);
+    int rc;
+    if (c != SR_OK) {
+        rc = sr_cli_fail("peaks", &err);
+        if (c == SR_ERR_INTERRUPTED)
+            rc = SR_EXIT_INTERRUPTED;
+        goto done;
+    }
+    char method[200], path[4200];
+    snprintf(method, sizeof method, "measured, %s",
+             r.wallclock ? r.timing_note : "profiling events cross-checked with the wall clock");
+    sr_code saved = sr_ceilings_save(NULL, &r.ceilings, method, &err);
+    if (saved == SR_OK)
+        saved = sr_ceilings_cache_path(NULL, r.ceilings.device, path, sizeof path, &err);
+    if (a->json) {
+        json_object *j = result_json(&r, &o, saved == SR_OK ? path : NULL);
+        print_json(j);
+        json_object_put(j);
+    } else {
+        print_result(&r, &o, &devs[di], saved == SR_OK ? path : NULL);
+    }
+    rc = saved == SR_OK ? SR_EXIT_OK : sr_cli_fail("peaks", &err);
+done:
+    sr_peaks_result_free(&r);
+    sr_cl_close(cl);
+    free(devs);
+    return rc;
+}
+
+int sr_cmd_peaks(int argc, char **argv)
+{
+    peaks_args a = {0};
+    sr_err err = {0};
+    int rc = parse_args(argc, argv, &a, &err);
+    if (rc)
+        return rc < 0 ? SR_EXIT_OK : rc;
+    return a.defining ? run_define(&a) : run_measure(&a);
+}
