@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_peaks.h"
 
 typedef struct {
     const char *name;
@@ -13,6 +14,7 @@ typedef struct {
 static const command commands[] = {
     {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
+    {"peaks", sr_cmd_peaks, "measure a device's ceilings, or --define a virtual device"},
 };
 
 static void usage(FILE *out)
