@@ -198,14 +198,16 @@ static void plan_sweep(const peaks_ctx *p, const double *target, size_t n, sweep
     *np = m;
 }
 
-static void fmt_bytes(double b, char *buf, size_t size)
+void sr_format_bytes(double b, char *buf, size_t size)
 {
     if (b >= 1024 * MIB)
         snprintf(buf, size, "%.3g GiB", b / (1024 * MIB));
     else if (b >= MIB)
         snprintf(buf, size, "%.3g MiB", b / MIB);
-    else
+    else if (b >= KIB)
         snprintf(buf, size, "%.3g KiB", b / KIB);
+    else
+        snprintf(buf, size, "%.0f bytes", b);
 }
 
 /* Fills `bytes` of buf with v through the fill kernel. */
@@ -270,7 +272,7 @@ static sr_code sweep(peaks_ctx *p, int triad, const sweep_point *pt, size_t n,
         out[i] = (sr_bw_point){pt[i].ws, moved / st.min_s * 1e-9, moved / st.max_s * 1e-9,
                                st.wallclock};
         char detail[96], ws[32];
-        fmt_bytes(pt[i].ws, ws, sizeof ws);
+        sr_format_bytes(pt[i].ws, ws, sizeof ws);
         snprintf(detail, sizeof detail, "%s: %.1f GB/s", ws, out[i].gbps);
         progress(p, stage, (int)i + 1, (int)n, detail);
     }

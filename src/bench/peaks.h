@@ -86,4 +86,7 @@ void sr_peaks_result_free(sr_peaks_result *r);
 sr_code sr_peaks_sweep_sizes(double lo, double hi, int points_per_octave, double **out,
                              size_t *n, sr_err *err);
 
+/* A byte count for people: "512 bytes", "16 KiB", "3.5 MiB", "1.88 GiB". */
+void sr_format_bytes(double bytes, char *buf, size_t size);
+
 #endif

@@ -221,17 +221,6 @@ static void progress_end(progress_state *ps)
 
 /* ---- output ---- */
 
-static void fmt_size(uint64_t b, char *buf, size_t size)
-{
-    double x = (double)b;
-    if (x >= 1024.0 * 1024 * 1024)
-        snprintf(buf, size, "%.3g GiB", x / (1024.0 * 1024 * 1024));
-    else if (x >= 1024.0 * 1024)
-        snprintf(buf, size, "%.3g MiB", x / (1024.0 * 1024));
-    else
-        snprintf(buf, size, "%.3g KiB", x / 1024.0);
-}
-
 /* Median of one series' best figures over a plateau's points. */
 static double series_level(const sr_bw_point *pts, const sr_plateau *pl)
 {
@@ -321,8 +310,8 @@ static void print_levels_text(const sr_ceilings *c)
     for (size_t k = 0; k < c->n_levels; k++) {
         const sr_bw_level *l = &c->levels[k];
         char lo[32], hi[32];
-        fmt_size(l->ws_min_bytes, lo, sizeof lo);
-        fmt_size(l->ws_max_bytes, hi, sizeof hi);
+        sr_format_bytes((double)l->ws_min_bytes, lo, sizeof lo);
+        sr_format_bytes((double)l->ws_max_bytes, hi, sizeof hi);
         if (l->ws_max_bytes == UINT64_MAX)
             printf("  %-6s %9.1f GB/s   from %s\n", l->level, l->gbps, lo);
         else
@@ -336,8 +325,8 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     char lo[32], hi[32];
     printf("%s (%s, %u compute units, %s)\n\n", dev->name, dev->type, dev->compute_units,
            dev->platform_version);
-    fmt_size((uint64_t)(r->n_points ? r->read[0].ws_bytes : 0), lo, sizeof lo);
-    fmt_size((uint64_t)(r->n_points ? r->read[r->n_points - 1].ws_bytes : 0), hi, sizeof hi);
+    sr_format_bytes((double)(r->n_points ? r->read[0].ws_bytes : 0), lo, sizeof lo);
+    sr_format_bytes((double)(r->n_points ? r->read[r->n_points - 1].ws_bytes : 0), hi, sizeof hi);
     printf("Bandwidth: %zu working sets from %s to %s, best of %d each\n", r->n_points, lo, hi,
            o->reps);
     printf("  %-6s %9s        %7s %7s  %-24s %s\n", "level", "ceiling", "read", "triad",
@@ -345,8 +334,8 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     for (size_t k = 0; k < r->n_levels; k++) {
         const sr_plateau *p = &r->levels[k];
         char range[80];
-        fmt_size(p->ws_min_bytes, lo, sizeof lo);
-        fmt_size(p->ws_max_bytes, hi, sizeof hi);
+        sr_format_bytes((double)p->ws_min_bytes, lo, sizeof lo);
+        sr_format_bytes((double)p->ws_max_bytes, hi, sizeof hi);
         if (p->ws_max_bytes == UINT64_MAX)
             snprintf(range, sizeof range, "from %s", lo);
         else
@@ -410,14 +399,18 @@ static int run_define(const peaks_args *a)
             printf("  %-6s %9s\n", dtype_label(c.compute[k].dtype), "unsupported");
     if (c.launch_overhead_s > 0)
         printf("\nLaunch overhead %.3g us\n", c.launch_overhead_s * 1e6);
+    if (c.n_patterns)
+        printf("\nPatterns\n");
     for (size_t k = 0; k < c.n_patterns; k++) {
         const sr_pattern_ceiling *p = &c.patterns[k];
-        printf("%s %s:", k ? "" : "\nPatterns\n ", p->pattern);
+        printf("  %-14s", p->pattern);
         if (p->gflops > 0)
-            printf(" %.1f GFLOP/s", p->gflops);
+            printf(" %9.1f GFLOP/s", p->gflops);
+        else
+            printf(" %17s", "");
         if (p->metadata_bits >= 0)
-            printf(" %.3g metadata bits a value", p->metadata_bits);
-        printf("\n ");
+            printf("  %.3g metadata bits a kept value", p->metadata_bits);
+        printf("\n");
     }
     printf("\nSaved to %s\n", path);
     return SR_EXIT_OK;
