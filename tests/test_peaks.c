@@ -34,11 +34,14 @@ static double hier_bw(double ws, const double *gbps, const double *size, int lev
     return exp(v);
 }
 
-static unsigned lcg_state;
-static double noise(double amp) /* uniform in [-amp, amp] */
+static uint64_t rng_state;
+static double noise(double amp) /* uniform in [-amp, amp] (splitmix64) */
 {
-    lcg_state = lcg_state * 1103515245u + 12345u;
-    return amp * (2.0 * ((lcg_state >> 8) & 0xffff) / 65535.0 - 1.0);
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return amp * (2.0 * (double)(z >> 11) / 9007199254740992.0 - 1.0);
 }
 
 static void make_series(series *s, int per_oct, int octaves, const double *gbps,
@@ -83,7 +86,7 @@ START_TEST(test_one_level)
 {
     series s;
     double g[] = {30}, sz[] = {0};
-    lcg_state = 1;
+    rng_state = 1;
     make_series(&s, 4, 12, g, sz, 1, 0.03);
     sr_plateau p[8];
     size_t n = find(&s, p, 8);
@@ -121,7 +124,7 @@ START_TEST(test_noisy_four_levels)
     double g[] = {240, 110, 55, 28}, sz[] = {96 * KIB, 4 * MIB, 64 * MIB};
     for (unsigned seed = 1; seed <= 50; seed++) {
         series s;
-        lcg_state = seed;
+        rng_state = seed;
         make_series(&s, 4, 16, g, sz, 4, 0.06);
         /* a shared machine: a few points far below (another process ran), one or two in a
          * row, inside levels and at their edges */
@@ -142,6 +145,30 @@ START_TEST(test_noisy_four_levels)
                               (unsigned long long)p[k].ws_max_bytes, sz[k]);
         }
         assert_ranges(&s, p, n);
+    }
+}
+END_TEST
+
+START_TEST(test_noisy_dram_is_one_level)
+{
+    /* a busy machine: DRAM figures scatter by +-25% (L3 at 30 GB/s, DRAM 15) */
+    for (unsigned seed = 1; seed <= 50; seed++) {
+        series s;
+        rng_state = seed;
+        s.n = 68;
+        for (size_t i = 0; i < s.n; i++) {
+            s.ws[i] = 16 * KIB * pow(2.0, i / 4.0);
+            double x = log2(s.ws[i]);
+            double v = x < 17 ? 300 : x < 22 ? 170 : x < 27 ? 30 : 15;
+            s.bw[i] = v * (1 + noise(x < 27 ? 0.05 : 0.25));
+        }
+        sr_plateau p[8];
+        size_t n = find(&s, p, 8);
+        ck_assert_msg(n == 4, "seed %u: %zu levels", seed, n);
+        assert_near(p[2].gbps, 30, 0.05, "L3");
+        assert_near(p[3].gbps, 15, 0.2, "DRAM"); /* the median of ~16 scattered points */
+        ck_assert_msg(fabs(log2((double)p[3].ws_min_bytes / (128 * MIB))) <= 1.0,
+                      "seed %u: DRAM from %llu bytes", seed, (unsigned long long)p[3].ws_min_bytes);
     }
 }
 END_TEST
@@ -698,6 +725,7 @@ int main(void)
     tcase_add_test(tp, test_one_level);
     tcase_add_test(tp, test_three_levels);
     tcase_add_test(tp, test_noisy_four_levels);
+    tcase_add_test(tp, test_noisy_dram_is_one_level);
     tcase_add_test(tp, test_gentle_slope_is_one_level);
     tcase_add_test(tp, test_small_start_is_not_a_level);
     tcase_add_test(tp, test_few_points);

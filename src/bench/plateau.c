@@ -3,7 +3,8 @@
  * the least squared error, which puts the boundaries where the level changes). Runs that
  * span min_octaves of working sets are plateaus, narrower ones transitions or outliers. Walking back
  * from DRAM, plateaus within merge_ratio of the level after them join it, and plateaus
- * lower than it are dropped: a bigger working set is never faster. */
+ * lower than it are dropped: a bigger working set is never faster. Noisy points after the
+ * last plateau that lie clearly below it still make the last level. */
 #include "bench/plateau.h"
 
 #include <math.h>
@@ -106,9 +107,64 @@ static double span(const double *ws, size_t first, size_t len)
     return log2(ws[first + len - 1] / ws[first]);
 }
 
+/* How far apart two levels must be to be told apart in noisy data: 5 standard errors of the
+ * difference of their medians, the noise estimated from the successive differences of
+ * log(v) over [first, last] (robustly: a step or two between levels barely moves it). */
+static double noise_gap(const double *v, size_t first, size_t last, size_t n_a, size_t n_b,
+                        double *tmp)
+{
+    size_t k = 0;
+    for (size_t i = first + 1; i <= last; i++)
+        tmp[k++] = fabs(log(v[i] / v[i - 1]));
+    if (k < 2 || n_a == 0 || n_b == 0)
+        return 0;
+    qsort(tmp, k, sizeof *tmp, cmp_double);
+    double mad = k % 2 ? tmp[k / 2] : 0.5 * (tmp[k / 2 - 1] + tmp[k / 2]);
+    double sigma = 1.4826 * mad / sqrt(2.0);
+    return 5.0 * 1.25 * sigma * sqrt(1.0 / (double)n_a + 1.0 / (double)n_b);
+}
+
 typedef struct {
     size_t first, last; /* point range of the group (plateaus and what lies between) */
 } group;
+
+/* The points between two levels (transitions, and points too noisy to form plateaus) go
+ * to the upper level up to the split that fits them best (least log distance), the rest to
+ * the lower one; that places the boundaries. The last level, DRAM, also takes its share
+ * of them and all points after it into its figure: every point there measures DRAM, and on
+ * a busy machine they scatter too widely to form plateaus. */
+static void split_gaps(const double *v, size_t n, unsigned char *mark, group *g, size_t n_g,
+                       double *tmp)
+{
+    for (size_t k = 0; k + 1 < n_g; k++) {
+        double up, lo, sp;
+        size_t np, a = g[k].last + 1, b = g[k + 1].first; /* the gap is [a, b) */
+        level_of(v, mark, g[k].first, g[k].last, tmp, &up, &sp, &np);
+        level_of(v, mark, g[k + 1].first, g[k + 1].last, tmp, &lo, &sp, &np);
+        /* cost of the split at s: points [a, s) with the upper level, [s, b) the lower */
+        double cost = 0, best_cost;
+        for (size_t i = a; i < b; i++)
+            cost += fabs(log(v[i] / lo));
+        best_cost = cost;
+        size_t best = a;
+        for (size_t s = a + 1; s <= b; s++) {
+            cost += fabs(log(v[s - 1] / up)) - fabs(log(v[s - 1] / lo));
+            if (cost < best_cost) {
+                best_cost = cost;
+                best = s;
+            }
+        }
+        if (best > a)
+            g[k].last = best - 1;
+        g[k + 1].first = best;
+        if (k + 2 == n_g)
+            for (size_t i = best; i < b; i++)
+                mark[i] = 1;
+    }
+    for (size_t i = g[n_g - 1].last + 1; i < n; i++)
+        mark[i] = 1;
+    g[n_g - 1].last = n - 1;
+}
 
 sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_plateau_opts *opts,
                          sr_plateau *out, size_t max_out, size_t *n_out, sr_err *err)
@@ -158,9 +214,36 @@ sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_p
         widest = fmax(widest, span(ws, seg_first[k], seg_len[k]));
     double min_span = fmin(o.min_octaves, widest);
 
-    /* Walk back from the largest working set, grouping plateaus into levels. */
-    size_t n_g = 0;
+    /* The points after the last plateau that lie clearly below it (most of them, over half
+     * the width of a plateau) are the last level even when too noisy to form a plateau of
+     * their own: a busy machine's DRAM. */
+    size_t n_g = 0, k0 = 0;
     double anchor = 0;
+    while (k0 < n_seg && span(ws, seg_first[k0], seg_len[k0]) < min_span)
+        k0++;
+    if (k0 > 0 && k0 < n_seg) {
+        size_t f = seg_first[k0], l = f + seg_len[k0] - 1, first_below = n, below = 0;
+        double lev, spread;
+        size_t np;
+        for (size_t i = f; i <= l; i++)
+            mark[i] = 1;
+        level_of(v, mark, f, l, tmp, &lev, &spread, &np);
+        memset(mark, 0, n);
+        for (size_t i = l + 1; i < n; i++)
+            if (v[i] * o.merge_ratio < lev) {
+                first_below = first_below == n ? i : first_below;
+                below++;
+            }
+        if (below >= 2 && 2 * below > n - first_below &&
+            span(ws, first_below, n - first_below) >= 0.5 * min_span) {
+            for (size_t i = first_below; i < n; i++)
+                mark[i] = 1;
+            g[0] = (group){first_below, n - 1};
+            n_g = 1;
+            level_of(v, mark, first_below, n - 1, tmp, &anchor, &spread, &np);
+        }
+    }
+    /* Walk back from the largest working set, grouping plateaus into levels. */
     for (size_t k = 0; k < n_seg; k++) {
         if (span(ws, seg_first[k], seg_len[k]) < min_span)
             continue;
@@ -170,6 +253,19 @@ sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_p
         for (size_t i = f; i <= l; i++)
             mark[i] = 1;
         level_of(v, mark, f, l, tmp, &lev, &spread, &np);
+        int same = 0;
+        if (n_g > 0) {
+            double a_lev, a_spread;
+            size_t a_np;
+            level_of(v, mark, g[n_g - 1].first, g[n_g - 1].last, tmp, &a_lev, &a_spread, &a_np);
+            same = fabs(log(lev / anchor)) < noise_gap(v, f, g[n_g - 1].last, np, a_np, tmp);
+        }
+        if (same) { /* all between is noise about the one level */
+            for (size_t i = f; i <= g[n_g - 1].last; i++)
+                mark[i] = 1;
+            g[n_g - 1].first = f;
+            continue;
+        }
         if (n_g > 0 && lev < anchor * o.merge_ratio) {
             if (lev * o.merge_ratio < anchor)
                 for (size_t i = f; i <= l; i++) /* slower than a bigger working set */
@@ -208,6 +304,7 @@ sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_p
         memmove(g + best + 1, g + best + 2, (n_g - best - 2) * sizeof *g);
         n_g--;
     }
+    split_gaps(v, n, mark, g, n_g, tmp);
 
     for (size_t k = 0; k < n_g; k++) {
         sr_plateau *p = &out[k];
