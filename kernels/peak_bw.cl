@@ -11,10 +11,7 @@
  *           busy); 0: work-items interleave, neighbours reading neighbouring vectors
  *           (GPUs: coalesced)
  * Each work-item handles `per` vectors (a multiple of NACC). */
-#ifndef CAT
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#endif
+/* CAT comes from sr_common.cl, which the runtime puts before every kernel source */
 #ifndef VW
 #define VW 16
 #endif

@@ -7,10 +7,7 @@
  *   NCH   independent chains (1, 2, 4, 8, 16, 32; default 16)
  *   SR_FP64 / SR_FP16  double or half instead of float (needs cl_khr_fp64 / cl_khr_fp16)
  * FLOPs of a launch: global size * iters * NCH * VW * 2. */
-#ifndef CAT
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#endif
+/* CAT comes from sr_common.cl, which the runtime puts before every kernel source */
 #ifndef VW
 #define VW 16
 #endif

@@ -97,14 +97,23 @@ START_TEST(test_one_level)
 }
 END_TEST
 
+/* A clean sweep over L1 (200 GB/s up to 96 KiB), L2 (80 up to 4 MiB) and DRAM (25). */
+static const double three_gbps[] = {200, 80, 25}, three_size[] = {96 * KIB, 4 * MIB};
+
+static size_t three_levels(series *s, sr_plateau *p)
+{
+    make_series(s, 4, 14, three_gbps, three_size, 3, 0);
+    size_t n = find(s, p, 8);
+    ck_assert_uint_eq(n, 3);
+    return n;
+}
+
 START_TEST(test_three_levels)
 {
     series s;
-    double g[] = {200, 80, 25}, sz[] = {96 * KIB, 4 * MIB};
-    make_series(&s, 4, 14, g, sz, 3, 0);
+    const double *g = three_gbps, *sz = three_size;
     sr_plateau p[8];
-    size_t n = find(&s, p, 8);
-    ck_assert_uint_eq(n, 3);
+    size_t n = three_levels(&s, p);
     const char *names[] = {"L1", "L2", "DRAM"};
     for (size_t k = 0; k < 3; k++) {
         assert_near(p[k].gbps, g[k], 0.01, names[k]);
@@ -239,11 +248,8 @@ START_TEST(test_labels_from_cache_sizes)
 {
     /* plateaus at the L1 and L2 sizes and DRAM; a shared L3 that shows no plateau */
     series s;
-    double g[] = {200, 80, 25}, sz[] = {96 * KIB, 4 * MIB};
-    make_series(&s, 4, 14, g, sz, 3, 0);
     sr_plateau p[8];
-    size_t n = find(&s, p, 8);
-    ck_assert_uint_eq(n, 3);
+    size_t n = three_levels(&s, p);
     uint64_t caches[] = {96 * 1024, 4 << 20, 480u << 20};
     sr_plateaus_label(p, n, caches, 3);
     ck_assert_str_eq(p[0].level, "L1");

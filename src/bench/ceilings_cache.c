@@ -188,6 +188,17 @@ static sr_code get_u64(json_object *o, const char *key, const char *what, uint64
     return SR_OK;
 }
 
+/* Entry k of an array of objects; w gets "<what>, <kind> <k+1>" for its messages. */
+static sr_code array_object(json_object *arr, size_t k, const char *what, const char *kind,
+                            char *w, size_t size, json_object **e, sr_err *err)
+{
+    *e = json_object_array_get_idx(arr, k);
+    snprintf(w, size, "%s, %s %zu", what, kind, k + 1);
+    if (!json_object_is_type(*e, json_type_object))
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
+    return SR_OK;
+}
+
 static sr_code levels_from_json(json_object *arr, const char *what, sr_ceilings *c, sr_err *err)
 {
     size_t n = json_object_array_length(arr);
@@ -196,14 +207,12 @@ static sr_code levels_from_json(json_object *arr, const char *what, sr_ceilings 
                           SR_MAX_LEVELS);
     c->n_levels = n;
     for (size_t k = 0; k < n; k++) {
-        json_object *e = json_object_array_get_idx(arr, k);
+        json_object *e;
         sr_bw_level *l = &c->levels[k];
         char w[512];
-        snprintf(w, sizeof w, "%s, bandwidth level %zu", what, k + 1);
         sr_code rc;
-        if (!json_object_is_type(e, json_type_object))
-            return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
-        if ((rc = get_string(e, "level", l->level, sizeof l->level, w, err)) != SR_OK ||
+        if ((rc = array_object(arr, k, what, "bandwidth level", w, sizeof w, &e, err)) != SR_OK ||
+            (rc = get_string(e, "level", l->level, sizeof l->level, w, err)) != SR_OK ||
             (rc = get_figure(e, "gbps", 0, 0, w, &l->gbps, NULL, err)) != SR_OK ||
             (rc = get_u64(e, "ws_min_bytes", w, &l->ws_min_bytes, err)) != SR_OK ||
             (rc = get_u64(e, "ws_max_bytes", w, &l->ws_max_bytes, err)) != SR_OK)
@@ -222,14 +231,12 @@ static sr_code compute_from_json(json_object *arr, const char *what, sr_ceilings
                           SR_MAX_DTYPES);
     c->n_compute = n;
     for (size_t k = 0; k < n; k++) {
-        json_object *e = json_object_array_get_idx(arr, k), *u;
+        json_object *e, *u;
         sr_compute_ceiling *x = &c->compute[k];
         char w[512], name[16];
-        snprintf(w, sizeof w, "%s, compute entry %zu", what, k + 1);
         sr_code rc;
-        if (!json_object_is_type(e, json_type_object))
-            return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
-        if ((rc = get_string(e, "dtype", name, sizeof name, w, err)) != SR_OK)
+        if ((rc = array_object(arr, k, what, "compute entry", w, sizeof w, &e, err)) != SR_OK ||
+            (rc = get_string(e, "dtype", name, sizeof name, w, err)) != SR_OK)
             return rc;
         int d = sr_bench_dtype_lookup(name, strlen(name));
         if (d < 0)
@@ -253,16 +260,14 @@ static sr_code patterns_from_json(json_object *arr, const char *what, sr_ceiling
                           SR_MAX_PATTERN_CEILINGS);
     c->n_patterns = n;
     for (size_t k = 0; k < n; k++) {
-        json_object *e = json_object_array_get_idx(arr, k);
+        json_object *e;
         sr_pattern_ceiling *x = &c->patterns[k];
         char w[512];
-        snprintf(w, sizeof w, "%s, pattern ceiling %zu", what, k + 1);
         sr_code rc;
-        if (!json_object_is_type(e, json_type_object))
-            return sr_err_set(err, SR_ERR_FORMAT, "%s: not an object", w);
         x->gflops = 0;
         x->metadata_bits = -1;
-        if ((rc = get_string(e, "pattern", x->pattern, sizeof x->pattern, w, err)) != SR_OK ||
+        if ((rc = array_object(arr, k, what, "pattern ceiling", w, sizeof w, &e, err)) != SR_OK ||
+            (rc = get_string(e, "pattern", x->pattern, sizeof x->pattern, w, err)) != SR_OK ||
             (rc = get_figure(e, "gflops", 1, 0, w, &x->gflops, NULL, err)) != SR_OK ||
             (rc = get_figure(e, "metadata_bits", 1, 1, w, &x->metadata_bits, NULL, err)) != SR_OK)
             return rc;

@@ -274,6 +274,8 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
         json_object_object_add(e, "gflops_worst", json_object_new_double(f->gflops_worst));
         json_object_object_add(e, "vector_width", json_object_new_int(f->vw));
         json_object_object_add(e, "chains", json_object_new_int(f->chains));
+        if (f->wallclock)
+            json_object_object_add(e, "wallclock", json_object_new_boolean(1));
     }
     json_object *l = json_object_new_object();
     json_object_object_add(l, "median_s", json_object_new_double(r->launch.median_s));
@@ -291,6 +293,8 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
         json_object_object_add(e, "read_gbps_worst", json_object_new_double(r->read[i].gbps_worst));
         json_object_object_add(e, "triad_gbps", json_object_new_double(r->triad[i].gbps));
         json_object_object_add(e, "triad_gbps_worst", json_object_new_double(r->triad[i].gbps_worst));
+        if (r->read[i].wallclock || r->triad[i].wallclock)
+            json_object_object_add(e, "wallclock", json_object_new_boolean(1));
         json_object_array_add(sw, e);
     }
     json_object_object_add(j, "sweep", sw);
