@@ -456,6 +456,29 @@ static sr_code measure_compute(peaks_ctx *p, sr_err *err)
     return SR_OK;
 }
 
+/* The best configuration of each data type once more, keeping the better figure: on a
+ * shared machine another process may have held a core the first time. */
+static sr_code recheck_compute(peaks_ctx *p, sr_err *err)
+{
+    sr_peaks_result *r = p->r;
+    for (size_t d = 0; d < r->n_compute; d++) {
+        sr_fma_result *best = &r->compute[d], again;
+        if (!best->supported)
+            continue;
+        sr_code c = check_stop(p, err);
+        if (c == SR_OK)
+            c = fma_run(p, best->dtype, best->vw, best->chains, &again, err);
+        if (c != SR_OK)
+            return sr_err_prefix(err, "measuring FMA throughput again");
+        if (again.gflops > best->gflops) {
+            *best = again;
+            r->ceilings.compute[d].gflops = again.gflops;
+        }
+        progress(p, "compute again", (int)d + 1, (int)r->n_compute, "");
+    }
+    return SR_OK;
+}
+
 /* ---- launch overhead ---- */
 
 static sr_code measure_launch(peaks_ctx *p, sr_err *err)
@@ -512,8 +535,9 @@ sr_code sr_peaks_measure(sr_cl *cl, const sr_peaks_opts *o, sr_peaks_result *r, 
     }
     snprintf(r->ceilings.device, sizeof r->ceilings.device, "%s", p.dev->name);
     sr_code c;
-    if ((c = measure_launch(&p, err)) == SR_OK && (c = measure_compute(&p, err)) == SR_OK)
-        c = measure_bandwidth(&p, err);
+    if ((c = measure_launch(&p, err)) == SR_OK && (c = measure_compute(&p, err)) == SR_OK &&
+        (c = measure_bandwidth(&p, err)) == SR_OK)
+        c = recheck_compute(&p, err);
     r->elapsed_s = sr_wall_seconds() - t0;
     return c;
 }
