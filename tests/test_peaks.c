@@ -12,6 +12,9 @@
 #include "bench/peaks.h"
 #include "bench/plateau.h"
 #include "device_probe.h"
+#include "run_cli.h"
+
+#include <json-c/json.h>
 
 #define KIB 1024.0
 #define MIB (1024.0 * 1024.0)
@@ -724,6 +727,86 @@ START_TEST(test_sweep_sizes)
 }
 END_TEST
 
+/* The command line: `peaks --define` and a tiny measurement, through the binary. */
+
+START_TEST(test_cli_define)
+{
+    make_tmpdir();
+    setenv("XDG_CACHE_HOME", tmpdir, 1);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"peaks", "--define", "npu", "--bandwidth", "900,L2=4000@8M",
+                                "--compute", "fp32=5e4", "--launch", "2e-6", "--json", NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    json_object *j = json_tokener_parse(r.out);
+    ck_assert_ptr_nonnull(j);
+    sr_ceilings c;
+    sr_err e;
+    ck_assert_msg(sr_ceilings_from_json(j, "output", &c, &e) == SR_OK, "%s", e.msg);
+    json_object_put(j);
+    ck_assert_str_eq(c.device, "npu");
+    ck_assert_uint_eq(c.n_levels, 2);
+    ck_assert_str_eq(c.levels[1].level, "DRAM");
+    ck_assert_int_eq(sr_ceilings_load(NULL, "npu", &c, NULL, 0, &e), SR_OK);
+    ck_assert_double_eq(c.levels[0].gbps, 4000);
+
+    static const struct {
+        const char *args[10];
+        const char *expect;
+    } bad[] = {
+        {{"peaks", "--define", "x", "--bandwidth", "-30", "--compute", "fp32=1", NULL}, "-30"},
+        {{"peaks", "--define", "x", "--bandwidth", "0", "--compute", "fp32=1", NULL}, "'0'"},
+        {{"peaks", "--define", "x", "--bandwidth", "fast", "--compute", "fp32=1", NULL}, "fast"},
+        {{"peaks", "--define", "x", "--bandwidth", "inf", "--compute", "fp32=1", NULL}, "inf"},
+        {{"peaks", "--define", "x", "--bandwidth", "30", "--compute", "fp32=-1", NULL}, "fp32"},
+        {{"peaks", "--define", "x", "--bandwidth", "30", "--compute", "fp32=1", "--launch", "0",
+          NULL}, "--launch"},
+        {{"peaks", "--define", "x", "--bandwidth", "30", NULL}, "--compute"},
+        {{"peaks", "--bandwidth", "30", NULL}, "--define"},
+        {{"peaks", "--define", "x", "--bandwidth", "30", "--compute", "fp32=1", "--thorough",
+          NULL}, "--thorough"},
+        {{"peaks", "--max-ws", "lots", NULL}, "lots"},
+        {{"peaks", "--reps", "0", NULL}, "--reps"},
+        {{"peaks", "extra", NULL}, "extra"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sr_run_cli(bad[i].args, &r);
+        ck_assert_msg(r.status == 2, "case %zu: exit %d", i, r.status);
+        ck_assert_msg(strstr(r.err, bad[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, r.err,
+                      bad[i].expect);
+    }
+    sr_run_cli((const char *[]){"peaks", "--help", NULL}, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "--define"));
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(test_cli_measure)
+{
+    make_tmpdir();
+    setenv("XDG_CACHE_HOME", tmpdir, 1);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"peaks", "--max-ws", "512K", "--reps", "2", "--json", NULL}, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    json_object *j = json_tokener_parse(r.out), *v;
+    ck_assert_ptr_nonnull(j);
+    sr_ceilings c;
+    sr_err e;
+    ck_assert_msg(sr_ceilings_from_json(j, "output", &c, &e) == SR_OK, "%s", e.msg);
+    ck_assert_str_eq(c.levels[c.n_levels - 1].level, "DRAM");
+    ck_assert(c.compute[SR_DTYPE_FP32].supported && c.compute[SR_DTYPE_FP32].gflops > 0);
+    ck_assert(c.launch_overhead_s > 0);
+    ck_assert(json_object_object_get_ex(j, "sweep", &v) && json_object_array_length(v) >= 5);
+    ck_assert(json_object_object_get_ex(j, "timing", &v));
+    json_object_put(j);
+    sr_ceilings kept;
+    ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &kept, NULL, 0, &e), SR_OK);
+    ck_assert_double_eq(kept.levels[0].gbps, c.levels[0].gbps);
+    remove_tmpdir();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("peaks");
@@ -748,11 +831,15 @@ int main(void)
     tcase_add_test(tc, test_cache_round_trip);
     tcase_add_test(tc, test_cache_dir_and_damage);
     suite_add_tcase(s, tc);
+    TCase *tl = tcase_create("cli");
+    tcase_add_test(tl, test_cli_define);
+    suite_add_tcase(s, tl);
     if (sr_test_have_device()) {
         TCase *tm = tcase_create("measure");
         tcase_set_timeout(tm, 180); /* cold PoCL builds: about 0.5 s per program */
         tcase_add_test(tm, test_measure_tiny);
         tcase_add_test(tm, test_measure_interrupted);
+        tcase_add_test(tm, test_cli_measure);
         suite_add_tcase(s, tm);
     } else {
         fprintf(stderr, "no OpenCL device: measurement tests skipped\n");
