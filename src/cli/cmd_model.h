@@ -1,0 +1,33 @@
+/* The model's subcommands (`networks`, `predict`) and what they need from the rest of the
+ * CLI. The lead's main.c dispatches to sr_cmd_*; each returns the exit code: 0 success,
+ * 1 failure while running, 2 bad usage or input. */
+#ifndef SR_CLI_CMD_MODEL_H
+#define SR_CLI_CMD_MODEL_H
+
+#include "common/status.h"
+#include "model/ceilings.h"
+#include "model/network.h"
+
+/* sparseroof networks [--json] [NAME|FILE] */
+int sr_cmd_networks(int argc, char **argv);
+
+/* sparseroof predict --network NET [--device D] --patterns LIST [--sparsities LIST]
+ *                    [--batch B] [--dtype fp32|fp16|fp64] [--prune-all] [--layers] [--json] */
+int sr_cmd_predict(int argc, char **argv);
+
+/* The ceilings of `device` (a real device's stored ceilings, measured first if there are
+ * none, or a virtual one from peaks --define) from the database at db_path; device NULL:
+ * the default device. Implemented for now by ceilings_lookup_tmp.c; the lead replaces it
+ * with the store's lookup. */
+sr_code sr_cli_find_ceilings(const char *db_path, const char *device, sr_ceilings *out,
+                             sr_err *err);
+
+/* --network NAME|FILE: a built-in name, a CSV file, or a JSON file (name ends in .json):
+ * {"name": ..., "description": ..., "layers": [{"name", "kind", "m", "k", "n", "groups",
+ * "prunable", "extra_bytes"}, ...]} or just the array of layers. */
+sr_code sr_cli_network_open(const char *arg, sr_network **out, sr_err *err);
+
+/* Exit code for a failed status: 2 for bad input (argument, file, unknown name), else 1. */
+int sr_cli_exit_code(sr_code code);
+
+#endif
