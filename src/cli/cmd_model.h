@@ -27,6 +27,15 @@ sr_code sr_cli_find_ceilings(const char *db_path, const char *device, sr_ceiling
  * "prunable", "extra_bytes"}, ...]} or just the array of layers. */
 sr_code sr_cli_network_open(const char *arg, sr_network **out, sr_err *err);
 
+struct json_object;
+
+/* Adds a layer's name, kind, m, k, n and groups to the JSON object o. */
+void sr_cli_json_shape(struct json_object *o, const char *name, sr_layer_kind kind, int64_t m,
+                       int64_t k, int64_t n, int64_t groups);
+
+/* Prints o, pretty, to standard output and releases it. */
+void sr_cli_json_print(struct json_object *o);
+
 /* Exit code for a failed status: 2 for bad input (argument, file, unknown name), else 1. */
 int sr_cli_exit_code(sr_code code);
 

@@ -37,12 +37,6 @@ static json_object *network_summary(const sr_network *net)
     return o;
 }
 
-static void print_json(json_object *o)
-{
-    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-}
-
 static int list_builtin(int json)
 {
     json_object *arr = json ? json_object_new_array() : NULL;
@@ -66,7 +60,7 @@ static int list_builtin(int json)
     if (json) {
         json_object *root = json_object_new_object();
         json_object_object_add(root, "networks", arr);
-        print_json(root);
+        sr_cli_json_print(root);
     }
     return 0;
 }
@@ -101,19 +95,14 @@ static int show_network(const char *arg, int json)
             continue;
         }
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "name", json_object_new_string(l->name));
-        json_object_object_add(o, "kind", json_object_new_string(sr_layer_kind_name(l->kind)));
-        json_object_object_add(o, "m", json_object_new_int64(l->m));
-        json_object_object_add(o, "k", json_object_new_int64(l->k));
-        json_object_object_add(o, "n", json_object_new_int64(l->n));
-        json_object_object_add(o, "groups", json_object_new_int64(l->groups));
+        sr_cli_json_shape(o, l->name, l->kind, l->m, l->k, l->n, l->groups);
         json_object_object_add(o, "prunable", json_object_new_boolean(l->prunable));
         json_object_object_add(o, "extra_bytes", json_object_new_double(l->extra_bytes));
         json_object_object_add(o, "macs", json_object_new_double(sr_layer_macs(l)));
         json_object_array_add(arr, o);
     }
     if (json)
-        print_json(root);
+        sr_cli_json_print(root);
     sr_network_free(net);
     return 0;
 }

@@ -100,12 +100,7 @@ static int parse_sparsities(const char *arg, double *out, size_t *n)
 static json_object *layer_json(const sr_layer_prediction *l)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "name", json_object_new_string(l->name));
-    json_object_object_add(o, "kind", json_object_new_string(sr_layer_kind_name(l->kind)));
-    json_object_object_add(o, "m", json_object_new_int64(l->m));
-    json_object_object_add(o, "k", json_object_new_int64(l->k));
-    json_object_object_add(o, "n", json_object_new_int64(l->n));
-    json_object_object_add(o, "groups", json_object_new_int64(l->groups));
+    sr_cli_json_shape(o, l->name, l->kind, l->m, l->k, l->n, l->groups);
     json_object_object_add(o, "pruned", json_object_new_boolean(l->pruned));
     json_object_object_add(o, "sparsity", json_object_new_double(l->sparsity));
     json_object_object_add(o, "nnz", json_object_new_double(l->nnz));
@@ -148,8 +143,7 @@ static void print_json(const sr_prediction *p)
         json_object_array_add(results, o);
     }
     json_object_object_add(root, "results", results);
-    printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(root);
+    sr_cli_json_print(root);
 }
 
 static void print_layers(const sr_network_prediction *res)

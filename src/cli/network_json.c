@@ -1,5 +1,6 @@
-/* --network for the CLI: built-in names and CSV files through the model, JSON files
- * through json-c (the model stays libc only), and the exit code a status maps to. */
+/* JSON for the model's commands: --network files in JSON (json-c; the model stays libc
+ * only; built-in names and CSV go through the model), the layer fields both commands
+ * print, and the exit code a status maps to. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,24 @@ int sr_cli_exit_code(sr_code code)
     case SR_ERR_UNSUPPORTED: return 2;
     default: return 1;
     }
+}
+
+void sr_cli_json_shape(json_object *o, const char *name, sr_layer_kind kind, int64_t m,
+                       int64_t k, int64_t n, int64_t groups)
+{
+    json_object_object_add(o, "name", json_object_new_string(name));
+    json_object_object_add(o, "kind", json_object_new_string(sr_layer_kind_name(kind)));
+    json_object_object_add(o, "m", json_object_new_int64(m));
+    json_object_object_add(o, "k", json_object_new_int64(k));
+    json_object_object_add(o, "n", json_object_new_int64(n));
+    json_object_object_add(o, "groups", json_object_new_int64(groups));
+}
+
+void sr_cli_json_print(json_object *o)
+{
+    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
 }
 
 /* A positive whole number field; absent: `dflt` when positive, else an error. */

@@ -60,7 +60,7 @@ sr_code sr_network_open(const char *name_or_file, sr_network **out, sr_err *err)
     if (!f) {
         char list[512];
         list_builtin(list, sizeof list);
-        return sr_err_set(err, SR_ERR_NOTFOUND, "--network %s: neither a built-in network (%s) "
+        return sr_err_set(err, SR_ERR_NOTFOUND, "'%s' is neither a built-in network (%s) "
                           "nor a readable file", name_or_file, list);
     }
     fclose(f);

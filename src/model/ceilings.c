@@ -90,7 +90,8 @@ sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err)
             return sr_err_prefix(err, "device %s", dev);
         if (!isfinite(p->gflops) || p->gflops < 0)
             return sr_err_set(err, SR_ERR_ARG, "device %s: compute ceiling of pattern %s is %g "
-                              "GFLOP/s, must be positive and finite", dev, p->pattern, p->gflops);
+                              "GFLOP/s, must be 0 (the device's) or positive and finite", dev, p->pattern,
+                              p->gflops);
         if (!isfinite(p->metadata_bits) || p->metadata_bits > 64)
             return sr_err_set(err, SR_ERR_ARG, "device %s: metadata of pattern %s is %g bits per "
                               "nonzero, must be finite and at most 64", dev, p->pattern,
