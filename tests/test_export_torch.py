@@ -127,6 +127,10 @@ def test_extra_bytes():
     # an embedding lookup reads only the rows it writes, not the whole table
     rec.op('embedding', [T(30522, 768), T(4, 128)], T(4, 128, 768))
     check(l.extra_bytes == 2 * 192 * 4 + 3 * 1024 * 4 + 2 * 128 * 768 * 4, 'add and gather bytes')
+    # cat reads every tensor of its list: (2 + 2 + 4) * 16 elements per image
+    before = l.extra_bytes
+    rec.op('cat', [[T(4, 2, 16), T(4, 2, 16)], 1], T(4, 4, 16))
+    check(l.extra_bytes - before == (2 + 2 + 4) * 16 * 4, 'cat counts its list of inputs')
 
 
 def test_shapes():

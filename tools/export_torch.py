@@ -194,7 +194,8 @@ class Recorder:
     def op(self, name, args, out, is_view=False):
         """One ATen operator `name` (overload packet name, e.g. 'addmm') with its
         positional args and its output (a tensor-like or a tuple of them)."""
-        tensors_in = [a for a in args if hasattr(a, 'shape')]
+        tensors_in = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,))
+                      if hasattr(t, 'shape')]  # aten.cat takes a list of tensors
         if name in ('convolution', '_convolution'):
             x, w, groups = args[0], args[1], int(args[8])
             transposed = bool(args[6])
@@ -261,6 +262,12 @@ def _storage_key(t):
             return None
 
 
+def _op_name(func):
+    """'addmm' for aten.addmm.default."""
+    packet = getattr(func, 'overloadpacket', func)
+    return getattr(packet, '__name__', None) or str(packet).split('.')[-1]
+
+
 def _positional(func, args, kwargs):
     """args followed by the keyword arguments in schema order (defaults where absent)."""
     out = list(args)
@@ -289,7 +296,7 @@ def trace(model, inputs, batch=None):
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             out = func(*args, **(kwargs or {}))
             try:
-                rec.op(func.overloadpacket.__name__, _positional(func, args, kwargs), out,
+                rec.op(_op_name(func), _positional(func, args, kwargs), out,
                        is_view=bool(getattr(func, 'is_view', False)))
             except (IndexError, TypeError, ValueError) as e:
                 sys.stderr.write('export_torch: skipped %s: %s\n' % (func, e))
