@@ -179,6 +179,36 @@ def test_csv(binary):
             check(abs(d['gmacs'] * 1e9 - sum(l.macs() for l in layers)) < 1, 'MACs read back')
 
 
+def read_rows(text):
+    import csv
+    rows = list(csv.reader(l for l in text.splitlines() if l and not l.startswith('#')))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def test_torchvision():
+    """With torch and torchvision installed (not needed by sparseroof, absent in CI): the
+    export of torchvision's ResNet-18 and MobileNetV2 matches the built-in tables."""
+    try:
+        import torch
+        import torchvision
+    except ImportError:
+        print('export_torch: torch/torchvision not installed, real-module check skipped')
+        return
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'db', 'networks')
+    for name in ('resnet18', 'mobilenet_v2'):
+        f = io.StringIO()
+        ex.export(getattr(torchvision.models, name)(), (torch.randn(2, 3, 224, 224),), f)
+        got = read_rows(f.getvalue())
+        with open(os.path.join(here, name + '.csv')) as fh:
+            want = read_rows(fh.read())
+        cols = ('name', 'kind', 'm', 'k', 'n', 'groups', 'prunable')
+        check([tuple(r[c] for c in cols) for r in got] == [tuple(r[c] for c in cols) for r in want],
+              '%s: exported rows equal the built-in table' % name)
+        eg = sum(float(r['extra_bytes']) for r in got)
+        ew = sum(float(r['extra_bytes']) for r in want)
+        check(abs(eg - ew) <= 0.05 * ew, '%s: extra bytes %.0f vs %.0f' % (name, eg, ew))
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else None
     test_conv()
@@ -187,6 +217,7 @@ def main():
     test_extra_bytes()
     test_shapes()
     test_csv(binary)
+    test_torchvision()
     print('export_torch: %d checks, %d failed' % (checks[0], len(failures)))
     return 1 if failures else 0
 

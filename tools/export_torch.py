@@ -26,9 +26,9 @@ operand that shares storage with a parameter is a weight (prunable; the layer is
 after the parameter, e.g. layer1.0.conv1 or self_attention.in_proj); a product of two
 activations is a matmul (not prunable), named after its module (attn.matmul0, or
 self_attention.qk / .av for fused attention). The batch is the first input's first
-dimension unless --batch says otherwise; shapes are divided by it. The pass runs with
-autograd enabled and the module in eval mode, so that nn.MultiheadAttention takes its
-ordinary path, not the fused inference kernel. torch is needed only to run an export;
+dimension unless --batch says otherwise; shapes are divided by it. The pass runs in eval
+mode without autograd and with nn.MultiheadAttention's fused inference path switched off
+(torch.backends.mha), so that its projections and products are seen one by one. torch is needed only to run an export;
 the shape arithmetic and the writer below are plain Python (tests/test_export_torch.py).
 """
 import argparse
@@ -302,21 +302,38 @@ def trace(model, inputs, batch=None):
                 sys.stderr.write('export_torch: skipped %s: %s\n' % (func, e))
             return out
 
+    def enter(name):
+        def hook(module, args):
+            rec.scope.append(name)  # returns None: the input stays as it is
+        return hook
+
+    def leave(module, args, output):
+        rec.scope.pop()  # returns None: the output stays as it is
+
     handles = []
     for name, mod in model.named_modules():
-        if not name:
-            continue
-        handles.append(mod.register_forward_pre_hook(lambda m, a, n=name: rec.scope.append(n)))
-        handles.append(mod.register_forward_hook(lambda m, a, o: rec.scope.pop()))
+        if name:
+            handles.append(mod.register_forward_pre_hook(enter(name)))
+            handles.append(mod.register_forward_hook(leave))
+    # Inference without autograd (its bookkeeping would show as copies), but with the fused
+    # inference path of nn.MultiheadAttention off, so that its products are seen one by
+    # one. Without that switch (torch < 2.1), autograd on keeps the fused path off.
+    mha = getattr(torch.backends, 'mha', None)
+    fastpath = mha.get_fastpath_enabled() if mha else None
+    grad = torch.no_grad() if mha else torch.enable_grad()
     was_training = model.training
     model.eval()
     try:
-        with torch.enable_grad(), Mode():
+        if mha:
+            mha.set_fastpath_enabled(False)
+        with grad, Mode():
             model(*inputs)
     finally:
         for h in handles:
             h.remove()
         model.train(was_training)
+        if mha:
+            mha.set_fastpath_enabled(fastpath)
     return rec.layers
 
 
