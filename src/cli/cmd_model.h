@@ -1,6 +1,5 @@
 /* The model's subcommands (`networks`, `predict`) and what they need from the rest of the
- * CLI. The lead's main.c dispatches to sr_cmd_*; each returns the exit code: 0 success,
- * 1 failure while running, 2 bad usage or input. */
+ * CLI. main.c dispatches to sr_cmd_*; each returns the exit status (cli.h). */
 #ifndef SR_CLI_CMD_MODEL_H
 #define SR_CLI_CMD_MODEL_H
 
@@ -35,8 +34,5 @@ void sr_cli_json_shape(struct json_object *o, const char *name, sr_layer_kind ki
 
 /* Prints o, pretty, to standard output and releases it. */
 void sr_cli_json_print(struct json_object *o);
-
-/* Exit code for a failed status: 2 for bad input (argument, file, unknown name), else 1. */
-int sr_cli_exit_code(sr_code code);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/cmd_model.h"
 
 static const char networks_usage[] =
@@ -46,9 +47,8 @@ static int list_builtin(int json)
         sr_network *net;
         sr_err err;
         if (sr_network_builtin(sr_network_builtin_name(i), &net, &err) != SR_OK) {
-            fprintf(stderr, "sparseroof networks: %s\n", err.msg);
             json_object_put(arr);
-            return 1;
+            return sr_cli_fail("networks", &err);
         }
         if (json)
             json_object_array_add(arr, network_summary(net));
@@ -69,11 +69,8 @@ static int show_network(const char *arg, int json)
 {
     sr_network *net;
     sr_err err;
-    sr_code rc = sr_cli_network_open(arg, &net, &err);
-    if (rc != SR_OK) {
-        fprintf(stderr, "sparseroof networks: %s\n", err.msg);
-        return sr_cli_exit_code(rc);
-    }
+    if (sr_cli_network_open(arg, &net, &err) != SR_OK)
+        return sr_cli_fail("networks", &err);
     json_object *root = json ? network_summary(net) : NULL, *arr = NULL;
     if (json) {
         arr = json_object_new_array();
@@ -119,14 +116,11 @@ int sr_cmd_networks(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
-        case 'h': fputs(networks_usage, stdout); return 0;
-        default: fputs(networks_usage, stderr); return 2;
+        case 'h': fputs(networks_usage, stdout); return SR_EXIT_OK;
+        default: return sr_cli_usage("networks", "unknown option");
         }
     }
-    if (argc - optind > 1) {
-        fprintf(stderr, "sparseroof networks: one network at a time (got %d)\n%s", argc - optind,
-                networks_usage);
-        return 2;
-    }
+    if (argc - optind > 1)
+        return sr_cli_usage("networks", "one network at a time (got %d)", argc - optind);
     return optind < argc ? show_network(argv[optind], json) : list_builtin(json);
 }

@@ -1,13 +1,12 @@
 /* `sparseroof predict`: the analytic Sparsity Roofline of a network on a device, per
  * layer and in total, for each pattern and sparsity (src/model/predict.h). */
-#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/cmd_model.h"
 #include "model/predict.h"
 
@@ -50,51 +49,34 @@ static int split_list(const char *arg, char **buf, char **items, int max)
     return n;
 }
 
-static int parse_patterns(const char *arg, sr_pattern *out, size_t *n)
+/* Both lists: 0 and err filled when an item is bad. */
+static sr_code parse_patterns(const char *arg, sr_pattern *out, size_t *n, sr_err *err)
 {
     char *buf, *items[MAX_LIST];
     int k = split_list(arg, &buf, items, MAX_LIST);
-    if (k <= 0) {
-        fprintf(stderr, "sparseroof predict: --patterns '%s': expected 1 to %d comma-separated "
-                "patterns\n", arg, MAX_LIST);
-        free(buf);
-        return 0;
-    }
-    for (int i = 0; i < k; i++) {
-        sr_err err;
-        if (sr_pattern_parse(items[i], &out[i], &err) != SR_OK) {
-            fprintf(stderr, "sparseroof predict: --patterns: %s\n", err.msg);
-            free(buf);
-            return 0;
-        }
-    }
-    *n = (size_t)k;
+    sr_code rc = k > 0 ? SR_OK
+                       : sr_err_set(err, SR_ERR_ARG, "--patterns '%s': expected 1 to %d "
+                                    "comma-separated patterns", arg, MAX_LIST);
+    for (int i = 0; rc == SR_OK && i < k; i++)
+        if ((rc = sr_pattern_parse(items[i], &out[i], err)) != SR_OK)
+            sr_err_prefix(err, "--patterns");
+    *n = rc == SR_OK ? (size_t)k : 0;
     free(buf);
-    return 1;
+    return rc;
 }
 
-static int parse_sparsities(const char *arg, double *out, size_t *n)
+static sr_code parse_sparsities(const char *arg, double *out, size_t *n, sr_err *err)
 {
     char *buf, *items[MAX_LIST];
     int k = split_list(arg, &buf, items, MAX_LIST);
-    int ok = k > 0;
-    for (int i = 0; ok && i < k; i++) {
-        char *end;
-        errno = 0;
-        out[i] = strtod(items[i], &end);
-        if (*end || errno || !(out[i] >= 0.0 && out[i] <= 1.0)) {
-            fprintf(stderr, "sparseroof predict: --sparsities: '%s' is not a fraction between 0 "
-                    "and 1\n", items[i]);
-            free(buf);
-            return 0;
-        }
-    }
-    if (!ok)
-        fprintf(stderr, "sparseroof predict: --sparsities '%s': expected 1 to %d comma-separated "
-                "fractions\n", arg, MAX_LIST);
-    *n = ok ? (size_t)k : 0;
+    sr_code rc = k > 0 ? SR_OK
+                       : sr_err_set(err, SR_ERR_ARG, "--sparsities '%s': expected 1 to %d "
+                                    "comma-separated fractions", arg, MAX_LIST);
+    for (int i = 0; rc == SR_OK && i < k; i++)
+        rc = sr_cli_double("--sparsities", items[i], 0.0, 1.0, &out[i], err);
+    *n = rc == SR_OK ? (size_t)k : 0;
     free(buf);
-    return ok;
+    return rc;
 }
 
 static json_object *layer_json(const sr_layer_prediction *l)
@@ -198,7 +180,8 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         {"json", no_argument, NULL, 'j'},           {"db", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, batch;
+    sr_err err;
     *done = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -210,45 +193,31 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         case 'L': a->layers = 1; break;
         case 'j': a->json = 1; break;
         case 'p':
-            if (!parse_patterns(optarg, a->patterns, &a->n_patterns))
-                return 2;
+            if (parse_patterns(optarg, a->patterns, &a->n_patterns, &err) != SR_OK)
+                return sr_cli_fail("predict", &err);
             break;
         case 's':
-            if (!parse_sparsities(optarg, a->sparsities, &a->n_sparsities))
-                return 2;
+            if (parse_sparsities(optarg, a->sparsities, &a->n_sparsities, &err) != SR_OK)
+                return sr_cli_fail("predict", &err);
             break;
-        case 'b': {
-            char *end;
-            errno = 0;
-            long long b = strtoll(optarg, &end, 10);
-            if (*end || errno || b < 1 || b > 1000000) {
-                fprintf(stderr, "sparseroof predict: --batch '%s' must be a whole number from 1 "
-                        "to 1000000\n", optarg);
-                return 2;
-            }
-            a->opts.batch = b;
+        case 'b':
+            if (sr_cli_int("--batch", optarg, 1, 1000000, &batch, &err) != SR_OK)
+                return sr_cli_fail("predict", &err);
+            a->opts.batch = batch;
             break;
-        }
         case 't':
-            if (!sr_dtype_parse(optarg, &a->opts.dtype)) {
-                fprintf(stderr, "sparseroof predict: --dtype '%s': expected fp32, fp16 or fp64\n",
-                        optarg);
-                return 2;
-            }
+            if (!sr_dtype_parse(optarg, &a->opts.dtype))
+                return sr_cli_usage("predict", "--dtype '%s': expected fp32, fp16 or fp64", optarg);
             break;
-        case 'h': fputs(predict_usage, stdout); *done = 1; return 0;
-        default: fputs(predict_usage, stderr); return 2;
+        case 'h': fputs(predict_usage, stdout); *done = 1; return SR_EXIT_OK;
+        default: return sr_cli_usage("predict", "unknown option");
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "sparseroof predict: unexpected argument '%s'\n%s", argv[optind], predict_usage);
-        return 2;
-    }
-    if (!a->network || !a->n_patterns) {
-        fprintf(stderr, "sparseroof predict: --network and --patterns are required\n%s", predict_usage);
-        return 2;
-    }
-    return 0;
+    if (optind < argc)
+        return sr_cli_usage("predict", "unexpected argument '%s'", argv[optind]);
+    if (!a->network || !a->n_patterns)
+        return sr_cli_usage("predict", "--network and --patterns are required");
+    return SR_EXIT_OK;
 }
 
 int sr_cmd_predict(int argc, char **argv)
@@ -273,9 +242,8 @@ int sr_cmd_predict(int argc, char **argv)
         code = sr_predict(net, &ceilings, &a.opts, a.patterns, a.n_patterns, a.sparsities,
                           a.n_sparsities, &pred, &err);
     if (code != SR_OK) {
-        fprintf(stderr, "sparseroof predict: %s\n", err.msg);
         sr_network_free(net);
-        return sr_cli_exit_code(code);
+        return sr_cli_fail("predict", &err);
     }
     /* The lead stores `pred` here as a run of predicted rows once the store lands. */
     if (a.json)

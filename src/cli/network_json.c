@@ -1,23 +1,11 @@
 /* JSON for the model's commands: --network files in JSON (json-c; the model stays libc
  * only; built-in names and CSV go through the model), the layer fields both commands
- * print, and the exit code a status maps to. */
+ * print. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cmd_model.h"
-
-int sr_cli_exit_code(sr_code code)
-{
-    switch (code) {
-    case SR_OK: return 0;
-    case SR_ERR_ARG:
-    case SR_ERR_FORMAT:
-    case SR_ERR_NOTFOUND:
-    case SR_ERR_UNSUPPORTED: return 2;
-    default: return 1;
-    }
-}
 
 void sr_cli_json_shape(json_object *o, const char *name, sr_layer_kind kind, int64_t m,
                        int64_t k, int64_t n, int64_t groups)

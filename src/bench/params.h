@@ -1,0 +1,28 @@
+/* Kernel parameters: the tile shape a kernel is built with (-D options). Defaults per
+ * device type here; `tune` (later) finds better ones per device. */
+#ifndef SR_BENCH_PARAMS_H
+#define SR_BENCH_PARAMS_H
+
+#include <stddef.h>
+
+#include "common/pattern.h"
+#include "common/status.h"
+
+typedef struct {
+    int vw;   /* vector width: 2, 4, 8, 16 */
+    int nv;   /* vectors per row; the panel width is vw*nv columns of X */
+    int rows; /* rows of W per work-item (a divisor of the block height for BSR) */
+    int wg;   /* local size along the row dimension; 0 lets the driver choose */
+} sr_kernel_params;
+
+/* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
+void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
+
+/* "vw=16,nv=4,rows=4,wg=8"; keys may be omitted (they keep *out's values). */
+sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err);
+void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size);
+
+/* Checks the parameters fit the pattern (e.g. rows divides the block height). */
+sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err);
+
+#endif

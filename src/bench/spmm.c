@@ -1,0 +1,265 @@
+/* Verified, timed SpMM runs: buffers, the pack + kernel pair, reference check, timing. */
+#include "bench/spmm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BUFS 6
+
+typedef struct {
+    sr_cl *cl;
+    cl_mem bufs[MAX_BUFS];
+    int nbufs;
+    cl_kernel pack, kernel;
+    const char *name;     /* kernel name, for messages */
+    size_t pack_global[2], global[2], local[2];
+    int use_local;
+} spmm_job;
+
+static int round_up(int v, int to) { return (v + to - 1) / to * to; }
+
+static sr_code add_buf(spmm_job *job, cl_mem_flags flags, size_t bytes, const void *host,
+                       const char *what, cl_mem *out, sr_err *err)
+{
+    sr_code c = sr_cl_buffer(job->cl, flags, bytes, host, what, out, err);
+    if (c == SR_OK)
+        job->bufs[job->nbufs++] = *out;
+    return c;
+}
+
+static void job_release(spmm_job *job)
+{
+    for (int i = 0; i < job->nbufs; i++)
+        clReleaseMemObject(job->bufs[i]);
+    if (job->pack)
+        clReleaseKernel(job->pack);
+    if (job->kernel)
+        clReleaseKernel(job->kernel);
+}
+
+/* Kp: rows of the packed X (K padded to the block or group). */
+static int packed_k(const sr_sparse *w)
+{
+    return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
+}
+
+static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char *buf, size_t size,
+                           const char **file, const char **name)
+{
+    const sr_pattern *p = &w->pattern;
+    switch (p->kind) {
+    case SR_PAT_DENSE:
+        *file = "gemm_dense.cl", *name = "gemm_dense";
+        snprintf(buf, size, "-DTM=%d -DVW=%d -DNV=%d", kp->rows, kp->vw, kp->nv);
+        break;
+    case SR_PAT_UNSTRUCTURED:
+        *file = "spmm_csr.cl", *name = "spmm_csr";
+        snprintf(buf, size, "-DRM=%d -DVW=%d -DNV=%d", kp->rows, kp->vw, kp->nv);
+        break;
+    case SR_PAT_BLOCK:
+        *file = "spmm_bsr.cl", *name = "spmm_bsr";
+        snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows, kp->vw,
+                 kp->nv);
+        break;
+    case SR_PAT_NM:
+        *file = "spmm_nm.cl", *name = "spmm_nm";
+        snprintf(buf, size, "-DNN=%d -DMM=%d -DRT=%d -DVW=%d -DNV=%d", p->n, p->m, kp->rows, kp->vw,
+                 kp->nv);
+        break;
+    }
+}
+
+/* Creates buffers and kernels and sets every argument. */
+static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int n,
+                         const sr_kernel_params *kp, cl_mem *ybuf, double *build_s, sr_err *err)
+{
+    const int m = w->m, k = w->k, tn = kp->vw * kp->nv, kpk = packed_k(w);
+    const int np = round_up(n, tn);
+    char opts[256], popts[64];
+    const char *file = NULL, *name = NULL;
+    double b1 = 0, b2 = 0;
+    kernel_options(w, kp, opts, sizeof opts, &file, &name);
+    job->name = name;
+    snprintf(popts, sizeof popts, "-DTN=%d", tn);
+    sr_code c = sr_cl_kernel(job->cl, "pack.cl", "pack_panels", popts, &job->pack, &b1, err);
+    if (c == SR_OK)
+        c = sr_cl_kernel(job->cl, file, name, opts, &job->kernel, &b2, err);
+    *build_s = b1 + b2;
+    if (c != SR_OK)
+        return c;
+
+    cl_mem xb, xpb, yb, a0 = NULL, a1 = NULL, a2 = NULL;
+    const cl_mem_flags ro = CL_MEM_READ_ONLY;
+    c = add_buf(job, ro, (size_t)k * n * sizeof(float), x, "X", &xb, err);
+    if (c == SR_OK)
+        c = add_buf(job, CL_MEM_READ_WRITE, (size_t)np * kpk * sizeof(float), NULL, "packed X", &xpb, err);
+    if (c == SR_OK)
+        c = add_buf(job, CL_MEM_WRITE_ONLY, (size_t)m * n * sizeof(float), NULL, "Y", &yb, err);
+    if (c != SR_OK)
+        return c;
+    *ybuf = yb;
+
+    cl_kernel pk = job->pack;
+    if ((c = sr_cl_arg(pk, 0, sizeof(int), &k, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 1, sizeof(int), &n, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 2, sizeof(int), &kpk, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 3, sizeof(cl_mem), &xb, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 4, sizeof(cl_mem), &xpb, "pack_panels", err)))
+        return c;
+    job->pack_global[0] = (size_t)kpk;
+    job->pack_global[1] = (size_t)(np / tn);
+
+    const sr_pattern *p = &w->pattern;
+    cl_kernel kk = job->kernel;
+    int items0 = 0, ai = 0;
+#define ARG(size, ptr) \
+    if ((c = sr_cl_arg(kk, (cl_uint)ai++, size, ptr, name, err)) != SR_OK) return c
+    switch (p->kind) {
+    case SR_PAT_DENSE:
+        if ((c = add_buf(job, ro, (size_t)m * k * sizeof(float), w->vals, "W", &a0, err)))
+            return c;
+        ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k);
+        ARG(sizeof(cl_mem), &a0);
+        items0 = (m + kp->rows - 1) / kp->rows;
+        break;
+    case SR_PAT_UNSTRUCTURED:
+        if ((c = add_buf(job, ro, (size_t)(m + 1) * sizeof(int32_t), w->rowptr, "CSR row pointers", &a0, err)) ||
+            (c = add_buf(job, ro, w->nnz * sizeof(int32_t), w->colidx, "CSR column indices", &a1, err)) ||
+            (c = add_buf(job, ro, w->nnz * sizeof(float), w->vals, "CSR values", &a2, err)))
+            return c;
+        ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k);
+        ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2);
+        items0 = (m + kp->rows - 1) / kp->rows;
+        break;
+    case SR_PAT_BLOCK: {
+        const int mb = w->mp / p->br;
+        if ((c = add_buf(job, ro, (size_t)(mb + 1) * sizeof(int32_t), w->rowptr, "BSR row pointers", &a0, err)) ||
+            (c = add_buf(job, ro, w->nblocks * sizeof(int32_t), w->colidx, "BSR block columns", &a1, err)) ||
+            (c = add_buf(job, ro, w->nnz * sizeof(float), w->vals, "BSR values", &a2, err)))
+            return c;
+        ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &kpk); ARG(sizeof(int), &mb);
+        ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2);
+        items0 = mb * (p->br / kp->rows);
+        break;
+    }
+    case SR_PAT_NM:
+        if ((c = add_buf(job, ro, w->nnz, w->idx, "N:M indices", &a0, err)) ||
+            (c = add_buf(job, ro, w->nnz * sizeof(float), w->vals, "N:M values", &a1, err)))
+            return c;
+        ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &w->groups);
+        ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1);
+        items0 = (m + kp->rows - 1) / kp->rows;
+        break;
+    }
+    ARG(sizeof(cl_mem), &xpb);
+    ARG(sizeof(cl_mem), &yb);
+#undef ARG
+    job->use_local = kp->wg > 0;
+    job->local[0] = (size_t)(kp->wg > 0 ? kp->wg : 1);
+    job->local[1] = 1;
+    job->global[0] = (size_t)round_up(items0, (int)job->local[0]);
+    job->global[1] = (size_t)(np / tn);
+    return SR_OK;
+}
+
+/* One repetition: pack then kernel, waited for; event and wall times. */
+static sr_code job_rep(spmm_job *job, sr_rep_time *t, sr_err *err)
+{
+    cl_event e1 = NULL, e2 = NULL;
+    const double t0 = sr_wall_seconds();
+    sr_code c = sr_cl_launch(job->cl, job->pack, 2, job->pack_global, NULL, "pack_panels", &e1, err);
+    if (c == SR_OK)
+        c = sr_cl_launch(job->cl, job->kernel, 2, job->global, job->use_local ? job->local : NULL, job->name,
+                         &e2, err);
+    if (c == SR_OK)
+        c = sr_cl_finish(job->cl, job->name, err);
+    t->wall_s = sr_wall_seconds() - t0;
+    if (c == SR_OK) {
+        const double s1 = sr_cl_event_seconds(e1), s2 = sr_cl_event_seconds(e2);
+        t->event_s = (s1 < 0 || s2 < 0) ? -1.0 : s1 + s2;
+    }
+    if (e1)
+        clReleaseEvent(e1);
+    if (e2)
+        clReleaseEvent(e2);
+    return c;
+}
+
+sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
+                    const sr_kernel_params *kp, int reps, sr_spmm_result *res, sr_err *err)
+{
+    memset(res, 0, sizeof *res);
+    sr_kernel_params_format(kp, res->params, sizeof res->params);
+    sr_code c = sr_kernel_params_check(kp, &w->pattern, err);
+    if (c != SR_OK)
+        return c;
+    if (reps < 1)
+        return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
+    spmm_job job = {.cl = cl};
+    cl_mem yb = NULL;
+    float *y = malloc((size_t)w->m * n * sizeof *y);
+    sr_rep_time *times = calloc((size_t)reps, sizeof *times);
+    if (!y || !times) {
+        c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d result", w->m, n);
+        goto done;
+    }
+    if ((c = job_setup(&job, w, x, n, kp, &yb, &res->build_s, err)) != SR_OK)
+        goto done;
+    /* Warm-up: the first launch compiles for its local size; its result is verified. */
+    sr_rep_time warm;
+    if ((c = job_rep(&job, &warm, err)) != SR_OK ||
+        (c = sr_cl_read(cl, yb, (size_t)w->m * n * sizeof *y, y, "Y", err)) != SR_OK)
+        goto done;
+    res->verified = sr_verify_spmm(w_dense, x, y, w->m, w->k, n, &res->verify);
+    if (!res->verified) {
+        c = sr_err_set(err, SR_ERR_VERIFY,
+                       "%s result disagrees with the CPU reference: %zu of %zu elements outside the fp32 "
+                       "bound (worst at row %zu, column %zu: %.3g times the bound)",
+                       job.name, res->verify.failed, res->verify.checked, res->verify.worst_row,
+                       res->verify.worst_col, res->verify.max_err_ratio);
+        goto done;
+    }
+    for (int i = 0; i < reps; i++)
+        if ((c = job_rep(&job, &times[i], err)) != SR_OK)
+            goto done;
+    sr_time_stats_compute(times, reps, &res->time);
+done:
+    job_release(&job);
+    free(times);
+    free(y);
+    return c;
+}
+
+sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int m, int k, int n,
+                             double sparsity, const sr_kernel_params *kp, sr_err *err)
+{
+    size_t wl = 0, wt = 0;
+    sr_sparse_estimate(p, m, k, sparsity, &wl, &wt);
+    const size_t tn = (size_t)kp->vw * kp->nv, np = ((size_t)n + tn - 1) / tn * tn;
+    const size_t kpad = (size_t)k + 32 + (size_t)SR_NM_MAX_M; /* covers padding to any block/group */
+    const size_t xb = (size_t)k * n * 4, xpb = np * kpad * 4, yb = (size_t)m * n * 4;
+    size_t largest = wl;
+    const size_t sizes[] = {xb, xpb, yb};
+    for (int i = 0; i < 3; i++)
+        largest = sizes[i] > largest ? sizes[i] : largest;
+    const double total = (double)wt + (double)xb + (double)xpb + (double)yb;
+    if (dev->max_alloc_bytes && largest > dev->max_alloc_bytes)
+        return sr_err_set(err, SR_ERR_ARG,
+                          "matrix too large for %s: a %zu-byte buffer exceeds its largest allocation "
+                          "(CL_DEVICE_MAX_MEM_ALLOC_SIZE = %llu bytes); reduce --m, --k or --n",
+                          dev->name, largest, (unsigned long long)dev->max_alloc_bytes);
+    if (dev->global_mem_bytes && total > (double)dev->global_mem_bytes)
+        return sr_err_set(err, SR_ERR_ARG,
+                          "matrix too large for %s: %.0f bytes of buffers exceed its global memory "
+                          "(%llu bytes); reduce --m, --k or --n",
+                          dev->name, total, (unsigned long long)dev->global_mem_bytes);
+    return SR_OK;
+}
+
+double sr_spmm_flops(const sr_sparse *w, int n) { return 2.0 * (double)w->nnz * n; }
+
+double sr_spmm_bytes(const sr_sparse *w, int n)
+{
+    return (double)sr_sparse_weight_bytes(w) + 4.0 * w->k * n + 4.0 * w->m * n;
+}

@@ -1,0 +1,28 @@
+/* Searching a kernel's parameters for one device: coordinate descent from the defaults
+ * over vector width, vectors per row, rows per work-item and work-group size, each
+ * candidate verified and timed; the fastest median wins. */
+#ifndef SR_BENCH_TUNE_H
+#define SR_BENCH_TUNE_H
+
+#include "bench/spmm.h"
+
+typedef struct {
+    sr_kernel_params best;
+    double best_time_s;  /* median of the winner */
+    double best_gflops;  /* useful GFLOP/s of the winner */
+    double default_time_s;
+    int evaluated;       /* candidates run (each verified) */
+    int failed;          /* candidates that could not build or run (skipped) */
+} sr_tune_result;
+
+/* Called after each candidate (may be NULL): for progress output. */
+typedef void (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double time_s, int ok);
+
+/* Tunes the kernel of w's pattern for x (k x n). `start` is where the search begins
+ * (defaults or a stored best); it stops after `budget_s` seconds of wall clock. A result
+ * that fails verification is an error (a kernel bug), not a skipped candidate. */
+sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
+                const sr_kernel_params *start, int reps, double budget_s, sr_tune_progress progress,
+                void *ctx, sr_tune_result *out, sr_err *err);
+
+#endif

@@ -1,0 +1,83 @@
+/* Shared CLI helpers: messages, exit statuses, number parsing, progress. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int sr_cli_fail(const char *cmd, const sr_err *err)
+{
+    fprintf(stderr, "sparseroof %s: %s\n", cmd, err->msg[0] ? err->msg : sr_code_name(err->code));
+    switch (err->code) {
+    case SR_ERR_ARG:
+    case SR_ERR_FORMAT:
+    case SR_ERR_NOTFOUND:
+        return SR_EXIT_USAGE;
+    default:
+        return SR_EXIT_FAIL;
+    }
+}
+
+int sr_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "sparseroof %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'sparseroof %s --help'.\n", cmd);
+    return SR_EXIT_USAGE;
+}
+
+sr_code sr_cli_int(const char *opt, const char *text, long min, long max, int *out, sr_err *err)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || errno)
+        return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a whole number", opt, text);
+    if (v < min || v > max)
+        return sr_err_set(err, SR_ERR_ARG, "%s %s is out of range: must be %ld to %ld", opt, text, min, max);
+    *out = (int)v;
+    return SR_OK;
+}
+
+sr_code sr_cli_double(const char *opt, const char *text, double min, double max, double *out,
+                      sr_err *err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!*text || *end || errno || !isfinite(v))
+        return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a finite number", opt, text);
+    if (v < min || v > max)
+        return sr_err_set(err, SR_ERR_ARG, "%s %s is out of range: must be in [%g, %g]", opt, text, min, max);
+    *out = v;
+    return SR_OK;
+}
+
+sr_code sr_cli_u64(const char *opt, const char *text, unsigned long long *out, sr_err *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!*text || *end || errno || text[0] == '-')
+        return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a non-negative whole number", opt, text);
+    *out = v;
+    return SR_OK;
+}
+
+void sr_cli_progress(const char *fmt, ...)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("  ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}

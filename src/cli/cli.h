@@ -1,0 +1,42 @@
+/* Helpers shared by the subcommands: error reporting with the right exit status,
+ * strict number parsing that names the option, device opening, progress lines. */
+#ifndef SR_CLI_H
+#define SR_CLI_H
+
+#include <stdio.h>
+
+#include "common/status.h"
+
+enum { SR_EXIT_OK = 0, SR_EXIT_FAIL = 1, SR_EXIT_USAGE = 2 };
+
+/* Prints "sparseroof CMD: message" to stderr; returns 2 for bad input (argument, file
+ * content, unknown name) and 1 for failures while running. */
+int sr_cli_fail(const char *cmd, const sr_err *err);
+
+/* Prints "sparseroof CMD: <message>" and a pointer to --help; returns 2. */
+int sr_cli_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Strict parsers: the whole text must be a number within [min, max]; the message names
+ * the option ("--m") and the text. */
+sr_code sr_cli_int(const char *opt, const char *text, long min, long max, int *out, sr_err *err);
+sr_code sr_cli_double(const char *opt, const char *text, double min, double max, double *out,
+                      sr_err *err);
+sr_code sr_cli_u64(const char *opt, const char *text, unsigned long long *out, sr_err *err);
+
+/* Progress to stderr, only when stderr is a terminal and not silenced (--json keeps it,
+ * since JSON goes to stdout). */
+void sr_cli_progress(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Subcommands: argv[0] is the command name. Each returns the process exit status. */
+int sr_cmd_devices(int argc, char **argv);
+int sr_cmd_kernel(int argc, char **argv);
+
+#endif

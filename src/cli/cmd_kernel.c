@@ -1,0 +1,289 @@
+/* `sparseroof kernel`: one kernel (pattern, shape, sparsity) on one device, verified
+ * against the CPU reference, then timed. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/spmm.h"
+#include "cli/cli.h"
+#include "runtime/runtime.h"
+#include "sparse/format.h"
+
+static const char *help =
+    "usage: sparseroof kernel --pattern P [--m M] [--k K] [--n N] [--sparsity S]\n"
+    "                         [--device D] [--reps R] [--seed S] [--params LIST] [--json]\n"
+    "\n"
+    "Runs Y = W * X with W (M x K) pruned to pattern P and X (K x N) dense, in fp32, on one\n"
+    "OpenCL device. The result is checked against a CPU reference before any time counts;\n"
+    "then R repetitions are timed with profiling events (cross-checked with the wall clock).\n"
+    "\n"
+    "  -p, --pattern P   dense, unstructured, block:RxC (R, C in 1,2,4,8,16,32, e.g.\n"
+    "                    block:4x4) or N:M (1 <= N < M <= 16, e.g. 2:4); a comma-separated\n"
+    "                    list runs several; 'all' = dense,unstructured,block:4x4,block:16x16,2:4\n"
+    "      --m M         rows of W (default 2048)\n"
+    "      --k K         columns of W, rows of X (default 2048)\n"
+    "      --n N         columns of X (default 256)\n"
+    "  -s, --sparsity S  fraction of zero weights in [0, 1] (default 0.9; N:M fixes it at\n"
+    "                    1-N/M and dense at 0, so it may be left out for them)\n"
+    "  -d, --device D    device index, PLATFORM:DEVICE, or part of its name (default: the\n"
+    "                    first; see 'sparseroof devices')\n"
+    "  -r, --reps R      timed repetitions (default 20)\n"
+    "      --seed S      seed of the random weights and inputs (default 1)\n"
+    "      --params LIST kernel parameters, e.g. vw=16,nv=4,rows=4,wg=8 (default: per device)\n"
+    "      --json        print JSON (one object; an array when several patterns run)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Reported: time (median, min, max), GFLOP/s of useful work (2 * stored values * N),\n"
+    "GB/s of the bytes the kernel must move (W as stored, X read, Y written), and whether\n"
+    "the result was verified. Repacking X into panels is part of the time; building the\n"
+    "kernel is not (it is reported apart).\n";
+
+static const char *all_patterns = "dense,unstructured,block:4x4,block:16x16,2:4";
+
+typedef struct {
+    int m, k, n, reps;
+    double sparsity;
+    int sparsity_given;
+    unsigned long long seed;
+    const char *device, *params;
+    int json;
+} kernel_opts;
+
+typedef struct {
+    sr_pattern pattern;
+    double sparsity; /* asked for */
+    size_t nnz;
+    double achieved, flops, bytes;
+    sr_spmm_result res;
+} kernel_row;
+
+static json_object *row_json(const kernel_opts *o, const kernel_row *r, const sr_device_info *dev)
+{
+    char name[64];
+    sr_pattern_name(&r->pattern, name, sizeof name);
+    const double t = r->res.time.median_s;
+    json_object *j = json_object_new_object();
+    json_object_object_add(j, "pattern", json_object_new_string(name));
+    json_object_object_add(j, "m", json_object_new_int(o->m));
+    json_object_object_add(j, "k", json_object_new_int(o->k));
+    json_object_object_add(j, "n", json_object_new_int(o->n));
+    json_object_object_add(j, "sparsity", json_object_new_double(r->sparsity));
+    json_object_object_add(j, "achieved_sparsity", json_object_new_double(r->achieved));
+    json_object_object_add(j, "nnz", json_object_new_int64((int64_t)r->nnz));
+    json_object_object_add(j, "flops", json_object_new_double(r->flops));
+    json_object_object_add(j, "bytes", json_object_new_double(r->bytes));
+    json_object_object_add(j, "ai", json_object_new_double(r->flops / r->bytes));
+    json_object_object_add(j, "time_median_s", json_object_new_double(t));
+    json_object_object_add(j, "time_min_s", json_object_new_double(r->res.time.min_s));
+    json_object_object_add(j, "time_max_s", json_object_new_double(r->res.time.max_s));
+    json_object_object_add(j, "reps", json_object_new_int(r->res.time.reps));
+    json_object_object_add(j, "timing_method",
+                           json_object_new_string(r->res.time.wallclock ? "wallclock" : "events"));
+    if (r->res.time.wallclock)
+        json_object_object_add(j, "timing_note", json_object_new_string(r->res.time.note));
+    json_object_object_add(j, "gflops", json_object_new_double(r->flops / t * 1e-9));
+    json_object_object_add(j, "gbps", json_object_new_double(r->bytes / t * 1e-9));
+    json_object_object_add(j, "verified", json_object_new_boolean(r->res.verified));
+    json_object_object_add(j, "max_error_ratio", json_object_new_double(r->res.verify.max_err_ratio));
+    json_object_object_add(j, "build_time_s", json_object_new_double(r->res.build_s));
+    json_object_object_add(j, "params", json_object_new_string(r->res.params));
+    json_object_object_add(j, "seed", json_object_new_int64((int64_t)o->seed));
+    json_object_object_add(j, "device", json_object_new_string(dev->name));
+    return j;
+}
+
+static void row_print(const kernel_opts *o, const kernel_row *r, const sr_device_info *dev)
+{
+    char name[64];
+    sr_pattern_name(&r->pattern, name, sizeof name);
+    const sr_time_stats *t = &r->res.time;
+    printf("%s  M=%d K=%d N=%d  sparsity %.4g (achieved %.4g)  on %s\n", name, o->m, o->k, o->n, r->sparsity,
+           r->achieved, dev->name);
+    printf("  work        nnz %zu   %.4g GFLOP   %.4g MB   AI %.3g FLOP/byte\n", r->nnz, r->flops * 1e-9,
+           r->bytes * 1e-6, r->flops / r->bytes);
+    printf("  time        median %.4g ms   min %.4g   max %.4g   (%d reps, %s)\n", t->median_s * 1e3,
+           t->min_s * 1e3, t->max_s * 1e3, t->reps, t->wallclock ? "wall clock" : "profiling events");
+    if (t->wallclock)
+        printf("              %s\n", t->note);
+    printf("  speed       %.1f GFLOP/s   %.1f GB/s\n", r->flops / t->median_s * 1e-9,
+           r->bytes / t->median_s * 1e-9);
+    printf("  verified    %s (largest error %.2g of the fp32 bound)\n", r->res.verified ? "yes" : "NO",
+           r->res.verify.max_err_ratio);
+    printf("  kernel      %s; build %.2f s (not timed)\n", r->res.params, r->res.build_s);
+}
+
+/* Runs one pattern on the opened device. w/x: the dense random weights and inputs. */
+static sr_code run_pattern(sr_cl *cl, const kernel_opts *o, const float *w, const float *x,
+                           kernel_row *row, sr_err *err)
+{
+    const sr_pattern *p = &row->pattern;
+    sr_kernel_params kp;
+    sr_kernel_params_default(p, sr_cl_info(cl)->type, &kp);
+    sr_code c;
+    if (o->params && (c = sr_kernel_params_parse(o->params, &kp, err)) != SR_OK)
+        return c;
+    if ((c = sr_kernel_params_check(&kp, p, err)) != SR_OK ||
+        (c = sr_spmm_check_limits(sr_cl_info(cl), p, o->m, o->k, o->n, row->sparsity, &kp, err)) != SR_OK)
+        return c;
+    float *pruned = malloc((size_t)o->m * o->k * sizeof *pruned);
+    sr_sparse *s = NULL;
+    if (!pruned)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d matrix", o->m, o->k);
+    char name[64];
+    sr_pattern_name(p, name, sizeof name);
+    sr_cli_progress("%s: pruning and encoding", name);
+    if ((c = sr_prune(w, o->m, o->k, p, row->sparsity, pruned, err)) == SR_OK &&
+        (c = sr_sparse_from_dense(pruned, o->m, o->k, p, &s, err)) == SR_OK) {
+        sr_cli_progress("%s: building, verifying and timing %d repetitions", name, o->reps);
+        c = sr_spmm_run(cl, s, pruned, x, o->n, &kp, o->reps, &row->res, err);
+        row->nnz = s->nnz;
+        row->achieved = 1.0 - sr_sparse_density(s);
+        row->flops = sr_spmm_flops(s, o->n);
+        row->bytes = sr_spmm_bytes(s, o->n);
+    }
+    if (c != SR_OK)
+        sr_err_prefix(err, "%s", name);
+    sr_sparse_free(s);
+    free(pruned);
+    return c;
+}
+
+static int parse_args(int argc, char **argv, kernel_opts *o, char **patterns, sr_err *err)
+{
+    static const struct option opts[] = {
+        {"pattern", required_argument, NULL, 'p'}, {"m", required_argument, NULL, 'M'},
+        {"k", required_argument, NULL, 'K'},       {"n", required_argument, NULL, 'N'},
+        {"sparsity", required_argument, NULL, 's'}, {"device", required_argument, NULL, 'd'},
+        {"reps", required_argument, NULL, 'r'},    {"seed", required_argument, NULL, 'S'},
+        {"params", required_argument, NULL, 'P'},  {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    const long dim_max = 1L << 20;
+    int c;
+    sr_code rc = SR_OK;
+    optind = 1;
+    while (rc == SR_OK && (c = getopt_long(argc, argv, "p:s:d:r:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': *patterns = optarg; break;
+        case 'M': rc = sr_cli_int("--m", optarg, 1, dim_max, &o->m, err); break;
+        case 'K': rc = sr_cli_int("--k", optarg, 1, dim_max, &o->k, err); break;
+        case 'N': rc = sr_cli_int("--n", optarg, 1, dim_max, &o->n, err); break;
+        case 's':
+            rc = sr_cli_double("--sparsity", optarg, 0.0, 1.0, &o->sparsity, err);
+            o->sparsity_given = 1;
+            break;
+        case 'd': o->device = optarg; break;
+        case 'r': rc = sr_cli_int("--reps", optarg, 1, 100000, &o->reps, err); break;
+        case 'S': rc = sr_cli_u64("--seed", optarg, &o->seed, err); break;
+        case 'P': o->params = optarg; break;
+        case 'j': o->json = 1; break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return sr_cli_usage("kernel", "bad option");
+        }
+    }
+    if (rc != SR_OK)
+        return sr_cli_fail("kernel", err);
+    if (optind < argc)
+        return sr_cli_usage("kernel", "unexpected argument '%s'", argv[optind]);
+    if (!*patterns)
+        return sr_cli_usage("kernel", "--pattern is required (e.g. --pattern 2:4, or --pattern all)");
+    return 0;
+}
+
+/* Parses the comma-separated pattern list into rows with their sparsity. */
+static int parse_patterns(const char *list, const kernel_opts *o, kernel_row **rows, int *count, sr_err *err)
+{
+    char *buf = strdup(strcmp(list, "all") == 0 ? all_patterns : list);
+    int n = 1;
+    for (const char *q = buf; q && *q; q++)
+        n += *q == ',';
+    *rows = calloc((size_t)n, sizeof **rows);
+    if (!buf || !*rows) {
+        free(buf);
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory"), SR_EXIT_FAIL;
+    }
+    *count = 0;
+    sr_code rc = SR_OK;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && rc == SR_OK;
+         tok = strtok_r(NULL, ",", &save)) {
+        kernel_row *r = &(*rows)[(*count)++];
+        rc = sr_pattern_parse(tok, &r->pattern, err);
+        if (rc == SR_OK && !sr_pattern_fixed_sparsity(&r->pattern, &r->sparsity))
+            r->sparsity = o->sparsity;
+    }
+    if (rc == SR_OK && *count == 0)
+        rc = sr_err_set(err, SR_ERR_ARG, "--pattern '%s' names no pattern", list);
+    free(buf);
+    return rc == SR_OK ? 0 : sr_cli_fail("kernel", err);
+}
+
+int sr_cmd_kernel(int argc, char **argv)
+{
+    kernel_opts o = {.m = 2048, .k = 2048, .n = 256, .reps = 20, .sparsity = 0.9, .seed = 1};
+    char *patterns = NULL;
+    sr_err err = {0};
+    int rc = parse_args(argc, argv, &o, &patterns, &err);
+    if (rc)
+        return rc < 0 ? SR_EXIT_OK : rc;
+    kernel_row *rows = NULL;
+    int nrows = 0;
+    if ((rc = parse_patterns(patterns, &o, &rows, &nrows, &err)) != 0) {
+        free(rows);
+        return rc;
+    }
+
+    sr_device_info *devs = NULL;
+    size_t ndev = 0, di = 0;
+    sr_cl *cl = NULL;
+    float *w = NULL, *x = NULL;
+    sr_code c = sr_device_list(&devs, &ndev, &err);
+    if (c == SR_OK)
+        c = sr_device_find(devs, ndev, o.device, &di, &err);
+    if (c == SR_OK) /* refuse oversized shapes before generating or opening anything */
+        for (int i = 0; i < nrows && c == SR_OK; i++) {
+            sr_kernel_params kp;
+            sr_kernel_params_default(&rows[i].pattern, devs[di].type, &kp);
+            if (o.params)
+                c = sr_kernel_params_parse(o.params, &kp, &err);
+            if (c == SR_OK)
+                c = sr_spmm_check_limits(&devs[di], &rows[i].pattern, o.m, o.k, o.n, rows[i].sparsity, &kp, &err);
+        }
+    if (c == SR_OK)
+        c = sr_cl_open(&devs[di], &cl, &err);
+    if (c == SR_OK) {
+        w = malloc((size_t)o.m * o.k * sizeof *w);
+        x = malloc((size_t)o.k * o.n * sizeof *x);
+        if (!w || !x)
+            c = sr_err_set(&err, SR_ERR_NOMEM, "out of memory for the %d x %d weights and %d x %d inputs", o.m,
+                           o.k, o.k, o.n);
+    }
+    if (c == SR_OK) {
+        sr_dense_random(w, o.m, o.k, o.seed);
+        sr_dense_random(x, o.k, o.n, o.seed ^ 0x9e3779b97f4a7c15ULL);
+    }
+    json_object *arr = o.json ? json_object_new_array() : NULL;
+    for (int i = 0; i < nrows && c == SR_OK; i++) {
+        c = run_pattern(cl, &o, w, x, &rows[i], &err);
+        if (c == SR_OK && arr)
+            json_object_array_add(arr, row_json(&o, &rows[i], &devs[di]));
+        else if (c == SR_OK)
+            row_print(&o, &rows[i], &devs[di]);
+        if (c == SR_OK && !arr && i + 1 < nrows)
+            putchar('\n');
+    }
+    if (c == SR_OK && arr) {
+        json_object *out = nrows == 1 ? json_object_get(json_object_array_get_idx(arr, 0)) : json_object_get(arr);
+        puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(out);
+    }
+    json_object_put(arr);
+    rc = c == SR_OK ? SR_EXIT_OK : sr_cli_fail("kernel", &err);
+    free(w);
+    free(x);
+    sr_cl_close(cl);
+    free(devs);
+    free(rows);
+    return rc;
+}

@@ -1,0 +1,60 @@
+/* sparseroof: the command dispatcher. Each subcommand lives in its own cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
+    {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: sparseroof COMMAND [OPTIONS]\n"
+            "\n"
+            "How fast can a sparse network really run on this device, and at what cost in\n"
+            "accuracy? sparseroof runs real sparse-matrix kernels through OpenCL, measures\n"
+            "the device's own ceilings and builds Sparsity Roofline curves.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "Options:\n"
+            "  -h, --help     show this help\n"
+            "  -V, --version  show the version\n"
+            "\n"
+            "'sparseroof COMMAND --help' explains a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SR_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return SR_EXIT_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("sparseroof %s\n", SR_VERSION);
+        return SR_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "sparseroof: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return SR_EXIT_USAGE;
+}

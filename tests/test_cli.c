@@ -1,0 +1,185 @@
+/* The command line as a user meets it: help, version, bad input refused with a message
+ * naming the input and exit status 2, and a real kernel run with JSON output. */
+#include <check.h>
+#include <json-c/json.h>
+
+#include "device_probe.h"
+#include "run_cli.h"
+
+static int have_device;
+
+START_TEST(test_help_and_version)
+{
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"--help", NULL}, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "kernel"));
+    sr_run_cli((const char *[]){"--version", NULL}, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "sparseroof "));
+    sr_run_cli((const char *[]){"kernel", "--help", NULL}, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "--pattern"));
+    sr_run_cli((const char *[]){"devices", "--help", NULL}, &r);
+    ck_assert_int_eq(r.status, 0);
+    sr_run_cli((const char *[]){"frobnicate", NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "frobnicate"));
+    sr_run_cli((const char *[]){NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+}
+END_TEST
+
+/* Each bad input: exit 2 and a message that names what was wrong. */
+static const struct {
+    const char *args[12];
+    const char *expect; /* a piece of the message */
+} bad[] = {
+    {{"kernel", "--pattern", "sparse", NULL}, "sparse"},
+    {{"kernel", "--pattern", "unstructured", "--sparsity", "1.5", NULL}, "--sparsity"},
+    {{"kernel", "--pattern", "unstructured", "--sparsity", "-0.1", NULL}, "--sparsity"},
+    {{"kernel", "--pattern", "unstructured", "--sparsity", "nan", NULL}, "--sparsity"},
+    {{"kernel", "--pattern", "4:4", NULL}, "4:4"},
+    {{"kernel", "--pattern", "5:4", NULL}, "5:4"},
+    {{"kernel", "--pattern", "0:4", NULL}, "0:4"},
+    {{"kernel", "--pattern", "2:32", NULL}, "2:32"},
+    {{"kernel", "--pattern", "block:3x4", NULL}, "block:3x4"},
+    {{"kernel", "--pattern", "block:4x64", NULL}, "block:4x64"},
+    {{"kernel", "--pattern", "dense", "--m", "0", NULL}, "--m"},
+    {{"kernel", "--pattern", "dense", "--k", "-5", NULL}, "--k"},
+    {{"kernel", "--pattern", "dense", "--n", "abc", NULL}, "--n"},
+    {{"kernel", "--pattern", "dense", "--reps", "0", NULL}, "--reps"},
+    {{"kernel", "--pattern", "dense", "--params", "vw=3", NULL}, "vw"},
+    {{"kernel", "--m", "64", NULL}, "--pattern"},
+    {{"kernel", "--pattern", "dense", "extra", NULL}, "extra"},
+    {{"devices", "--bogus", NULL}, "devices"},
+};
+
+START_TEST(test_bad_input)
+{
+    sr_cli_result r;
+    sr_run_cli(bad[_i].args, &r);
+    ck_assert_msg(r.status == 2, "case %d: exit %d, stderr: %s", _i, r.status, r.err);
+    ck_assert_msg(strstr(r.err, bad[_i].expect) != NULL, "case %d: message does not name '%s': %s", _i,
+                  bad[_i].expect, r.err);
+    ck_assert_msg(r.out[0] == '\0', "case %d printed to stdout: %s", _i, r.out);
+}
+END_TEST
+
+START_TEST(test_device_errors)
+{
+    if (!have_device)
+        return;
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--device", "no-such-device-xyz", NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "no-such-device-xyz"));
+    ck_assert_ptr_nonnull(strstr(r.err, "0 (0:0)")); /* the message lists the devices */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--device", "99", NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    /* 1M x 1M fp32 is 4 TiB: refused before anything is allocated */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--m", "1048576", "--k", "1048576", NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "too large"));
+}
+END_TEST
+
+START_TEST(test_kernel_json)
+{
+    if (!have_device)
+        return;
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"kernel", "--pattern", "block:4x4", "--m", "67", "--k", "131", "--n", "29",
+                                "--sparsity", "0.75", "--reps", "3", "--json", NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    json_object *o = json_tokener_parse(r.out);
+    ck_assert_ptr_nonnull(o);
+    static const char *keys[] = {"pattern", "m", "k", "n", "sparsity", "nnz", "flops", "bytes",
+                                 "time_median_s", "time_min_s", "time_max_s", "gflops", "gbps",
+                                 "verified", "device"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        ck_assert_msg(json_object_object_get_ex(o, keys[i], NULL), "missing key %s", keys[i]);
+    json_object *v;
+    json_object_object_get_ex(o, "pattern", &v);
+    ck_assert_str_eq(json_object_get_string(v), "block:4x4");
+    json_object_object_get_ex(o, "verified", &v);
+    ck_assert(json_object_get_boolean(v));
+    json_object_object_get_ex(o, "nnz", &v);
+    const int64_t nnz = json_object_get_int64(v);
+    ck_assert(nnz % 16 == 0 && nnz > 0); /* whole 4x4 blocks */
+    json_object_object_get_ex(o, "flops", &v);
+    ck_assert_double_eq_tol(json_object_get_double(v), 2.0 * (double)nnz * 29, 0.5);
+    json_object_put(o);
+
+    /* N:M fixes its sparsity: --sparsity may be left out */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "2:4", "--m", "16", "--k", "32", "--n", "8", "--reps",
+                                "1", "--json", NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    o = json_tokener_parse(r.out);
+    json_object_object_get_ex(o, "sparsity", &v);
+    ck_assert_double_eq_tol(json_object_get_double(v), 0.5, 1e-12);
+    json_object_object_get_ex(o, "nnz", &v);
+    ck_assert_int_eq(json_object_get_int64(v), 16 * 16);
+    json_object_put(o);
+
+    sr_run_cli((const char *[]){"devices", "--json", NULL}, &r);
+    ck_assert_int_eq(r.status, 0);
+    o = json_tokener_parse(r.out);
+    ck_assert(json_object_object_get_ex(o, "devices", &v));
+    ck_assert_int_gt(json_object_array_length(v), 0);
+    json_object_put(o);
+}
+END_TEST
+
+/* A kernel that does not compile: the message names the error and carries the build log. */
+START_TEST(test_build_failure_shows_log)
+{
+    if (!have_device)
+        return;
+    char dir[] = "/tmp/sr_kdirXXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/sr_common.cl", dir);
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/pack.cl", dir);
+    f = fopen(path, "w");
+    fputs("kernel void pack_panels(global float *x) { x[0] = undeclared_thing; }\n", f);
+    fclose(f);
+    setenv("SPARSEROOF_KERNEL_DIR", dir, 1);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--m", "8", "--k", "8", "--n", "8", NULL}, &r);
+    unsetenv("SPARSEROOF_KERNEL_DIR");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "CL_BUILD_PROGRAM_FAILURE (-11)"));
+    ck_assert_ptr_nonnull(strstr(r.err, "build log"));
+    ck_assert_ptr_nonnull(strstr(r.err, "undeclared_thing"));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/sr_common.cl", dir);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+int main(void)
+{
+    have_device = sr_test_have_device();
+    if (!have_device)
+        fprintf(stderr, "no OpenCL device: device cases of the CLI tests skipped\n");
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_help_and_version);
+    tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad / sizeof *bad));
+    tcase_add_test(tc, test_device_errors);
+    tcase_add_test(tc, test_kernel_json);
+    tcase_add_test(tc, test_build_failure_shows_log);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

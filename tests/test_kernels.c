@@ -1,0 +1,149 @@
+/* Every kernel against the CPU reference: odd shapes that are multiples of no tile,
+ * block or group; an all-zero matrix; a fully dense one; several tile parameters. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/spmm.h"
+#include "device_probe.h"
+
+static sr_cl *cl;
+
+/* Opened inside each forked test (a checked fixture), never in the parent. */
+static void open_device(void)
+{
+    sr_device_info *list = NULL;
+    size_t n = 0;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_device_list(&list, &n, &err), SR_OK);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_msg(sr_cl_open(&list[0], &cl, &err) == SR_OK, "%s", err.msg);
+    free(list);
+}
+
+static void close_device(void)
+{
+    sr_cl_close(cl);
+    cl = NULL;
+}
+
+/* Builds W (m x k) pruned to `pattern` at `sparsity` (or all zeros), runs the kernel
+ * with the given parameters (NULL: defaults) and asserts it verified. */
+static void check_case(const char *pattern, int m, int k, int n, double sparsity, int zeros,
+                       const char *params)
+{
+    sr_pattern p;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse(pattern, &p, &err), SR_OK);
+    float *w = malloc((size_t)m * k * sizeof *w), *pruned = malloc((size_t)m * k * sizeof *w);
+    float *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(w, m, k, 42);
+    sr_dense_random(x, k, n, 43);
+    if (zeros)
+        for (size_t i = 0; i < (size_t)m * k; i++)
+            w[i] = 0.0f;
+    ck_assert_int_eq(sr_prune(w, m, k, &p, sparsity, pruned, &err), SR_OK);
+    sr_sparse *s = NULL;
+    ck_assert_msg(sr_sparse_from_dense(pruned, m, k, &p, &s, &err) == SR_OK, "%s", err.msg);
+    sr_kernel_params kp;
+    sr_kernel_params_default(&p, sr_cl_info(cl)->type, &kp);
+    if (params)
+        ck_assert_int_eq(sr_kernel_params_parse(params, &kp, &err), SR_OK);
+    sr_spmm_result res;
+    sr_code c = sr_spmm_run(cl, s, pruned, x, n, &kp, 2, &res, &err);
+    ck_assert_msg(c == SR_OK, "%s %dx%dx%d s=%g params=%s: %s", pattern, m, k, n, sparsity,
+                  params ? params : "default", err.msg);
+    ck_assert(res.verified);
+    ck_assert_uint_eq(res.verify.checked, (size_t)m * n);
+    ck_assert(res.time.median_s > 0.0);
+    ck_assert(res.time.min_s <= res.time.median_s && res.time.median_s <= res.time.max_s);
+    sr_sparse_free(s);
+    free(w);
+    free(pruned);
+    free(x);
+}
+
+static const char *patterns[] = {"dense", "unstructured", "block:1x1", "block:4x4", "block:16x16",
+                                 "block:1x32", "block:32x2", "block:8x1", "2:4", "1:4", "4:8",
+                                 "1:2", "15:16", "3:7"};
+#define NPAT (int)(sizeof patterns / sizeof *patterns)
+
+START_TEST(test_odd_shape)
+{
+    check_case(patterns[_i], 67, 131, 29, 0.7, 0, NULL);
+}
+END_TEST
+
+START_TEST(test_all_zero)
+{
+    check_case(patterns[_i], 33, 45, 17, 0.5, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_fully_dense)
+{
+    check_case(patterns[_i], 19, 64, 70, 0.0, 0, NULL);
+}
+END_TEST
+
+START_TEST(test_tile_params)
+{
+    static const char *params[] = {"vw=4,nv=1,rows=1,wg=0", "vw=8,nv=2,rows=2,wg=4",
+                                   "vw=2,nv=3,rows=1,wg=16"};
+    for (int i = 0; i < 3; i++) {
+        check_case("dense", 37, 53, 41, 0.0, 0, params[i]);
+        check_case("unstructured", 37, 53, 41, 0.8, 0, params[i]);
+        check_case("block:4x4", 37, 53, 41, 0.8, 0, params[i]);
+        check_case("2:4", 37, 53, 41, 0.5, 0, params[i]);
+    }
+}
+END_TEST
+
+/* A wrong result must be caught: corrupt one stored value after encoding. */
+START_TEST(test_verification_catches_errors)
+{
+    const int m = 20, k = 30, n = 9;
+    sr_pattern p;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &p, &err), SR_OK);
+    float *w = malloc((size_t)m * k * sizeof *w), *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(w, m, k, 7);
+    sr_dense_random(x, k, n, 8);
+    sr_sparse *s = NULL;
+    ck_assert_int_eq(sr_sparse_from_dense(w, m, k, &p, &s, &err), SR_OK);
+    s->vals[5] += 0.5f;
+    sr_kernel_params kp;
+    sr_kernel_params_default(&p, "CPU", &kp);
+    sr_spmm_result res;
+    ck_assert_int_eq(sr_spmm_run(cl, s, w, x, n, &kp, 1, &res, &err), SR_ERR_VERIFY);
+    ck_assert(!res.verified);
+    ck_assert_ptr_nonnull(strstr(err.msg, "disagrees"));
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
+int main(void)
+{
+    if (!sr_test_have_device()) {
+        fprintf(stderr, "no OpenCL device: kernel tests skipped\n");
+        return 77;
+    }
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("verify");
+    tcase_add_checked_fixture(tc, open_device, close_device);
+    tcase_set_timeout(tc, 120); /* cold PoCL builds: about 1 s per program */
+    tcase_add_loop_test(tc, test_odd_shape, 0, NPAT);
+    tcase_add_loop_test(tc, test_all_zero, 0, NPAT);
+    tcase_add_loop_test(tc, test_fully_dense, 0, NPAT);
+    tcase_add_test(tc, test_tile_params);
+    tcase_add_test(tc, test_verification_catches_errors);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
