@@ -32,49 +32,39 @@ static const char predict_usage[] =
 
 #define MAX_LIST 64
 
-/* Splits a comma-separated list into a copy owned by the caller (*buf). */
-static int split_list(const char *arg, char **buf, char **items, int max)
+typedef sr_code (*item_parser)(const char *item, void *out, size_t i, sr_err *err);
+
+static sr_code pattern_item(const char *item, void *out, size_t i, sr_err *err)
 {
-    *buf = malloc(strlen(arg) + 1);
-    if (!*buf)
-        return -1;
-    strcpy(*buf, arg);
-    int n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(*buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (n == max)
-            return -1;
-        items[n++] = t;
+    if (sr_pattern_parse(item, &((sr_pattern *)out)[i], err) != SR_OK)
+        return sr_err_prefix(err, "--patterns");
+    return SR_OK;
+}
+
+static sr_code sparsity_item(const char *item, void *out, size_t i, sr_err *err)
+{
+    return sr_cli_double("--sparsities", item, 0.0, 1.0, &((double *)out)[i], err);
+}
+
+/* A comma-separated list of 1 to MAX_LIST items for option opt, each read by parse. */
+static sr_code parse_list(const char *opt, const char *arg, item_parser parse, void *out,
+                          size_t *n, sr_err *err)
+{
+    char *buf = malloc(strlen(arg) + 1), *save = NULL;
+    if (!buf)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", opt);
+    strcpy(buf, arg);
+    sr_code rc = SR_OK;
+    size_t count = 0;
+    for (char *t = strtok_r(buf, ",", &save); t && rc == SR_OK; t = strtok_r(NULL, ",", &save)) {
+        if (count < MAX_LIST)
+            rc = parse(t, out, count, err);
+        count++;
     }
-    return n;
-}
-
-/* Both lists: 0 and err filled when an item is bad. */
-static sr_code parse_patterns(const char *arg, sr_pattern *out, size_t *n, sr_err *err)
-{
-    char *buf, *items[MAX_LIST];
-    int k = split_list(arg, &buf, items, MAX_LIST);
-    sr_code rc = k > 0 ? SR_OK
-                       : sr_err_set(err, SR_ERR_ARG, "--patterns '%s': expected 1 to %d "
-                                    "comma-separated patterns", arg, MAX_LIST);
-    for (int i = 0; rc == SR_OK && i < k; i++)
-        if ((rc = sr_pattern_parse(items[i], &out[i], err)) != SR_OK)
-            sr_err_prefix(err, "--patterns");
-    *n = rc == SR_OK ? (size_t)k : 0;
-    free(buf);
-    return rc;
-}
-
-static sr_code parse_sparsities(const char *arg, double *out, size_t *n, sr_err *err)
-{
-    char *buf, *items[MAX_LIST];
-    int k = split_list(arg, &buf, items, MAX_LIST);
-    sr_code rc = k > 0 ? SR_OK
-                       : sr_err_set(err, SR_ERR_ARG, "--sparsities '%s': expected 1 to %d "
-                                    "comma-separated fractions", arg, MAX_LIST);
-    for (int i = 0; rc == SR_OK && i < k; i++)
-        rc = sr_cli_double("--sparsities", items[i], 0.0, 1.0, &out[i], err);
-    *n = rc == SR_OK ? (size_t)k : 0;
+    if (rc == SR_OK && (count == 0 || count > MAX_LIST))
+        rc = sr_err_set(err, SR_ERR_ARG, "%s '%s': expected 1 to %d comma-separated items", opt,
+                        arg, MAX_LIST);
+    *n = rc == SR_OK ? count : 0;
     free(buf);
     return rc;
 }
@@ -193,11 +183,12 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         case 'L': a->layers = 1; break;
         case 'j': a->json = 1; break;
         case 'p':
-            if (parse_patterns(optarg, a->patterns, &a->n_patterns, &err) != SR_OK)
+            if (parse_list("--patterns", optarg, pattern_item, a->patterns, &a->n_patterns, &err))
                 return sr_cli_fail("predict", &err);
             break;
         case 's':
-            if (parse_sparsities(optarg, a->sparsities, &a->n_sparsities, &err) != SR_OK)
+            if (parse_list("--sparsities", optarg, sparsity_item, a->sparsities, &a->n_sparsities,
+                           &err))
                 return sr_cli_fail("predict", &err);
             break;
         case 'b':
