@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_model.h"
 
 typedef struct {
     const char *name;
@@ -13,6 +14,8 @@ typedef struct {
 static const command commands[] = {
     {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
+    {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
+    {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
 };
 
 static void usage(FILE *out)
