@@ -390,7 +390,7 @@ START_TEST(test_tuned)
 END_TEST
 
 /* Three layers, the last not prunable; dense and 2:4 rows on one device. */
-START_TEST(test_views)
+static void views_fixture(void)
 {
     sr_store *s;
     sr_err e;
@@ -452,6 +452,11 @@ START_TEST(test_views)
     acc.sparsity = 2;
     ck_assert_int_eq(sr_store_put_accuracy(s, &acc, 1, &e), SR_ERR_ARG);
     sr_store_close(s);
+}
+
+START_TEST(test_views)
+{
+    views_fixture();
 
     /* dense: 1 + 2 + 3 = 6; 2:4: 0.5 + 1 + 3 (head is not prunable) = 4.5 */
     ck_assert_double_eq_tol(query_double(path, "SELECT measured_dense_s FROM v_network_speedup"),
@@ -498,6 +503,55 @@ START_TEST(test_views)
 }
 END_TEST
 
+/* Runs every statement of sql (dot commands dropped); returns the rows they gave. */
+static int run_script(sqlite3 *db, const char *name, char *sql)
+{
+    for (char *line = sql; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (*line == '.')
+            memset(line, ' ', next ? (size_t)(next - line) : strlen(line));
+        line = next ? next + 1 : NULL;
+    }
+    int rows = 0;
+    for (const char *tail = sql; tail && *tail;) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(db, tail, -1, &st, &tail);
+        ck_assert_msg(rc == SQLITE_OK, "%s: %s", name, sqlite3_errmsg(db));
+        if (!st)
+            break;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            rows++;
+        ck_assert_msg(rc == SQLITE_DONE, "%s: %s", name, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+    }
+    return rows;
+}
+
+/* The examples in db/queries keep working against the views. */
+START_TEST(test_example_queries)
+{
+    views_fixture();
+    static const char *files[] = {"layer_roofline.sql", "network_speedup.sql",
+                                  "sparsity_roofline.sql", "device_comparison.sql",
+                                  "ceilings.sql", "kernels.sql", "runs.sql"};
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", SR_QUERIES_DIR, files[i]);
+        size_t n;
+        char *sql = (char *)slurp(p, &n);
+        ck_assert_msg(sql != NULL, "cannot read %s", p);
+        sql = realloc(sql, n + 1);
+        sql[n] = '\0';
+        int rows = run_script(db, files[i], sql);
+        free(sql);
+        ck_assert_msg(rows > 0, "%s gave no rows", files[i]);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("store");
@@ -511,6 +565,7 @@ int main(void)
     tcase_add_test(tc, test_ceilings);
     tcase_add_test(tc, test_tuned);
     tcase_add_test(tc, test_views);
+    tcase_add_test(tc, test_example_queries);
     suite_add_tcase(su, tc);
     suite_add_tcase(su, tcase_merge());
     suite_add_tcase(su, tcase_fail());

@@ -1,5 +1,6 @@
 /* The store's plumbing: SQLite errors in words, nested write transactions, binding with
  * the record conventions ("" and NAN are NULL), data type names. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,12 @@ sr_code store_fail(sqlite3 *db, const char *path, int rc, sr_err *err, const cha
     va_end(ap);
     const char *why;
     sr_code code = SR_ERR_DB;
+    int sys = db ? sqlite3_system_errno(db) : 0;
+    const char *detail = db ? sqlite3_errmsg(db) : NULL;
+    if ((rc & 0xff) == SQLITE_IOERR && sys == ENOSPC) {
+        rc = SQLITE_FULL; /* what SQLite reports for a full disk depends on the file */
+        detail = NULL;
+    }
     switch (rc & 0xff) {
     case SQLITE_FULL:
         why = "the disk (or the database's size limit) is full; nothing of this step was written";
@@ -58,11 +65,11 @@ sr_code store_fail(sqlite3 *db, const char *path, int rc, sr_err *err, const cha
         code = SR_ERR_FORMAT;
         break;
     case SQLITE_CANTOPEN:
-        why = "the file cannot be opened";
+        why = sys ? strerror(sys) : "the file cannot be opened";
         code = SR_ERR_IO;
         break;
     case SQLITE_IOERR:
-        why = "an I/O error (is the disk full or gone?)";
+        why = sys ? strerror(sys) : "an I/O error";
         code = SR_ERR_IO;
         break;
     case SQLITE_NOMEM:
@@ -72,7 +79,6 @@ sr_code store_fail(sqlite3 *db, const char *path, int rc, sr_err *err, const cha
     default:
         why = sqlite3_errstr(rc);
     }
-    const char *detail = db ? sqlite3_errmsg(db) : NULL;
     if (detail && strcmp(detail, sqlite3_errstr(rc)) != 0 && strcmp(detail, why) != 0)
         return sr_err_set(err, code, "%s: %s: %s (%s: %s)", path, what, why, rc_name(rc),
                           detail);

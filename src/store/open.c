@@ -100,17 +100,14 @@ static sr_code check_path(const char *path, int readonly, sr_err *err)
     return SR_OK;
 }
 
-/* Reading a WAL database needs PATH-shm; where it is missing and cannot be created (a
- * read-only directory or file system) nobody can be writing the file either, so it may
- * be opened as immutable. */
-static int open_db(const char *path, int readonly, sqlite3 **db)
+/* How a file is opened: for writing, for reading, or for reading as immutable. */
+enum { OPEN_RW, OPEN_RO, OPEN_IMMUTABLE };
+
+static int open_db(const char *path, int mode, sqlite3 **db)
 {
-    if (!readonly)
+    if (mode == OPEN_RW)
         return sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    char dir[4096], shm[4200];
-    parent_dir(path, dir, sizeof dir);
-    snprintf(shm, sizeof shm, "%s-shm", path);
-    if (access(dir, W_OK) == 0 || access(shm, F_OK) == 0)
+    if (mode == OPEN_RO)
         return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
     /* file: URI, with everything but unreserved characters and '/' percent-encoded */
     char uri[3 * 4096 + 32], *u = uri;
@@ -123,6 +120,17 @@ static int open_db(const char *path, int readonly, sqlite3 **db)
     }
     sprintf(u, "?immutable=1");
     return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+}
+
+/* Reading a WAL database needs PATH-shm. Where it cannot be created (a read-only
+ * directory or file system, a full disk) and there is no PATH-wal, the file alone holds
+ * everything and nobody is writing it: it may be read as immutable. */
+static int may_read_immutable(const char *path, sr_code failure)
+{
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat st;
+    return failure == SR_ERR_IO && (stat(wal, &st) != 0 || st.st_size == 0);
 }
 
 static sr_code pragma_int(sr_store *s, const char *sql, long long *out, sr_err *err)
@@ -138,7 +146,7 @@ static sr_code pragma_int(sr_store *s, const char *sql, long long *out, sr_err *
         sqlite3_finalize(st);
     }
     if (rc != SQLITE_OK)
-        return store_fail(s->db, s->path, rc, err, "reading %s", sql);
+        return store_fail(s->db, s->path, rc, err, "reading the database");
     return SR_OK;
 }
 
@@ -257,14 +265,20 @@ sr_code sr_store_open(const char *path, unsigned flags, sr_store **out, sr_err *
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory opening %s", path);
     }
     s->readonly = readonly;
-    int src = open_db(path, readonly, &s->db);
     long long version = 0;
-    if (src != SQLITE_OK) {
-        rc = store_fail(s->db, path, src, err, "opening");
-    } else {
-        sqlite3_extended_result_codes(s->db, 1);
-        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-        rc = check_identity(s, &version, err);
+    for (int mode = readonly ? OPEN_RO : OPEN_RW;; mode = OPEN_IMMUTABLE) {
+        int src = open_db(path, mode, &s->db);
+        if (src != SQLITE_OK) {
+            rc = store_fail(s->db, path, src, err, "opening");
+        } else {
+            sqlite3_extended_result_codes(s->db, 1);
+            sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+            rc = check_identity(s, &version, err);
+        }
+        if (rc == SR_OK || mode != OPEN_RO || !may_read_immutable(path, rc))
+            break;
+        sqlite3_close(s->db);
+        s->db = NULL;
     }
     if (rc == SR_OK && readonly) {
         if (version < sr_store_schema_version())
@@ -274,7 +288,7 @@ sr_code sr_store_open(const char *path, unsigned flags, sr_store **out, sr_err *
     } else if (rc == SR_OK) {
         /* Only now may SQLite write: WAL mode changes the file header. */
         sqlite3_stmt *st = NULL;
-        src = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+        int src = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
         if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
             const char *mode = (const char *)sqlite3_column_text(st, 0);
             src = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
