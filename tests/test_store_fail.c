@@ -126,7 +126,7 @@ static int private_tmpfs(const char *mnt, const char *size)
     char opts[64];
     snprintf(opts, sizeof opts, "size=%s", size);
     if (mkdir(mnt, 0700) != 0 || unshare(CLONE_NEWNS) != 0 ||
-        mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
         mount("tmpfs", mnt, "tmpfs", 0, opts) != 0) {
         fprintf(stderr, "(no private tmpfs: %s; that part is skipped)\n", strerror(errno));
         return 0;
@@ -153,7 +153,7 @@ START_TEST(test_read_only)
         if (private_tmpfs(mnt, "4m")) {
             snprintf(p, sizeof p, "%s/sr.db", mnt);
             fx_populate(p, "cpu", 2);
-            ck_assert_int_eq(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+            ck_assert_int_eq(mount("none", mnt, "none", MS_REMOUNT | MS_RDONLY, NULL), 0);
             refused(p, SR_ERR_IO, "read-only");
             /* Reading still works. */
             sr_store *s;
