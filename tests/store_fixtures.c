@@ -88,6 +88,14 @@ double query_double(const char *path, const char *sql)
     return v;
 }
 
+sr_store *fx_open(const char *path)
+{
+    sr_store *s = NULL;
+    sr_err e;
+    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    return s;
+}
+
 void fx_device(sr_store *s, const char *name, char uuid[SR_UUID_LEN])
 {
     sr_device_rec d;
@@ -134,9 +142,8 @@ void fx_measurement(sr_measurement *m, const char *pattern, double sparsity, int
 
 void fx_populate(const char *path, const char *device, int n)
 {
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
     fx_device(s, device, dev);
     fx_run(s, "kernel", dev, run);

@@ -22,6 +22,9 @@ void write_bytes(const char *path, const void *data, size_t size);
 long long query_int(const char *path, const char *sql);
 double query_double(const char *path, const char *sql);
 
+/* Opens path for writing; the test fails with the message if it cannot. */
+sr_store *fx_open(const char *path);
+
 /* Records a CPU-like device named name and returns its UUID in uuid. */
 void fx_device(sr_store *s, const char *name, char uuid[SR_UUID_LEN]);
 /* Begins a run of command on device (may be NULL). */

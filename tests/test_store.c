@@ -27,9 +27,7 @@ static void teardown(void) { tmp_cleanup(dir); }
 
 START_TEST(test_open_fresh)
 {
-    sr_store *s;
-    sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     ck_assert_str_eq(sr_store_path(s), path);
     sqlite3 *db = sr_store_sqlite(s);
     sqlite3_stmt *st;
@@ -46,7 +44,7 @@ START_TEST(test_open_fresh)
     ck_assert_int_eq(query_int(path, "PRAGMA user_version"), sr_store_schema_version());
     ck_assert_int_eq(query_int(path, "PRAGMA application_id"), SR_STORE_APPLICATION_ID);
     /* Reopening changes nothing. */
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    s = fx_open(path);
     sr_store_close(s);
     ck_assert_int_eq(query_int(path, "PRAGMA user_version"), sr_store_schema_version());
 }
@@ -136,9 +134,7 @@ START_TEST(test_migrate_every_version)
     }
     /* An empty file (size 0) is a new database. */
     write_bytes(path, "", 0);
-    sr_store *s;
-    sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     sr_store_close(s);
     check_latest(path, 0);
 }
@@ -148,9 +144,8 @@ START_TEST(test_run_lifecycle)
 {
     setenv("POCL_SR_TEST", "on", 1);
     setenv("UNRELATED_SR_TEST", "x", 1);
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], dev2[SR_UUID_LEN], run[SR_UUID_LEN];
     fx_device(s, "cpu-a", dev);
     fx_device(s, "cpu-a", dev2);
@@ -206,9 +201,8 @@ END_TEST
 
 START_TEST(test_interrupted_and_atomic)
 {
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
     fx_device(s, "cpu-a", dev);
     fx_run(s, "bench", dev, run);
@@ -268,9 +262,8 @@ static void fill_ceilings(sr_ceilings *c, const char *name, double dram)
 
 START_TEST(test_ceilings)
 {
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], run1[SR_UUID_LEN], run2[SR_UUID_LEN], run3[SR_UUID_LEN];
     fx_device(s, "cpu-a", dev);
     sr_ceilings c, got;
@@ -351,9 +344,8 @@ END_TEST
 
 START_TEST(test_tuned)
 {
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
     fx_device(s, "cpu-a", dev);
     fx_run(s, "tune", dev, run);
@@ -392,9 +384,8 @@ END_TEST
 /* Three layers, the last not prunable; dense and 2:4 rows on one device. */
 static void views_fixture(void)
 {
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     sr_network_rec net = {.name = "tiny", .source = "builtin"};
     sr_layer_rec layers[3] = {{"fc1", "linear", 64, 16, 64, 1, 1},
                               {"fc2", "linear", 64, 16, 64, 1, 1},

@@ -140,9 +140,8 @@ END_TEST
 START_TEST(test_export_csv)
 {
     fx_populate(a, "cpu-a", 2);
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(a, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(a);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
     fx_device(s, "cpu, \"quoted\"", dev);
     fx_run(s, "kernel", dev, run);

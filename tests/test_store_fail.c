@@ -189,9 +189,8 @@ static void full_disk_refuses(sr_store *s, const char *p, int n, const char *run
 START_TEST(test_full_disk_simulated)
 {
     fx_populate(path, "cpu", 3);
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     char run[SR_UUID_LEN], dev[SR_UUID_LEN];
     fx_device(s, "cpu", dev);
     fx_run(s, "bench", dev, run);
@@ -219,14 +218,12 @@ START_TEST(test_full_disk_real)
     snprintf(filler, sizeof filler, "%s/filler", mnt);
     fx_populate(p, "cpu", 3);
     /* The disk fills during a run: the run's row is in, then nothing more fits. */
-    sr_store *s;
-    sr_err e;
-    ck_assert_msg(sr_store_open(p, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(p);
     char run[SR_UUID_LEN], dev[SR_UUID_LEN];
     fx_device(s, "cpu", dev);
     fx_run(s, "bench", dev, run);
     sr_store_close(s);
-    ck_assert_msg(sr_store_open(p, 0, &s, &e) == SR_OK, "%s", e.msg);
+    s = fx_open(p);
     size_t size;
     unsigned char *before = slurp(p, &size);
     int fd = open(filler, O_WRONLY | O_CREAT, 0600);
@@ -356,9 +353,7 @@ START_TEST(test_sigkill)
     kill(pid, SIGKILL);
     ck_assert_int_eq(reap(pid), -1);
     close(ready[0]);
-    sr_store *s;
-    sr_err e;
-    ck_assert_msg(sr_store_open(path, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(path);
     sr_store_close(s);
     ck_assert_int_eq(query_int(path, "SELECT count(*) FROM pragma_integrity_check WHERE "
                                      "integrity_check <> 'ok'"),

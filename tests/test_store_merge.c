@@ -39,9 +39,8 @@ static void counts(const char *p, long long out[N_TABLES])
 static void populate_b(void)
 {
     fx_populate(b, "gpu-b", 10);
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(b, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(b);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN], nw[SR_UUID_LEN];
     fx_device(s, "gpu-b", dev);
     fx_run(s, "peaks", dev, run);
@@ -81,7 +80,7 @@ START_TEST(test_merge_idempotent)
     sr_store *s;
     sr_err e;
     sr_merge_stats st;
-    ck_assert_msg(sr_store_open(a, 0, &s, &e) == SR_OK, "%s", e.msg);
+    s = fx_open(a);
     ck_assert_msg(sr_store_merge(s, b, &st, &e) == SR_OK, "%s", e.msg);
     ck_assert_uint_eq(st.runs, 2);
     ck_assert_uint_eq(st.measurements, 11);
@@ -120,17 +119,15 @@ END_TEST
 START_TEST(test_merge_running_run_takes_status)
 {
     /* b holds a run that a was given while it was still running. */
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(b, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(b);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
     fx_device(s, "cpu-b", dev);
     fx_run(s, "bench", dev, run);
     sr_measurement m;
     fx_measurement(&m, "dense", 0, 32, 1e-3);
     ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);
-    sr_store *t;
-    ck_assert_msg(sr_store_open(a, 0, &t, &e) == SR_OK, "%s", e.msg);
+    sr_store *t = fx_open(a);
     ck_assert_msg(sr_store_merge(t, b, NULL, &e) == SR_OK, "%s", e.msg);
     ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);
     ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
@@ -167,7 +164,7 @@ START_TEST(test_merge_older_source)
     sr_store *s;
     sr_err e;
     sr_merge_stats st;
-    ck_assert_msg(sr_store_open(a, 0, &s, &e) == SR_OK, "%s", e.msg);
+    s = fx_open(a);
     ck_assert_msg(sr_store_merge(s, b, &st, &e) == SR_OK, "%s", e.msg);
     ck_assert_uint_eq(st.runs, 1);
     sr_store_close(s);
@@ -182,9 +179,8 @@ START_TEST(test_merge_refusals)
     fx_populate(a, "cpu-a", 3);
     long long before[N_TABLES], after[N_TABLES];
     counts(a, before);
-    sr_store *s;
     sr_err e;
-    ck_assert_msg(sr_store_open(a, 0, &s, &e) == SR_OK, "%s", e.msg);
+    sr_store *s = fx_open(a);
     /* Newer schema. */
     fx_populate(b, "gpu-b", 3);
     sqlite3 *db;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/embedded.h"
@@ -150,14 +151,40 @@ static sr_code pragma_int(sr_store *s, const char *sql, long long *out, sr_err *
     return SR_OK;
 }
 
+/* Switches to WAL mode. Where two processes create the file at once, one finds it locked
+ * and SQLite's busy handler does not wait here: retry for as long as it would. */
+static int wal_mode(sqlite3 *db)
+{
+    int rc = SQLITE_BUSY;
+    for (int waited = 0; waited <= BUSY_TIMEOUT_MS; waited += 10) {
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+        if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *mode = (const char *)sqlite3_column_text(st, 0);
+            rc = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
+        }
+        sqlite3_finalize(st);
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            break;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return rc;
+}
+
 /* Whose file and which schema version, checked before anything is written. */
 static sr_code check_identity(sr_store *s, long long *version, sr_err *err)
 {
     long long app = 0, objects = 0;
-    sr_code rc;
-    if ((rc = pragma_int(s, "PRAGMA application_id", &app, err)) != SR_OK ||
-        (rc = pragma_int(s, "PRAGMA user_version", version, err)) != SR_OK ||
-        (rc = pragma_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) != SR_OK)
+    /* One read transaction, so that a migration committed by another process meanwhile
+     * is seen whole or not at all. */
+    sr_code rc = store_exec(s, "BEGIN", "reading the database", err);
+    if (rc == SR_OK && (rc = pragma_int(s, "PRAGMA application_id", &app, err)) == SR_OK &&
+        (rc = pragma_int(s, "PRAGMA user_version", version, err)) == SR_OK)
+        rc = pragma_int(s, "SELECT count(*) FROM sqlite_master", &objects, err);
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SR_OK)
         return rc;
     if (app != SR_STORE_APPLICATION_ID && !(app == 0 && *version == 0 && objects == 0))
         return sr_err_set(err, SR_ERR_FORMAT,
@@ -287,13 +314,7 @@ sr_code sr_store_open(const char *path, unsigned flags, sr_store **out, sr_err *
             rc = store_exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
     } else if (rc == SR_OK) {
         /* Only now may SQLite write: WAL mode changes the file header. */
-        sqlite3_stmt *st = NULL;
-        int src = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-        if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *mode = (const char *)sqlite3_column_text(st, 0);
-            src = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
-        }
-        sqlite3_finalize(st);
+        int src = wal_mode(s->db);
         if (src != SQLITE_OK)
             rc = store_fail(s->db, path, src, err, "switching to WAL mode");
         else if ((rc = store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
