@@ -119,6 +119,15 @@ void fx_run(sr_store *s, const char *command, const char *device, char uuid[SR_U
     ck_assert_msg(sr_store_run_begin(s, &info, uuid, &e) == SR_OK, "%s", e.msg);
 }
 
+sr_store *fx_begin(const char *path, const char *device, const char *command,
+                   char dev[SR_UUID_LEN], char run[SR_UUID_LEN])
+{
+    sr_store *s = fx_open(path);
+    fx_device(s, device, dev);
+    fx_run(s, command, dev, run);
+    return s;
+}
+
 void fx_measurement(sr_measurement *m, const char *pattern, double sparsity, int64_t mk,
                     double time_s)
 {

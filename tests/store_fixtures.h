@@ -29,6 +29,9 @@ sr_store *fx_open(const char *path);
 void fx_device(sr_store *s, const char *name, char uuid[SR_UUID_LEN]);
 /* Begins a run of command on device (may be NULL). */
 void fx_run(sr_store *s, const char *command, const char *device, char uuid[SR_UUID_LEN]);
+/* fx_open, fx_device and fx_run in one. */
+sr_store *fx_begin(const char *path, const char *device, const char *command,
+                   char dev[SR_UUID_LEN], char run[SR_UUID_LEN]);
 /* A measured row: pattern, sparsity, shape, median time. */
 void fx_measurement(sr_measurement *m, const char *pattern, double sparsity, int64_t mk,
                     double time_s);

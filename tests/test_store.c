@@ -202,10 +202,8 @@ END_TEST
 START_TEST(test_interrupted_and_atomic)
 {
     sr_err e;
-    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
-    fx_device(s, "cpu-a", dev);
-    fx_run(s, "bench", dev, run);
+    sr_store *s = fx_begin(path, "cpu-a", "bench", dev, run);
     sr_measurement rows[3];
     for (int i = 0; i < 3; i++) {
         fx_measurement(&rows[i], "unstructured", 0.9, 64, 1e-3);
@@ -345,10 +343,8 @@ END_TEST
 START_TEST(test_tuned)
 {
     sr_err e;
-    sr_store *s = fx_open(path);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
-    fx_device(s, "cpu-a", dev);
-    fx_run(s, "tune", dev, run);
+    sr_store *s = fx_begin(path, "cpu-a", "tune", dev, run);
     sr_tuned_rec t;
     memset(&t, 0, sizeof t);
     snprintf(t.pattern, sizeof t.pattern, "block:4x4");

@@ -320,39 +320,51 @@ static void sleep_ms(long ms)
 
 #define SET 50
 
-START_TEST(test_sigkill)
+/* Creates the database and forks. The child gets in *fd the write end of a pipe, where it
+ * writes a byte once it may be signalled; the parent gets the read end. */
+static pid_t fork_worker(int *fd)
 {
-    int ready[2];
-    ck_assert_int_eq(pipe(ready), 0);
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
     fx_populate(path, "cpu", 0);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
+    close(pid == 0 ? p[0] : p[1]);
+    *fd = pid == 0 ? p[1] : p[0];
+    return pid;
+}
+
+/* Waits for the worker's byte, then delay_ms later sends it sig; returns its exit status. */
+static int signal_worker(pid_t pid, int fd, int sig, long delay_ms)
+{
+    char x;
+    ck_assert_int_eq(read(fd, &x, 1), 1);
+    close(fd);
+    sleep_ms(delay_ms);
+    kill(pid, sig);
+    return reap(pid);
+}
+
+START_TEST(test_sigkill)
+{
+    int fd;
+    pid_t pid = fork_worker(&fd);
     if (pid == 0) {
-        close(ready[0]);
-        sr_store *s;
         sr_err e;
-        if (sr_store_open(path, 0, &s, &e) != SR_OK)
-            _exit(1);
         char dev[SR_UUID_LEN], run[SR_UUID_LEN];
-        fx_device(s, "cpu", dev);
-        fx_run(s, "bench", dev, run);
+        sr_store *s = fx_begin(path, "cpu", "bench", dev, run);
         sr_measurement rows[SET];
         for (int i = 0; i < SET; i++)
             fx_measurement(&rows[i], "2:4", 0.5, 32, 1e-3);
         for (int round = 0;; round++) {
             if (sr_store_put_measurements(s, rows, SET, &e) != SR_OK)
                 _exit(2);
-            if (round == 3 && write(ready[1], "x", 1) != 1)
+            if (round == 3 && write(fd, "x", 1) != 1)
                 _exit(3);
         }
     }
-    close(ready[1]);
-    char x;
-    ck_assert_int_eq(read(ready[0], &x, 1), 1);
-    sleep_ms(50); /* let it be in the middle of something */
-    kill(pid, SIGKILL);
-    ck_assert_int_eq(reap(pid), -1);
-    close(ready[0]);
+    /* 50 ms on, it is in the middle of something */
+    ck_assert_int_eq(signal_worker(pid, fd, SIGKILL, 50), -1);
     sr_store *s = fx_open(path);
     sr_store_close(s);
     ck_assert_int_eq(query_int(path, "SELECT count(*) FROM pragma_integrity_check WHERE "
@@ -376,25 +388,17 @@ static void on_term(int sig)
 
 START_TEST(test_sigterm_interrupts)
 {
-    int ready[2];
-    ck_assert_int_eq(pipe(ready), 0);
-    fx_populate(path, "cpu", 0);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    int fd;
+    pid_t pid = fork_worker(&fd);
     if (pid == 0) {
         /* What the CLI does: a flag set by the handler, checked between measurements. */
-        close(ready[0]);
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_term;
         sigaction(SIGTERM, &sa, NULL);
-        sr_store *s;
         sr_err e;
-        if (sr_store_open(path, 0, &s, &e) != SR_OK)
-            _exit(1);
         char dev[SR_UUID_LEN], run[SR_UUID_LEN];
-        fx_device(s, "cpu", dev);
-        fx_run(s, "bench", dev, run);
+        sr_store *s = fx_begin(path, "cpu", "bench", dev, run);
         for (int i = 1; !stop; i++) {
             sr_measurement m;
             fx_measurement(&m, "2:4", 0.5, 32, 1e-3);
@@ -402,7 +406,7 @@ START_TEST(test_sigterm_interrupts)
                 _exit(2);
             if (i % SET == 0 && sr_store_commit(s, &e) != SR_OK)
                 _exit(3);
-            if (i == 2 * SET + SET / 2 && write(ready[1], "x", 1) != 1)
+            if (i == 2 * SET + SET / 2 && write(fd, "x", 1) != 1)
                 _exit(4);
             sleep_ms(i > 2 * SET ? 1 : 0);
         }
@@ -410,12 +414,7 @@ START_TEST(test_sigterm_interrupts)
         sr_store_close(s);
         _exit(rc);
     }
-    close(ready[1]);
-    char x;
-    ck_assert_int_eq(read(ready[0], &x, 1), 1);
-    kill(pid, SIGTERM);
-    ck_assert_int_eq(reap(pid), 0);
-    close(ready[0]);
+    ck_assert_int_eq(signal_worker(pid, fd, SIGTERM, 0), 0);
     ck_assert_int_eq(query_int(path, "SELECT count(*) FROM run WHERE status = 'interrupted' AND "
                                      "ended_at IS NOT NULL"),
                      1);

@@ -120,10 +120,8 @@ START_TEST(test_merge_running_run_takes_status)
 {
     /* b holds a run that a was given while it was still running. */
     sr_err e;
-    sr_store *s = fx_open(b);
     char dev[SR_UUID_LEN], run[SR_UUID_LEN];
-    fx_device(s, "cpu-b", dev);
-    fx_run(s, "bench", dev, run);
+    sr_store *s = fx_begin(b, "cpu-b", "bench", dev, run);
     sr_measurement m;
     fx_measurement(&m, "dense", 0, 32, 1e-3);
     ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);

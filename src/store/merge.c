@@ -146,7 +146,9 @@ sr_code sr_store_merge(sr_store *s, const char *source_path, sr_merge_stats *add
     sr_code rc = sr_store_open(source_path, SR_STORE_READONLY, &src, err);
     if (rc != SR_OK)
         return rc;
-    if ((rc = store_tx_begin(s, err)) == SR_OK) {
+    /* One snapshot of the source, in case another process is writing it. */
+    rc = store_exec(src, "BEGIN", "reading", err);
+    if (rc == SR_OK && (rc = store_tx_begin(s, err)) == SR_OK) {
         for (size_t i = 0; rc == SR_OK && i < sizeof plan / sizeof *plan; i++)
             rc = copy_table(s, src, plan[i].table, (size_t *)((char *)stats + plan[i].offset),
                             err);

@@ -102,9 +102,11 @@ sr_code sr_store_run_begin(sr_store *s, const sr_run_info *info, char uuid[SR_UU
 sr_code sr_store_run_set_device(sr_store *s, const char *run_uuid, const char *device_uuid,
                                 sr_err *err);
 
-/* Ends a run: status "complete" writes the pending measurements and the status in one
- * transaction; "failed" and "interrupted" discard the pending measurements (no half set)
- * and record the status. An optional reason goes in with sr_store_run_set_message. */
+/* Ends a run: status "complete" writes the run's pending measurements and the status in
+ * one transaction (if that fails, say on a full disk, the rows stay pending and the run
+ * 'running'; end it "failed" then); "failed" and "interrupted" discard the run's pending
+ * measurements (no half set) and record the status. An optional reason goes in with
+ * sr_store_run_set_message. */
 sr_code sr_store_run_end(sr_store *s, const char *run_uuid, const char *status, sr_err *err);
 
 sr_code sr_store_run_set_message(sr_store *s, const char *run_uuid, const char *message,
