@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/cmd_store.h"
 #include "query/export.h"
 #include "store/store.h"
@@ -31,10 +32,8 @@ static void usage(FILE *f)
 static int export_to_file(sr_store *s, const char *view, sr_export_format f, const char *file)
 {
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", file) >= (int)sizeof tmp) {
-        fprintf(stderr, "sparseroof export: output path %s is too long\n", file);
-        return 2;
-    }
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", file) >= (int)sizeof tmp)
+        return sr_cli_usage("export", "output path %s is too long", file);
     int fd = mkstemp(tmp);
     FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!out) {
@@ -43,7 +42,7 @@ static int export_to_file(sr_store *s, const char *view, sr_export_format f, con
             close(fd);
             unlink(tmp);
         }
-        return 1;
+        return SR_EXIT_FAIL;
     }
     sr_err err;
     sr_code rc = sr_export_view(s, view, f, out, &err);
@@ -53,10 +52,9 @@ static int export_to_file(sr_store *s, const char *view, sr_export_format f, con
         rc = sr_err_set(&err, SR_ERR_IO, "cannot write %s: %s", file, strerror(errno));
     if (rc != SR_OK) {
         unlink(tmp);
-        fprintf(stderr, "sparseroof export: %s\n", err.msg);
-        return sr_cli_exit_code(rc);
+        return sr_cli_fail("export", &err);
     }
-    return 0;
+    return SR_EXIT_OK;
 }
 
 int sr_cmd_export(int argc, char **argv)
@@ -80,27 +78,20 @@ int sr_cmd_export(int argc, char **argv)
         case 'o': file = optarg; break;
         case 'l': list = 1; break;
         case 'f':
-            if (sr_export_format_parse(optarg, &format, &err) != SR_OK) {
-                fprintf(stderr, "sparseroof export: %s\n", err.msg);
-                return 2;
-            }
+            if (sr_export_format_parse(optarg, &format, &err) != SR_OK)
+                return sr_cli_fail("export", &err);
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h': usage(stdout); return SR_EXIT_OK;
+        default: return sr_cli_usage("export", "unknown option");
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "sparseroof export: unexpected argument '%s'\n", argv[optind]);
-        usage(stderr);
-        return 2;
-    }
+    if (optind < argc)
+        return sr_cli_usage("export", "unexpected argument '%s'", argv[optind]);
     sr_store *s;
     sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);
-    if (rc != SR_OK) {
-        fprintf(stderr, "sparseroof export: %s\n", err.msg);
-        return sr_cli_exit_code(rc);
-    }
-    int code = 0;
+    if (rc != SR_OK)
+        return sr_cli_fail("export", &err);
+    int code = SR_EXIT_OK;
     if (list) {
         char names[4096];
         if ((rc = sr_export_names(s, names, sizeof names, &err)) == SR_OK)
@@ -110,10 +101,8 @@ int sr_cmd_export(int argc, char **argv)
     } else {
         rc = sr_export_view(s, view, format, stdout, &err);
     }
-    if (rc != SR_OK) {
-        fprintf(stderr, "sparseroof export: %s\n", err.msg);
-        code = sr_cli_exit_code(rc);
-    }
+    if (rc != SR_OK)
+        code = sr_cli_fail("export", &err);
     sr_store_close(s);
     return code;
 }

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cli/cli.h"
 #include "cli/cmd_store.h"
 #include "store/store.h"
 
@@ -43,31 +44,24 @@ int sr_cmd_merge(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h': usage(stdout); return SR_EXIT_OK;
+        default: return sr_cli_usage("merge", "unknown option");
         }
     }
-    if (optind >= argc) {
-        fputs("sparseroof merge: no file to merge given\n", stderr);
-        usage(stderr);
-        return 2;
-    }
+    if (optind >= argc)
+        return sr_cli_usage("merge", "no file to merge given");
     sr_store *s;
     sr_err err;
-    sr_code rc = sr_store_open(sr_cli_db_path(db), 0, &s, &err);
-    if (rc != SR_OK) {
-        fprintf(stderr, "sparseroof merge: %s\n", err.msg);
-        return sr_cli_exit_code(rc);
-    }
-    int code = 0;
+    if (sr_store_open(sr_cli_db_path(db), 0, &s, &err) != SR_OK)
+        return sr_cli_fail("merge", &err);
+    /* Each file goes in on its own: one bad file does not stop the others. */
+    int code = SR_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         sr_merge_stats added;
-        rc = sr_store_merge(s, argv[i], &added, &err);
-        if (rc == SR_OK) {
+        if (sr_store_merge(s, argv[i], &added, &err) == SR_OK) {
             report(argv[i], &added);
         } else {
-            fprintf(stderr, "sparseroof merge: %s\n", err.msg);
-            int e = sr_cli_exit_code(rc);
+            int e = sr_cli_fail("merge", &err);
             code = e > code ? e : code;
         }
     }

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "cli/cli.h"
 #include "cli/cmd_store.h"
 #include "query/export.h"
 #include "store/store.h"
@@ -28,7 +29,7 @@ static int print_table(sr_store *s, const char *sql)
     sqlite3 *db = sr_store_sqlite(s);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "sparseroof runs: %s: %s\n", sr_store_path(s), sqlite3_errmsg(db));
-        return 1;
+        return SR_EXIT_FAIL;
     }
     printf("%-36s  %-24s  %-11s  %-28s  %s\n", "RUN", "STARTED (UTC)", "STATUS", "DEVICE",
            "COMMAND");
@@ -45,7 +46,7 @@ static int print_table(sr_store *s, const char *sql)
     sqlite3_finalize(st);
     if (rows == 0)
         fprintf(stderr, "(no runs stored in %s)\n", sr_store_path(s));
-    return 0;
+    return SR_EXIT_OK;
 }
 
 int sr_cmd_runs(int argc, char **argv)
@@ -57,59 +58,42 @@ int sr_cmd_runs(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL, *status = NULL;
-    int json = 0, c;
-    long limit = -1;
+    int json = 0, c, limit = -1;
+    sr_err err;
     optind = 0;
     while ((c = getopt_long(argc, argv, "hn:", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 'j': json = 1; break;
         case 's': status = optarg; break;
-        case 'n': {
-            char *end;
-            limit = strtol(optarg, &end, 10);
-            if (*end || limit < 0) {
-                fprintf(stderr, "sparseroof runs: --limit '%s' is not a count\n", optarg);
-                return 2;
-            }
+        case 'n':
+            if (sr_cli_int("--limit", optarg, 0, 1000000000, &limit, &err) != SR_OK)
+                return sr_cli_fail("runs", &err);
             break;
-        }
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h': usage(stdout); return SR_EXIT_OK;
+        default: return sr_cli_usage("runs", "unknown option");
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "sparseroof runs: unexpected argument '%s'\n", argv[optind]);
-        usage(stderr);
-        return 2;
-    }
+    if (optind < argc)
+        return sr_cli_usage("runs", "unexpected argument '%s'", argv[optind]);
     if (status && strcmp(status, "running") && strcmp(status, "complete") &&
-        strcmp(status, "failed") && strcmp(status, "interrupted")) {
-        fprintf(stderr, "sparseroof runs: status '%s' is not one of running, complete, failed, "
-                        "interrupted\n", status);
-        return 2;
-    }
+        strcmp(status, "failed") && strcmp(status, "interrupted"))
+        return sr_cli_usage("runs", "status '%s' is not one of running, complete, failed, "
+                                    "interrupted", status);
     sr_store *s;
-    sr_err err;
-    sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);
-    if (rc != SR_OK) {
-        fprintf(stderr, "sparseroof runs: %s\n", err.msg);
-        return sr_cli_exit_code(rc);
-    }
+    if (sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err) != SR_OK)
+        return sr_cli_fail("runs", &err);
     /* status is one of four words and limit a number: safe to put in the text. */
     char sql[768];
     snprintf(sql, sizeof sql,
              "SELECT run, started_at, status, device, command_line, ended_at, command, host, "
              "platform, driver, measurements, message FROM v_run %s%s%s "
-             "ORDER BY started_at DESC, run LIMIT %ld",
+             "ORDER BY started_at DESC, run LIMIT %d",
              status ? "WHERE status = '" : "", status ? status : "", status ? "'" : "", limit);
-    int code = 0;
+    int code = SR_EXIT_OK;
     if (json) {
-        rc = sr_export_query(s, sql, SR_EXPORT_JSON, stdout, &err);
-        if (rc != SR_OK) {
-            fprintf(stderr, "sparseroof runs: %s\n", err.msg);
-            code = 1;
-        }
+        if (sr_export_query(s, sql, SR_EXPORT_JSON, stdout, &err) != SR_OK)
+            code = sr_cli_fail("runs", &err);
     } else {
         code = print_table(s, sql);
     }

@@ -4,15 +4,9 @@
 #ifndef SR_CLI_CMD_STORE_H
 #define SR_CLI_CMD_STORE_H
 
-#include "common/status.h"
-
 /* The database a command uses: opt (--db) if given, else $SPARSEROOF_DB, else
  * "./sparseroof.db". */
 const char *sr_cli_db_path(const char *opt);
-
-/* Exit status for a failure: 2 for bad input (SR_ERR_ARG, SR_ERR_FORMAT, SR_ERR_NOTFOUND),
- * else 1. */
-int sr_cli_exit_code(sr_code code);
 
 int sr_cmd_runs(int argc, char **argv);   /* sparseroof runs [--json] [--limit N] */
 int sr_cmd_merge(int argc, char **argv);  /* sparseroof merge FILE.db... [--db TARGET] */
