@@ -218,6 +218,38 @@ START_TEST(test_export_json)
 }
 END_TEST
 
+START_TEST(test_run_begin_from_device_info)
+{
+    sr_device_info info;
+    memset(&info, 0, sizeof info);
+    snprintf(info.name, sizeof info.name, "cpu-haswell");
+    snprintf(info.type, sizeof info.type, "CPU");
+    snprintf(info.platform_name, sizeof info.platform_name, "Portable Computing Language");
+    snprintf(info.platform_version, sizeof info.platform_version, "OpenCL 3.0 PoCL 5.0 LLVM 16");
+    snprintf(info.driver_version, sizeof info.driver_version, "5.0");
+    info.compute_units = 4;
+    info.fp64 = 1;
+    sr_store *s = fx_open(a);
+    char run[SR_UUID_LEN];
+    sr_err e;
+    char *argv[] = {"kernel", "--m", "64", NULL};
+    ck_assert_msg(sr_cli_run_begin(s, 3, argv, &info, run, &e) == SR_OK, "%s", e.msg);
+    sr_measurement m;
+    fx_measurement(&m, "dense", 0, 64, 1e-3); /* run and device left empty: the current ones */
+    ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
+    sr_store_close(s);
+    ck_assert_int_eq(query_int(a, "SELECT count(*) FROM v_run WHERE command = 'kernel' AND "
+                                  "command_line = 'sparseroof kernel --m 64' AND device = "
+                                  "'cpu-haswell' AND platform = 'Portable Computing Language' "
+                                  "AND driver = '5.0' AND measurements = 1"),
+                     1);
+    ck_assert_int_eq(query_int(a, "SELECT count(*) FROM device WHERE compute_units = 4 AND "
+                                  "fp64 = 1 AND platform_version LIKE '%LLVM 16'"),
+                     1);
+}
+END_TEST
+
 TCase *tcase_cli(void)
 {
     TCase *tc = tcase_create("cli");
@@ -227,5 +259,6 @@ TCase *tcase_cli(void)
     tcase_add_test(tc, test_merge_cmd);
     tcase_add_test(tc, test_export_csv);
     tcase_add_test(tc, test_export_json);
+    tcase_add_test(tc, test_run_begin_from_device_info);
     return tc;
 }
