@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_model.h"
+#include "cli/cmd_store.h"
 
 typedef struct {
     const char *name;
@@ -16,6 +17,9 @@ static const command commands[] = {
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
     {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
     {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
+    {"runs", sr_cmd_runs, "list the runs stored in the database"},
+    {"merge", sr_cmd_merge, "pool other machines' database files into this one"},
+    {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
 };
 
 static void usage(FILE *out)
