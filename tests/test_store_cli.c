@@ -233,7 +233,7 @@ START_TEST(test_run_begin_from_device_info)
     char run[SR_UUID_LEN];
     sr_err e;
     char *argv[] = {"kernel", "--m", "64", NULL};
-    ck_assert_msg(sr_cli_run_begin(s, 3, argv, &info, run, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_cli_run_begin(s, 3, argv, &info, run, NULL, &e) == SR_OK, "%s", e.msg);
     sr_measurement m;
     fx_measurement(&m, "dense", 0, 64, 1e-3); /* run and device left empty: the current ones */
     ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);

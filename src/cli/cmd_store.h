@@ -17,9 +17,10 @@ void sr_cli_device_rec(const sr_device_info *info, sr_device_rec *out);
 
 /* Records dev (NULL: none) and begins a run of the subcommand argv[0] on it; the stored
  * command line is "sparseroof" followed by argv. The run becomes s's current one, so
- * measurements may leave run and device empty. */
+ * measurements may leave run and device empty. device_uuid (may be NULL) receives the
+ * device's UUID ("" without a device). */
 sr_code sr_cli_run_begin(sr_store *s, int argc, char **argv, const sr_device_info *dev,
-                         char run[SR_UUID_LEN], sr_err *err);
+                         char run[SR_UUID_LEN], char device_uuid[SR_UUID_LEN], sr_err *err);
 
 int sr_cmd_runs(int argc, char **argv);   /* sparseroof runs [--json] [--limit N] */
 int sr_cmd_merge(int argc, char **argv);  /* sparseroof merge FILE.db... [--db TARGET] */

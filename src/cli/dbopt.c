@@ -38,7 +38,7 @@ void sr_cli_device_rec(const sr_device_info *info, sr_device_rec *out)
 }
 
 sr_code sr_cli_run_begin(sr_store *s, int argc, char **argv, const sr_device_info *dev,
-                         char run[SR_UUID_LEN], sr_err *err)
+                         char run[SR_UUID_LEN], char device_uuid[SR_UUID_LEN], sr_err *err)
 {
     char device[SR_UUID_LEN] = "";
     if (dev) {
@@ -61,5 +61,7 @@ sr_code sr_cli_run_begin(sr_store *s, int argc, char **argv, const sr_device_inf
                         .device_uuid = device};
     sr_code rc = sr_store_run_begin(s, &info, run, err);
     free(line);
+    if (device_uuid)
+        memcpy(device_uuid, device, SR_UUID_LEN);
     return rc;
 }

@@ -83,27 +83,39 @@ static sr_code compute_ceiling(const sr_ceilings *c, const sr_pattern *p, sr_dty
     return SR_OK;
 }
 
-sr_code sr_roofline_gemm(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
-                         double sparsity, sr_dtype dtype, const sr_ceilings *c,
-                         sr_roofline_point *out, sr_err *err)
+sr_code sr_roofline_point_of(const sr_gemm_cost *cost, const sr_pattern *p, sr_dtype dtype,
+                             const sr_ceilings *c, sr_roofline_point *out, sr_err *err)
 {
     memset(out, 0, sizeof *out);
     double metadata_bits;
     sr_code rc = compute_ceiling(c, p, dtype, &out->gflops, &metadata_bits, err);
-    if (rc == SR_OK)
-        rc = sr_gemm_cost_of(m, k, n, groups, p, sparsity, dtype, metadata_bits, &out->cost, err);
     if (rc != SR_OK)
         return rc;
-    uint64_t ws = out->cost.bytes >= ldexp(1.0, 64) ? UINT64_MAX : (uint64_t)out->cost.bytes;
+    out->cost = *cost;
+    uint64_t ws = cost->bytes >= ldexp(1.0, 64) ? UINT64_MAX : (uint64_t)cost->bytes;
     const sr_bw_level *level = sr_ceilings_level(c, ws);
     if (!level || !(level->gbps > 0))
         return sr_err_set(err, SR_ERR_ARG, "device %s has no bandwidth ceiling", c->device);
     out->gbps = level->gbps;
-    double t_compute = out->cost.flops / (out->gflops * 1e9);
-    double t_memory = out->cost.bytes / (out->gbps * 1e9);
+    double t_compute = cost->flops / (out->gflops * 1e9);
+    double t_memory = cost->bytes / (out->gbps * 1e9);
     snprintf(out->bound, sizeof out->bound, "%s", t_compute >= t_memory ? "compute" : level->level);
     out->time_s = t_compute >= t_memory ? t_compute : t_memory;
     return SR_OK;
+}
+
+sr_code sr_roofline_gemm(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
+                         double sparsity, sr_dtype dtype, const sr_ceilings *c,
+                         sr_roofline_point *out, sr_err *err)
+{
+    double gflops, metadata_bits;
+    sr_gemm_cost cost;
+    sr_code rc = compute_ceiling(c, p, dtype, &gflops, &metadata_bits, err);
+    if (rc == SR_OK)
+        rc = sr_gemm_cost_of(m, k, n, groups, p, sparsity, dtype, metadata_bits, &cost, err);
+    if (rc == SR_OK)
+        rc = sr_roofline_point_of(&cost, p, dtype, c, out, err);
+    return rc;
 }
 
 void sr_layer_batched(const sr_layer *l, int64_t batch, int64_t *m, int64_t *k, int64_t *n,

@@ -59,6 +59,12 @@ sr_code sr_gemm_cost_of(int64_t m, int64_t k, int64_t n, int64_t groups, const s
                         double sparsity, sr_dtype dtype, double metadata_bits, sr_gemm_cost *out,
                         sr_err *err);
 
+/* The roofline point of a given cost (e.g. what a real kernel counted it read) for pattern
+ * p on the device c: the pattern's compute ceiling, the bandwidth of the level that holds
+ * cost->bytes. */
+sr_code sr_roofline_point_of(const sr_gemm_cost *cost, const sr_pattern *p, sr_dtype dtype,
+                             const sr_ceilings *c, sr_roofline_point *out, sr_err *err);
+
 /* The roofline point of a free GEMM (no non-GEMM work) on the device c. */
 sr_code sr_roofline_gemm(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
                          double sparsity, sr_dtype dtype, const sr_ceilings *c,
