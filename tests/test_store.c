@@ -373,6 +373,23 @@ START_TEST(test_tuned)
     ck_assert_str_eq(got.params, "-DTM=8");
     ck_assert_int_eq(sr_store_get_tuned(s, dev, "2:4", SR_DTYPE_FP32, 1, 1, 1, &got, &e),
                      SR_ERR_NOTFOUND);
+    /* Fallback chain: another device of the same vendor and type gets cpu-a's parameters
+     * (and learns where they came from); a device of another type gets none. */
+    char other[SR_UUID_LEN];
+    fx_device(s, "cpu-b", other);
+    ck_assert_msg(sr_store_get_tuned(s, other, "block:4x4", SR_DTYPE_FP32, 256, 256, 256, &got,
+                                     &e) == SR_OK,
+                  "%s", e.msg);
+    ck_assert_str_eq(got.params, "-DTM=4");
+    ck_assert_str_eq(got.device_uuid, dev);
+    sr_device_rec gpu;
+    memset(&gpu, 0, sizeof gpu);
+    snprintf(gpu.name, sizeof gpu.name, "gpu-c");
+    snprintf(gpu.type, sizeof gpu.type, "GPU");
+    char gpu_uuid[SR_UUID_LEN];
+    ck_assert_msg(sr_store_put_device(s, &gpu, NULL, gpu_uuid, &e) == SR_OK, "%s", e.msg);
+    ck_assert_int_eq(sr_store_get_tuned(s, gpu_uuid, "block:4x4", SR_DTYPE_FP32, 256, 256, 256, &got, &e),
+                     SR_ERR_NOTFOUND);
     sr_store_close(s);
 }
 END_TEST

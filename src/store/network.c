@@ -196,8 +196,11 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
     rc = store_prepare(s,
                        "SELECT t.run_uuid, t.device_uuid, t.pattern, t.sparsity, t.m, t.k, t.n, "
                        "t.params, t.gflops, t.time_s FROM tuned t JOIN run r ON r.uuid = t.run_uuid "
-                       "WHERE t.device_uuid = ?1 AND t.pattern = ?2 AND t.dtype = ?3 AND "
-                       "r.status = 'complete' ORDER BY (t.m IS ?4 AND t.k IS ?5 AND t.n IS ?6) DESC, "
+                       "WHERE t.pattern = ?2 AND t.dtype = ?3 AND r.status = 'complete' AND "
+                       "(t.device_uuid = ?1 OR t.device_uuid IN (SELECT d2.uuid FROM device d1 "
+                       "JOIN device d2 ON d2.vendor = d1.vendor AND d2.type = d1.type "
+                       "WHERE d1.uuid = ?1 AND d2.is_virtual = 0)) "
+                       "ORDER BY (t.device_uuid = ?1) DESC, (t.m IS ?4 AND t.k IS ?5 AND t.n IS ?6) DESC, "
                        "t.created_at DESC, t.id DESC LIMIT 1",
                        &st, err);
     if (rc != SR_OK)

@@ -222,8 +222,10 @@ typedef struct {
 sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err);
 
 /* The best-known parameters for device (UUID or name), pattern and dtype from completed
- * runs: those tuned on shape (m, k, n) if any, else on any shape; newest first. Fills
- * *out or returns SR_ERR_NOTFOUND. */
+ * runs, by the fallback chain of tuning databases: the device itself first, then any
+ * device of the same vendor and type (out->device_uuid says which one it came from);
+ * those tuned on shape (m, k, n) before any other shape; newest first. Fills *out or
+ * returns SR_ERR_NOTFOUND (the caller falls back to built-in defaults). */
 sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern, sr_dtype dtype,
                            int64_t m, int64_t k, int64_t n, sr_tuned_rec *out, sr_err *err);
 
