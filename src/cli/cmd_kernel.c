@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/problem.h"
 #include "bench/spmm.h"
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
@@ -65,6 +66,8 @@ typedef struct {
     double sparsity; /* asked for */
     size_t nnz;
     double achieved, flops, bytes, weight_bytes;
+    sr_kernel_params kp;    /* what it runs with */
+    const char *kp_source;  /* "--params", "tuned", "tuned on a similar device", "default" */
     sr_spmm_result res;
     int predicted;          /* whether pt holds a roofline prediction */
     sr_roofline_point pt;
@@ -100,6 +103,7 @@ static json_object *row_json(const kernel_opts *o, const kernel_row *r, const sr
     json_object_object_add(j, "max_error_ratio", json_object_new_double(r->res.verify.max_err_ratio));
     json_object_object_add(j, "build_time_s", json_object_new_double(r->res.build_s));
     json_object_object_add(j, "params", json_object_new_string(r->res.params));
+    json_object_object_add(j, "params_source", json_object_new_string(r->kp_source));
     json_object_object_add(j, "predicted_time_s", r->predicted ? json_object_new_double(r->pt.time_s) : NULL);
     json_object_object_add(j, "bound", r->predicted ? json_object_new_string(r->pt.bound) : NULL);
     json_object_object_add(j, "efficiency", r->predicted ? json_object_new_double(r->pt.time_s / t) : NULL);
@@ -125,46 +129,34 @@ static void row_print(const kernel_opts *o, const kernel_row *r, const sr_device
            r->bytes / t->median_s * 1e-9);
     printf("  verified    %s (largest error %.2g of the fp32 bound)\n", r->res.verified ? "yes" : "NO",
            r->res.verify.max_err_ratio);
-    printf("  kernel      %s; build %.2f s (not timed)\n", r->res.params, r->res.build_s);
+    printf("  kernel      %s (%s); build %.2f s (not timed)\n", r->res.params, r->kp_source, r->res.build_s);
     if (r->predicted)
         printf("  roofline    predicted %.4g ms, %s-bound (%.0f GFLOP/s, %.0f GB/s); efficiency %.2f\n",
                r->pt.time_s * 1e3, r->pt.bound, r->pt.gflops, r->pt.gbps, r->pt.time_s / t->median_s);
 }
 
-/* Runs one pattern on the opened device. w/x: the dense random weights and inputs. */
-static sr_code run_pattern(sr_cl *cl, const kernel_opts *o, const float *w, const float *x,
-                           kernel_row *row, sr_err *err)
+/* Runs one pattern on the opened device with the row's parameters. */
+static sr_code run_pattern(sr_cl *cl, const kernel_opts *o, const sr_problem *prob, kernel_row *row,
+                           sr_err *err)
 {
     const sr_pattern *p = &row->pattern;
-    sr_kernel_params kp;
-    sr_kernel_params_default(p, sr_cl_info(cl)->type, &kp);
-    sr_code c;
-    if (o->params && (c = sr_kernel_params_parse(o->params, &kp, err)) != SR_OK)
-        return c;
-    if ((c = sr_kernel_params_check(&kp, p, err)) != SR_OK ||
-        (c = sr_spmm_check_limits(sr_cl_info(cl), p, o->m, o->k, o->n, row->sparsity, &kp, err)) != SR_OK)
-        return c;
-    float *pruned = malloc((size_t)o->m * o->k * sizeof *pruned);
-    sr_sparse *s = NULL;
-    if (!pruned)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d matrix", o->m, o->k);
     char name[64];
     sr_pattern_name(p, name, sizeof name);
+    sr_problem_weights pw;
     sr_cli_progress("%s: pruning and encoding", name);
-    if ((c = sr_prune(w, o->m, o->k, p, row->sparsity, pruned, err)) == SR_OK &&
-        (c = sr_sparse_from_dense(pruned, o->m, o->k, p, &s, err)) == SR_OK) {
+    sr_code c = sr_kernel_params_check(&row->kp, p, err);
+    if (c == SR_OK && (c = sr_problem_weights_make(prob, p, row->sparsity, &pw, err)) == SR_OK) {
         sr_cli_progress("%s: building, verifying and timing %d repetitions", name, o->reps);
-        c = sr_spmm_run(cl, s, pruned, x, o->n, &kp, o->reps, &row->res, err);
-        row->nnz = s->nnz;
-        row->achieved = 1.0 - sr_sparse_density(s);
-        row->flops = sr_spmm_flops(s, o->n);
-        row->bytes = sr_spmm_bytes(s, o->n);
-        row->weight_bytes = (double)sr_sparse_weight_bytes(s);
+        c = sr_spmm_run(cl, pw.w, pw.pruned, prob->x, o->n, &row->kp, o->reps, &row->res, err);
+        row->nnz = pw.w->nnz;
+        row->achieved = 1.0 - sr_sparse_density(pw.w);
+        row->flops = sr_spmm_flops(pw.w, o->n);
+        row->bytes = sr_spmm_bytes(pw.w, o->n);
+        row->weight_bytes = (double)sr_sparse_weight_bytes(pw.w);
+        sr_problem_weights_free(&pw);
     }
     if (c != SR_OK)
         sr_err_prefix(err, "%s", name);
-    sr_sparse_free(s);
-    free(pruned);
     return c;
 }
 
@@ -278,6 +270,29 @@ static void row_predict(kernel_row *r, const sr_ceilings *ceil)
     r->predicted = sr_roofline_point_of(&cost, &r->pattern, SR_DTYPE_FP32, ceil, &r->pt, NULL) == SR_OK;
 }
 
+/* The row's kernel parameters: --params if given (over the defaults), else the best
+ * stored by `tune` for this device or one of the same vendor and type, else defaults. */
+static sr_code choose_params(sr_store *store, const char *device_uuid, const kernel_opts *o,
+                             const sr_device_info *dev, kernel_row *row, sr_err *err)
+{
+    sr_kernel_params_default(&row->pattern, dev->type, &row->kp);
+    row->kp_source = "default";
+    if (o->params) {
+        row->kp_source = "--params";
+        return sr_kernel_params_parse(o->params, &row->kp, err);
+    }
+    char name[SR_NAME_MAX];
+    sr_pattern_name(&row->pattern, name, sizeof name);
+    sr_tuned_rec t;
+    sr_kernel_params kp = row->kp;
+    if (sr_store_get_tuned(store, device_uuid, name, SR_DTYPE_FP32, o->m, o->k, o->n, &t, NULL) == SR_OK &&
+        sr_kernel_params_parse(t.params, &kp, NULL) == SR_OK && sr_kernel_params_check(&kp, &row->pattern, NULL) == SR_OK) {
+        row->kp = kp;
+        row->kp_source = strcmp(t.device_uuid, device_uuid) == 0 ? "tuned" : "tuned on a similar device";
+    }
+    return SR_OK;
+}
+
 /* Refuses shapes beyond the device's limits before anything is generated or opened. */
 static sr_code check_all_limits(const kernel_opts *o, const kernel_row *rows, int nrows, const sr_device_info *dev,
                                 sr_err *err)
@@ -316,7 +331,7 @@ int sr_cmd_kernel(int argc, char **argv)
     char run[SR_UUID_LEN] = "", device_uuid[SR_UUID_LEN] = "";
     sr_ceilings ceil;
     int have_ceilings = 0;
-    float *w = NULL, *x = NULL;
+    sr_problem prob = {0};
     sr_code c = sr_device_list(&devs, &ndev, &err);
     if (c == SR_OK)
         c = sr_device_find(devs, ndev, o.device, &di, &err);
@@ -331,20 +346,13 @@ int sr_cmd_kernel(int argc, char **argv)
         sr_cli_signals_install();
         c = sr_cl_open(&devs[di], &cl, &err);
     }
-    if (c == SR_OK) {
-        w = malloc((size_t)o.m * o.k * sizeof *w);
-        x = malloc((size_t)o.k * o.n * sizeof *x);
-        if (!w || !x)
-            c = sr_err_set(&err, SR_ERR_NOMEM, "out of memory for the %d x %d weights and %d x %d inputs", o.m,
-                           o.k, o.k, o.n);
-    }
-    if (c == SR_OK) {
-        sr_dense_random(w, o.m, o.k, o.seed);
-        sr_dense_random(x, o.k, o.n, o.seed ^ 0x9e3779b97f4a7c15ULL);
-    }
+    for (int i = 0; i < nrows && c == SR_OK; i++)
+        c = choose_params(store, device_uuid, &o, &devs[di], &rows[i], &err);
+    if (c == SR_OK)
+        c = sr_problem_make(o.m, o.k, o.n, o.seed, &prob, &err);
     json_object *arr = o.json ? json_object_new_array() : NULL;
     for (int i = 0; i < nrows && c == SR_OK && !sr_cli_interrupted(); i++) {
-        c = run_pattern(cl, &o, w, x, &rows[i], &err);
+        c = run_pattern(cl, &o, &prob, &rows[i], &err);
         if (c != SR_OK)
             break;
         if (have_ceilings)
@@ -384,8 +392,7 @@ int sr_cmd_kernel(int argc, char **argv)
         }
         rc = sr_cli_fail("kernel", &err);
     }
-    free(w);
-    free(x);
+    sr_problem_free(&prob);
     sr_cl_close(cl);
     sr_store_close(store);
     free(devs);
