@@ -6,6 +6,8 @@
 #include "device_probe.h"
 #include "run_cli.h"
 
+#include <signal.h>
+
 static int have_device;
 
 START_TEST(test_help_and_version)
@@ -163,6 +165,61 @@ START_TEST(test_build_failure_shows_log)
 }
 END_TEST
 
+/* A run is stored; SIGINT between measurements marks the run interrupted and stores none
+ * of its rows. */
+START_TEST(test_store_and_interrupt)
+{
+    if (!have_device)
+        return;
+    char db[] = "/tmp/sr_cli_dbXXXXXX";
+    int fd = mkstemp(db);
+    close(fd);
+    unlink(db);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense,2:4", "--m", "40", "--k", "64", "--n", "16",
+                                "--reps", "2", "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    sr_run_cli((const char *[]){"export", "--format", "csv", "--view", "v_kernel", "--db", db, NULL}, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "2:4"));
+    ck_assert_ptr_nonnull(strstr(r.out, "dense"));
+
+    /* many patterns in a row: a SIGINT lands between two of them */
+    const char *bin = getenv("SPARSEROOF_BIN");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execl(bin, bin, "kernel", "--pattern",
+              "dense,dense,dense,dense,dense,dense,dense,dense,dense,dense,dense,dense,dense,dense,dense,dense",
+              "--m", "1024", "--k", "1024", "--n", "512", "--reps", "200", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    sleep(2);
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+    sr_run_cli((const char *[]){"runs", "--json", "--db", db, NULL}, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "interrupted"));
+    ck_assert_ptr_nonnull(strstr(r.out, "complete"));
+    sr_run_cli((const char *[]){"export", "--format", "csv", "--view", "v_kernel", "--db", db, NULL}, &r);
+    int lines = 0;
+    for (const char *q = r.out; *q; q++)
+        lines += *q == '\n';
+    ck_assert_int_eq(lines, 3); /* header + the first run's two rows: nothing of the interrupted one */
+    unlink(db);
+    char side[64];
+    snprintf(side, sizeof side, "%s-wal", db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    unlink(side);
+}
+END_TEST
+
 int main(void)
 {
     have_device = sr_test_have_device();
@@ -176,6 +233,7 @@ int main(void)
     tcase_add_test(tc, test_device_errors);
     tcase_add_test(tc, test_kernel_json);
     tcase_add_test(tc, test_build_failure_shows_log);
+    tcase_add_test(tc, test_store_and_interrupt);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -36,13 +36,13 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
     out->best = *start;
     out->best_time_s = out->default_time_s = res.time.median_s;
     out->evaluated = 1;
-    if (progress)
-        progress(ctx, start, res.time.median_s, 1);
-    for (int improved = 1; improved && sr_wall_seconds() < t_end;) {
+    if (progress && progress(ctx, start, res.time.median_s, 1))
+        out->stopped = 1;
+    for (int improved = !out->stopped; improved && sr_wall_seconds() < t_end && !out->stopped;) {
         improved = 0;
         for (size_t a = 0; a < sizeof axes / sizeof *axes; a++) {
             const sr_kernel_params base = out->best;
-            for (int i = 0; i < axes[a].count && sr_wall_seconds() < t_end; i++) {
+            for (int i = 0; i < axes[a].count && sr_wall_seconds() < t_end && !out->stopped; i++) {
                 sr_kernel_params kp = base;
                 *field(&kp, axes[a].offset) = axes[a].values[i];
                 if (memcmp(&kp, &base, sizeof kp) == 0)
@@ -58,8 +58,8 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
                 const int ok = c == SR_OK;
                 out->evaluated += ok;
                 out->failed += !ok;
-                if (progress)
-                    progress(ctx, &kp, ok ? res.time.median_s : 0.0, ok);
+                if (progress && progress(ctx, &kp, ok ? res.time.median_s : 0.0, ok))
+                    out->stopped = 1;
                 if (ok && res.time.median_s < out->best_time_s) {
                     out->best = kp;
                     out->best_time_s = res.time.median_s;

@@ -13,10 +13,12 @@ typedef struct {
     double default_time_s;
     int evaluated;       /* candidates run (each verified) */
     int failed;          /* candidates that could not build or run (skipped) */
+    int stopped;         /* the progress callback asked to stop */
 } sr_tune_result;
 
-/* Called after each candidate (may be NULL): for progress output. */
-typedef void (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double time_s, int ok);
+/* Called after each candidate (may be NULL): for progress output. Returning nonzero stops
+ * the search (an interrupt); the best so far is kept. */
+typedef int (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double time_s, int ok);
 
 /* Tunes the kernel of w's pattern for x (k x n). `start` is where the search begins
  * (defaults or a stored best); it stops after `budget_s` seconds of wall clock. A result

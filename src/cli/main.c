@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_model.h"
+#include "cli/cmd_store.h"
 #include "cli/cmd_peaks.h"
 
 typedef struct {
@@ -14,6 +16,11 @@ typedef struct {
 static const command commands[] = {
     {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
+    {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
+    {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
+    {"runs", sr_cmd_runs, "list the runs stored in the database"},
+    {"merge", sr_cmd_merge, "pool other machines' database files into this one"},
+    {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
     {"peaks", sr_cmd_peaks, "measure a device's ceilings, or --define a virtual device"},
 };
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/status.h"
+
 #define SR_MAX_LEVELS 8
 #define SR_MAX_DTYPES 4
 #define SR_MAX_PATTERN_CEILINGS 16
@@ -49,7 +51,38 @@ typedef struct {
 } sr_ceilings;
 
 const char *sr_dtype_name(sr_dtype d); /* "fp32", "fp16", "fp64" */
-int sr_dtype_parse(const char *s, sr_dtype *out);
+int sr_dtype_parse(const char *s, sr_dtype *out); /* 1 when s names a type, else 0 */
 size_t sr_dtype_bytes(sr_dtype d);
+
+/* Checks what the model needs and a virtual device must give: at least one bandwidth
+ * level, every number positive (metadata bits: < 0 or in [0, 64]; pattern gflops: 0 or
+ * positive) and finite, levels ordered by working set with DRAM's range open-ended, and
+ * pattern names that parse. The message names the field and the value. */
+sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err);
+
+/* A virtual device with one DRAM level of `gbps` and `gflops` for fp32, fp16 and fp64. */
+sr_code sr_ceilings_simple(sr_ceilings *c, const char *name, double gbps, double gflops,
+                           sr_err *err);
+
+/* The compute ceiling for d, or NULL when the device has none or does not support d. */
+const sr_compute_ceiling *sr_ceilings_compute(const sr_ceilings *c, sr_dtype d);
+
+/* The bandwidth level whose working-set range holds ws bytes: the smallest level with
+ * ws <= ws_max_bytes (DRAM past the last). NULL only when there are no levels. */
+const sr_bw_level *sr_ceilings_level(const sr_ceilings *c, uint64_t ws);
+
+/* DRAM: the last level (NULL when there are none). */
+const sr_bw_level *sr_ceilings_dram(const sr_ceilings *c);
+
+/* The override for the pattern with canonical name `pattern`, or NULL. */
+const sr_pattern_ceiling *sr_ceilings_pattern(const sr_ceilings *c, const char *pattern);
+
+typedef enum { SR_PATTERN_GFLOPS, SR_PATTERN_METADATA_BITS } sr_pattern_field;
+
+/* Parses "PATTERN=VALUE" (e.g. "2:4=624000" for --pattern-compute, "2:4=2" for
+ * --pattern-metadata-bits) and records it in c under the pattern's canonical name,
+ * adding an entry (gflops 0, metadata_bits -1 until given) or updating one. */
+sr_code sr_ceilings_pattern_arg(sr_ceilings *c, const char *arg, sr_pattern_field field,
+                                sr_err *err);
 
 #endif

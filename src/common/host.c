@@ -1,0 +1,147 @@
+/* Host description (common/host.h). Linux-only sources (/proc/cpuinfo, /sys cpufreq,
+ * /etc/machine-id) are read when present; other systems get what POSIX gives. */
+#include "common/host.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Copies s into buf with surrounding white space removed. */
+static void copy_trimmed(char *buf, size_t size, const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
+/* The first line of a small file, trimmed; "" if it cannot be read. */
+static void read_line(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    if (fgets(line, sizeof line, f))
+        copy_trimmed(buf, size, line);
+    fclose(f);
+}
+
+/* /proc/cpuinfo's CPU name: "model name" (x86, most ARM kernels), else "Hardware",
+ * "cpu" (POWER) or "Processor" (older ARM). */
+static void read_cpu_model(char *buf, size_t size)
+{
+    static const char *keys[] = {"model name", "Hardware", "cpu", "Processor"};
+    char found[4][256] = {{0}};
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (!colon)
+            continue;
+        *colon = '\0';
+        char key[128];
+        copy_trimmed(key, sizeof key, line);
+        for (size_t i = 0; i < 4; i++)
+            if (!found[i][0] && strcmp(key, keys[i]) == 0)
+                copy_trimmed(found[i], sizeof found[i], colon + 1);
+    }
+    fclose(f);
+    for (size_t i = 0; i < 4; i++)
+        if (found[i][0]) {
+            copy_trimmed(buf, size, found[i]);
+            return;
+        }
+}
+
+void sr_host_read(sr_host_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (gethostname(out->hostname, sizeof out->hostname - 1) != 0)
+        out->hostname[0] = '\0';
+    read_line("/etc/machine-id", out->machine_id, sizeof out->machine_id);
+    read_cpu_model(out->cpu_model, sizeof out->cpu_model);
+    read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", out->governor,
+              sizeof out->governor);
+#ifdef _SC_NPROCESSORS_ONLN
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    out->cores = cores > 0 ? (int)cores : 0;
+#endif
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        out->memory_bytes = (uint64_t)pages * (uint64_t)page;
+#endif
+    struct utsname u;
+    if (uname(&u) == 0) {
+        snprintf(out->os, sizeof out->os, "%.60s %.60s", u.sysname, u.machine);
+        copy_trimmed(out->os_version, sizeof out->os_version, u.release);
+        if (!out->cpu_model[0])
+            copy_trimmed(out->cpu_model, sizeof out->cpu_model, u.machine);
+    }
+}
+
+/* Prefixes of the variables that change how OpenCL drivers and libraries run. */
+static int affects_timings(const char *var)
+{
+    static const char *prefixes[] = {"POCL_", "CL_", "OCL_", "OPENCL_", "OMP_", "GOMP_",
+                                     "KMP_", "OPENBLAS_", "MKL_", "CUDA_VISIBLE_DEVICES=",
+                                     "ROCR_VISIBLE_DEVICES=", "HIP_VISIBLE_DEVICES=",
+                                     "ZE_AFFINITY_MASK=", "SPARSEROOF_KERNEL_DIR="};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+sr_code sr_host_environment(char **out, sr_err *err)
+{
+    size_t n = 0, bytes = 1;
+    for (char **e = environ; e && *e; e++)
+        if (affects_timings(*e)) {
+            n++;
+            bytes += strlen(*e) + 1;
+        }
+    const char **vars = malloc((n ? n : 1) * sizeof *vars);
+    char *text = malloc(bytes);
+    if (!vars || !text) {
+        free(vars);
+        free(text);
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory collecting the environment");
+    }
+    n = 0;
+    for (char **e = environ; e && *e; e++)
+        if (affects_timings(*e))
+            vars[n++] = *e;
+    qsort(vars, n, sizeof *vars, cmp_str);
+    char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(vars[i]);
+        memcpy(p, vars[i], len);
+        p += len;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    free(vars);
+    *out = text;
+    return SR_OK;
+}

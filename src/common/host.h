@@ -1,0 +1,30 @@
+/* What the machine running sparseroof is, as far as it affects timings: CPU model, cores,
+ * memory, OS, the cpufreq governor and the environment variables that steer OpenCL
+ * drivers and math libraries. The one platform file for Linux-only reads (/proc, /sys);
+ * elsewhere the fields it cannot read stay empty (or 0). */
+#ifndef SR_HOST_H
+#define SR_HOST_H
+
+#include <stdint.h>
+
+#include "common/status.h"
+
+typedef struct {
+    char hostname[256];
+    char machine_id[64];  /* /etc/machine-id, "" if unreadable */
+    char cpu_model[256];  /* "AMD EPYC 7B13", "" if unknown */
+    int cores;            /* online logical CPUs, 0 if unknown */
+    uint64_t memory_bytes;
+    char os[128];         /* system and machine: "Linux x86_64" */
+    char os_version[256]; /* kernel release: "6.1.0-18-amd64" */
+    char governor[64];    /* cpu0's cpufreq governor, "" if unreadable */
+} sr_host_info;
+
+/* Fills *out; never fails (unknown fields stay empty). */
+void sr_host_read(sr_host_info *out);
+
+/* The variables that affect timings (POCL_*, CL_*, OMP_*, OPENBLAS_*, ...), one
+ * "NAME=value" a line, sorted. *out is malloc'ed ("" when none is set); free() it. */
+sr_code sr_host_environment(char **out, sr_err *err);
+
+#endif
