@@ -13,6 +13,7 @@
 #include "bench/plateau.h"
 #include "device_probe.h"
 #include "run_cli.h"
+#include "store/store.h"
 
 #include <json-c/json.h>
 
@@ -729,10 +730,29 @@ END_TEST
 
 /* The command line: `peaks --define` and a tiny measurement, through the binary. */
 
+/* A database of the test's own in the temporary directory. */
+static void use_tmp_db(char *db, size_t size)
+{
+    snprintf(db, size, "%s/sparseroof.db", tmpdir);
+    setenv("SPARSEROOF_DB", db, 1);
+    setenv("XDG_CACHE_HOME", tmpdir, 1);
+}
+
+/* The ceilings the database holds for device (name or UUID). */
+static void stored_ceilings(const char *db, const char *device, sr_ceilings *c)
+{
+    sr_store *st = NULL;
+    sr_err e = {0};
+    ck_assert_msg(sr_store_open(db, SR_STORE_READONLY, &st, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_store_get_ceilings(st, device, c, &e) == SR_OK, "%s", e.msg);
+    sr_store_close(st);
+}
+
 START_TEST(test_cli_define)
 {
+    char db[512];
     make_tmpdir();
-    setenv("XDG_CACHE_HOME", tmpdir, 1);
+    use_tmp_db(db, sizeof db);
     sr_cli_result r;
     sr_run_cli((const char *[]){"peaks", "--define", "npu", "--bandwidth", "900,L2=4000@8M",
                                 "--compute", "fp32=5e4", "--launch", "2e-6", "--json", NULL},
@@ -749,6 +769,10 @@ START_TEST(test_cli_define)
     ck_assert_str_eq(c.levels[1].level, "DRAM");
     ck_assert_int_eq(sr_ceilings_load(NULL, "npu", &c, NULL, 0, &e), SR_OK);
     ck_assert_double_eq(c.levels[0].gbps, 4000);
+    stored_ceilings(db, "npu", &c);
+    ck_assert(c.is_virtual);
+    ck_assert_double_eq(c.levels[0].gbps, 4000);
+    ck_assert_double_eq(c.compute[SR_DTYPE_FP32].gflops, 5e4);
 
     static const struct {
         const char *args[10];
@@ -784,8 +808,9 @@ END_TEST
 
 START_TEST(test_cli_measure)
 {
+    char db[512];
     make_tmpdir();
-    setenv("XDG_CACHE_HOME", tmpdir, 1);
+    use_tmp_db(db, sizeof db);
     sr_cli_result r;
     sr_run_cli((const char *[]){"peaks", "--max-ws", "512K", "--reps", "2", "--json", NULL}, &r);
     ck_assert_msg(r.status == 0, "%s", r.err);
@@ -803,6 +828,21 @@ START_TEST(test_cli_measure)
     sr_ceilings kept;
     ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &kept, NULL, 0, &e), SR_OK);
     ck_assert_double_eq(kept.levels[0].gbps, c.levels[0].gbps);
+    stored_ceilings(db, c.device, &kept);
+    ck_assert_uint_eq(kept.n_levels, c.n_levels);
+    ck_assert_double_eq_tol(kept.levels[0].gbps, c.levels[0].gbps, 1e-9 * c.levels[0].gbps);
+
+    /* kernel now adds the roofline prediction from them */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--m", "64", "--k", "64", "--n",
+                                "32", "--reps", "2", "--json", NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    j = json_tokener_parse(r.out);
+    ck_assert_ptr_nonnull(j);
+    ck_assert(json_object_object_get_ex(j, "predicted_time_s", &v) && v &&
+              json_object_get_double(v) > 0);
+    ck_assert(json_object_object_get_ex(j, "bound", &v) && v);
+    json_object_put(j);
     remove_tmpdir();
 }
 END_TEST

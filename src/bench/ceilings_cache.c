@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bench/dtype_names.h"
 
 #define FILE_MAX_BYTES (1 << 20)
 
@@ -100,9 +99,7 @@ struct json_object *sr_ceilings_to_json(const sr_ceilings *c)
     for (size_t k = 0; k < c->n_compute; k++) {
         const sr_compute_ceiling *x = &c->compute[k];
         json_object *e = json_object_new_object();
-        int d = (int)x->dtype;
-        json_object_object_add(e, "dtype", json_object_new_string(
-                                   d >= 0 && d < SR_BENCH_N_DTYPES ? sr_bench_dtype_names[d] : "?"));
+        json_object_object_add(e, "dtype", json_object_new_string(sr_dtype_name(x->dtype)));
         if (x->supported)
             json_object_object_add(e, "gflops", json_object_new_double(x->gflops));
         else
@@ -238,10 +235,8 @@ static sr_code compute_from_json(json_object *arr, const char *what, sr_ceilings
         if ((rc = array_object(arr, k, what, "compute entry", w, sizeof w, &e, err)) != SR_OK ||
             (rc = get_string(e, "dtype", name, sizeof name, w, err)) != SR_OK)
             return rc;
-        int d = sr_bench_dtype_lookup(name, strlen(name));
-        if (d < 0)
+        if (!sr_dtype_parse(name, &x->dtype))
             return sr_err_set(err, SR_ERR_FORMAT, "%s: unknown dtype '%s'", w, name);
-        x->dtype = (sr_dtype)d;
         if ((rc = get_field(e, "unsupported", json_type_boolean, 1, w, &u, err)) != SR_OK)
             return rc;
         x->supported = !(u && json_object_get_boolean(u));
@@ -296,6 +291,11 @@ sr_code sr_ceilings_from_json(json_object *o, const char *what, sr_ceilings *out
         (rc = get_figure(o, "launch_overhead_s", 1, 0, what, &c.launch_overhead_s, NULL, err)) !=
             SR_OK)
         return rc;
+    if ((rc = sr_ceilings_validate(&c, err)) != SR_OK) {
+        sr_err_prefix(err, "%s", what);
+        err->code = SR_ERR_FORMAT;
+        return SR_ERR_FORMAT;
+    }
     *out = c;
     return SR_OK;
 }

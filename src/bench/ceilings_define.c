@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bench/dtype_names.h"
 #include "common/pattern.h"
 
 #define ITEM_MAX 256
@@ -189,9 +188,11 @@ static sr_code parse_compute(const char *text, sr_ceilings *c, sr_err *err)
     if (!text || !*text)
         return sr_err_set(err, SR_ERR_ARG, "%s is required for --define (GFLOP/s by data type, "
                           "e.g. --compute fp32=1000,fp16=2000)", what);
-    c->n_compute = SR_BENCH_N_DTYPES;
-    for (int d = 0; d < SR_BENCH_N_DTYPES; d++)
-        c->compute[d] = (sr_compute_ceiling){.dtype = (sr_dtype)d, .supported = 0, .gflops = 0};
+    /* every type listed, in sr_dtype order; those not given are unsupported */
+    static const sr_dtype all[] = {SR_DTYPE_FP32, SR_DTYPE_FP16, SR_DTYPE_FP64};
+    c->n_compute = sizeof all / sizeof all[0];
+    for (size_t d = 0; d < c->n_compute; d++)
+        c->compute[d] = (sr_compute_ceiling){.dtype = all[d], .supported = 0, .gflops = 0};
     char item[ITEM_MAX];
     sr_code rc = SR_OK;
     const char *p = text;
@@ -200,9 +201,9 @@ static sr_code parse_compute(const char *text, sr_ceilings *c, sr_err *err)
         if (!eq)
             return sr_err_set(err, SR_ERR_ARG, "%s: '%s' is not DTYPE=GFLOPS (e.g. fp32=1000)",
                               what, item);
-        int d = sr_bench_dtype_lookup(item, (size_t)(eq - item));
         *eq = '\0';
-        if (d < 0)
+        sr_dtype d;
+        if (!sr_dtype_parse(item, &d))
             return sr_err_set(err, SR_ERR_ARG, "%s: unknown data type '%s' (use fp32, fp16 or "
                               "fp64)", what, item);
         if (c->compute[d].supported)
@@ -220,55 +221,20 @@ static sr_code parse_compute(const char *text, sr_ceilings *c, sr_err *err)
     return SR_OK;
 }
 
-/* "PATTERN=FIGURE" lists into c->patterns; bits = 1 for metadata bits (zero allowed). */
-static sr_code parse_patterns(const char *text, const char *what, int bits, sr_ceilings *c,
-                              sr_err *err)
+/* "PATTERN=FIGURE,..." lists into c->patterns (the model checks each entry). */
+static sr_code parse_patterns(const char *text, const char *what, sr_pattern_field field,
+                              sr_ceilings *c, sr_err *err)
 {
     if (!text)
         return SR_OK;
     if (!*text)
         return sr_err_set(err, SR_ERR_ARG, "%s: the list is empty", what);
-    char item[ITEM_MAX], name[SR_NAME_MAX];
+    char item[ITEM_MAX];
     sr_code rc = SR_OK;
     const char *p = text;
-    while (next_item(&p, item, sizeof item, what, err, &rc)) {
-        char *eq = strrchr(item, '=');
-        if (!eq)
-            return sr_err_set(err, SR_ERR_ARG, "%s: '%s' is not PATTERN=%s", what, item,
-                              bits ? "BITS" : "GFLOPS");
-        *eq = '\0';
-        sr_pattern pat;
-        if ((rc = sr_pattern_parse(item, &pat, err)) != SR_OK)
+    while (next_item(&p, item, sizeof item, what, err, &rc))
+        if ((rc = sr_ceilings_pattern_arg(c, item, field, err)) != SR_OK)
             return sr_err_prefix(err, "%s", what);
-        sr_pattern_name(&pat, name, sizeof name);
-        char w[ITEM_MAX + 64];
-        snprintf(w, sizeof w, "%s %s", what, name);
-        double x;
-        if ((rc = sr_parse_figure(w, eq + 1, bits, &x, err)) != SR_OK)
-            return rc;
-        if (bits && x > 64)
-            return sr_err_set(err, SR_ERR_ARG, "%s: %s bits per kept value is more than 64", w,
-                              eq + 1);
-        size_t k = 0;
-        while (k < c->n_patterns && strcmp(c->patterns[k].pattern, name) != 0)
-            k++;
-        if (k == c->n_patterns) {
-            if (k == SR_MAX_PATTERN_CEILINGS)
-                return sr_err_set(err, SR_ERR_ARG, "%s: more than %d patterns", what,
-                                  SR_MAX_PATTERN_CEILINGS);
-            c->n_patterns++;
-            memset(&c->patterns[k], 0, sizeof c->patterns[k]);
-            snprintf(c->patterns[k].pattern, sizeof c->patterns[k].pattern, "%s", name);
-            c->patterns[k].gflops = 0;
-            c->patterns[k].metadata_bits = -1;
-        } else if (bits ? c->patterns[k].metadata_bits >= 0 : c->patterns[k].gflops > 0) {
-            return sr_err_set(err, SR_ERR_ARG, "%s: %s is given twice", what, name);
-        }
-        if (bits)
-            c->patterns[k].metadata_bits = x;
-        else
-            c->patterns[k].gflops = x;
-    }
     return rc;
 }
 
@@ -289,13 +255,16 @@ sr_code sr_ceilings_define(const sr_define_spec *spec, sr_ceilings *out, sr_err 
     sr_code rc;
     if ((rc = parse_bandwidth(spec->bandwidth, &c, err)) != SR_OK ||
         (rc = parse_compute(spec->compute, &c, err)) != SR_OK ||
-        (rc = parse_patterns(spec->pattern_compute, "--pattern-compute", 0, &c, err)) != SR_OK ||
-        (rc = parse_patterns(spec->pattern_metadata_bits, "--pattern-metadata-bits", 1, &c,
-                             err)) != SR_OK)
+        (rc = parse_patterns(spec->pattern_compute, "--pattern-compute", SR_PATTERN_GFLOPS, &c,
+                             err)) != SR_OK ||
+        (rc = parse_patterns(spec->pattern_metadata_bits, "--pattern-metadata-bits",
+                             SR_PATTERN_METADATA_BITS, &c, err)) != SR_OK)
         return rc;
     if (spec->launch && (rc = sr_parse_figure("--launch", spec->launch, 0, &c.launch_overhead_s,
                                               err)) != SR_OK)
         return rc;
+    if ((rc = sr_ceilings_validate(&c, err)) != SR_OK) /* what the model will need */
+        return sr_err_prefix(err, "--define %s", c.device);
     *out = c;
     return SR_OK;
 }

@@ -16,15 +16,17 @@
 #include "bench/ceilings_define.h"
 #include "bench/peaks.h"
 #include "cli/cli.h"
+#include "cli/cmd_store.h"
 #include "cli/signals.h"
 #include "runtime/runtime.h"
 
 static const char *help =
     "usage: sparseroof peaks [--device D] [--json] [--thorough] [--max-ws SIZE] [--reps R]\n"
+    "                        [--db FILE]\n"
     "       sparseroof peaks --define NAME --bandwidth GBPS[,LEVEL=GBPS@SIZE...]\n"
     "                        --compute fp32=GFLOPS[,fp16=GFLOPS,fp64=GFLOPS] [--launch SECONDS]\n"
     "                        [--pattern-compute P=GFLOPS,...] [--pattern-metadata-bits P=BITS,...]\n"
-    "                        [--json]\n"
+    "                        [--json] [--db FILE]\n"
     "\n"
     "Measures what the roofline model stands on: bandwidth by working-set size (a read\n"
     "kernel and a triad a = b + s*c, swept from 16 KiB to 4x the last-level cache; each\n"
@@ -33,7 +35,8 @@ static const char *help =
     "and the median time of an empty kernel launch. Each figure is the best of timed\n"
     "repetitions after a warm-up, with its spread. Profiling events are cross-checked with\n"
     "the wall clock; where they disagree the wall clock is used, and the output says so.\n"
-    "The ceilings are kept in $XDG_CACHE_HOME/sparseroof/ceilings/ for later predictions.\n"
+    "The ceilings are stored in the database (a run of its own), where 'kernel' and\n"
+    "'predict' find them, and kept in $XDG_CACHE_HOME/sparseroof/ceilings/ as JSON.\n"
     "\n"
     "  -d, --device D      device index, PLATFORM:DEVICE, or part of its name (default: the\n"
     "                      first; see 'sparseroof devices')\n"
@@ -44,6 +47,7 @@ static const char *help =
     "  -r, --reps R        timed repetitions of each figure (default 5, thorough 10)\n"
     "      --json          print one JSON object (device, bandwidth, compute,\n"
     "                      launch_overhead_s, and the sweep behind them)\n"
+    "      --db FILE       the database (default $SPARSEROOF_DB, else ./sparseroof.db)\n"
     "  -h, --help          show this help\n"
     "\n"
     "A virtual device (a datasheet, or hardware that does not exist yet):\n"
@@ -58,7 +62,7 @@ static const char *help =
     "Every figure must be a positive, finite number.\n";
 
 typedef struct {
-    const char *device;
+    const char *device, *db;
     int json, thorough, reps;
     uint64_t max_ws;
     sr_define_spec def;
@@ -68,11 +72,13 @@ typedef struct {
 /* Returns -1 after --help, 0 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
 {
-    enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON };
+    enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON,
+           O_DB };
     static const struct option opts[] = {
         {"device", required_argument, NULL, 'd'},
         {"reps", required_argument, NULL, 'r'},
         {"json", no_argument, NULL, O_JSON},
+        {"db", required_argument, NULL, O_DB},
         {"thorough", no_argument, NULL, O_THOROUGH},
         {"max-ws", required_argument, NULL, O_MAXWS},
         {"define", required_argument, NULL, O_DEFINE},
@@ -95,6 +101,7 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
             only_measure = "--reps";
             break;
         case O_JSON: a->json = 1; break;
+        case O_DB: a->db = optarg; break;
         case O_THOROUGH: a->thorough = 1; only_measure = "--thorough"; break;
         case O_MAXWS:
             rc = sr_parse_bytes("--max-ws", optarg, &a->max_ws, err);
@@ -364,7 +371,7 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
         printf("Timing: profiling events, cross-checked with the wall clock\n");
     printf("Took %.1f s (kernel builds %.1f s, not timed)\n", r->elapsed_s, r->build_s);
     if (cache_file)
-        printf("Saved to %s\n", cache_file);
+        printf("Kept in %s\n", cache_file);
 }
 
 static void print_json(json_object *j)
@@ -374,12 +381,35 @@ static void print_json(json_object *j)
 
 /* ---- the two modes ---- */
 
-static int run_define(const peaks_args *a)
+/* Ends the run: complete, else failed (with the reason) or interrupted. Returns c, or the
+ * failure to end it. */
+static sr_code end_run(sr_store *store, const char *run, sr_code c, const sr_err *why, sr_err *err)
+{
+    if (!store || !run[0])
+        return c;
+    if (c == SR_OK)
+        return sr_store_run_end(store, run, "complete", err);
+    if (c != SR_ERR_INTERRUPTED)
+        sr_store_run_set_message(store, run, why->msg, NULL);
+    sr_store_run_end(store, run, c == SR_ERR_INTERRUPTED ? "interrupted" : "failed", NULL);
+    return c;
+}
+
+static int run_define(int argc, char **argv, const peaks_args *a)
 {
     sr_err err = {0};
     sr_ceilings c;
-    char path[4200];
+    char path[4200], run[SR_UUID_LEN] = "", uuid[SR_UUID_LEN];
+    sr_store *store = NULL;
     sr_code rc = sr_ceilings_define(&a->def, &c, &err);
+    if (rc == SR_OK)
+        rc = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
+    if (rc == SR_OK)
+        rc = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+    if (rc == SR_OK)
+        rc = sr_store_define_virtual(store, run, &c, uuid, &err);
+    rc = end_run(store, run, rc, &err, &err);
+    sr_store_close(store);
     if (rc == SR_OK)
         rc = sr_ceilings_save(NULL, &c, "defined", &err);
     if (rc == SR_OK)
@@ -389,6 +419,7 @@ static int run_define(const peaks_args *a)
     if (a->json) {
         json_object *j = sr_ceilings_to_json(&c);
         json_object_object_add(j, "cache_file", json_object_new_string(path));
+        json_object_object_add(j, "device_uuid", json_object_new_string(uuid));
         print_json(j);
         json_object_put(j);
         return SR_EXIT_OK;
@@ -416,16 +447,18 @@ static int run_define(const peaks_args *a)
             printf("  %.3g metadata bits a kept value", p->metadata_bits);
         printf("\n");
     }
-    printf("\nSaved to %s\n", path);
+    printf("\nStored in %s as device %s; kept in %s\n", sr_cli_db_path(a->db), uuid, path);
     return SR_EXIT_OK;
 }
 
-static int run_measure(const peaks_args *a)
+static int run_measure(int argc, char **argv, const peaks_args *a)
 {
     sr_err err = {0};
     sr_device_info *devs = NULL;
     size_t ndev = 0, di = 0;
     sr_cl *cl = NULL;
+    sr_store *store = NULL;
+    char run[SR_UUID_LEN] = "", device_uuid[SR_UUID_LEN] = "";
     sr_peaks_result r;
     memset(&r, 0, sizeof r);
     sr_peaks_opts o;
@@ -444,6 +477,11 @@ static int run_measure(const peaks_args *a)
     sr_code c = sr_device_list(&devs, &ndev, &err);
     if (c == SR_OK)
         c = sr_device_find(devs, ndev, a->device, &di, &err);
+    /* the database first: a bad --db is refused before a minute of measuring */
+    if (c == SR_OK)
+        c = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
+    if (c == SR_OK)
+        c = sr_cli_run_begin(store, argc, argv, &devs[di], run, device_uuid, &err);
     if (c == SR_OK) {
         if (strcmp(devs[di].type, "CPU") == 0) {
             o.n_cache = os_cache_sizes(devs[di].compute_units, caches, 4);
@@ -456,6 +494,11 @@ static int run_measure(const peaks_args *a)
     if (c == SR_OK)
         c = sr_peaks_measure(cl, &o, &r, &err);
     progress_end(&ps);
+    if (c == SR_OK)
+        c = sr_store_put_ceilings(store, device_uuid, run, &r.ceilings, &err);
+    if (c == SR_OK && r.wallclock) /* the stored run says how it was timed */
+        c = sr_store_run_set_message(store, run, r.timing_note, &err);
+    c = end_run(store, run, c, &err, &err);
     int rc;
     if (c != SR_OK) {
         rc = sr_cli_fail("peaks", &err);
@@ -471,15 +514,19 @@ static int run_measure(const peaks_args *a)
         saved = sr_ceilings_cache_path(NULL, r.ceilings.device, path, sizeof path, &err);
     if (a->json) {
         json_object *j = result_json(&r, &o, saved == SR_OK ? path : NULL);
+        json_object_object_add(j, "device_uuid", json_object_new_string(device_uuid));
+        json_object_object_add(j, "run_uuid", json_object_new_string(run));
         print_json(j);
         json_object_put(j);
     } else {
         print_result(&r, &o, &devs[di], saved == SR_OK ? path : NULL);
+        printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), run);
     }
     rc = saved == SR_OK ? SR_EXIT_OK : sr_cli_fail("peaks", &err);
 done:
     sr_peaks_result_free(&r);
     sr_cl_close(cl);
+    sr_store_close(store);
     free(devs);
     return rc;
 }
@@ -491,5 +538,5 @@ int sr_cmd_peaks(int argc, char **argv)
     int rc = parse_args(argc, argv, &a, &err);
     if (rc)
         return rc < 0 ? SR_EXIT_OK : rc;
-    return a.defining ? run_define(&a) : run_measure(&a);
+    return a.defining ? run_define(argc, argv, &a) : run_measure(argc, argv, &a);
 }
