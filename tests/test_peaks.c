@@ -164,7 +164,8 @@ END_TEST
 
 START_TEST(test_noisy_dram_is_one_level)
 {
-    /* a busy machine: DRAM figures scatter by +-25% (L3 at 30 GB/s, DRAM 15) */
+    /* a busy machine: other processes slow DRAM figures by up to 30% (L3 at 30 GB/s, DRAM
+     * 15); its capability is what the level should say */
     for (unsigned seed = 1; seed <= 50; seed++) {
         series s;
         rng_state = seed;
@@ -173,13 +174,13 @@ START_TEST(test_noisy_dram_is_one_level)
             s.ws[i] = 16 * KIB * pow(2.0, i / 4.0);
             double x = log2(s.ws[i]);
             double v = x < 17 ? 300 : x < 22 ? 170 : x < 27 ? 30 : 15;
-            s.bw[i] = v * (1 + noise(x < 27 ? 0.05 : 0.25));
+            s.bw[i] = v * (x < 27 ? 1 + noise(0.05) : 1 - fabs(noise(0.3)));
         }
         sr_plateau p[8];
         size_t n = find(&s, p, 8);
         ck_assert_msg(n == 4, "seed %u: %zu levels", seed, n);
         assert_near(p[2].gbps, 30, 0.05, "L3");
-        assert_near(p[3].gbps, 15, 0.2, "DRAM"); /* the median of ~16 scattered points */
+        assert_near(p[3].gbps, 15, 0.2, "DRAM"); /* the upper quartile of ~16 points */
         ck_assert_msg(fabs(log2((double)p[3].ws_min_bytes / (128 * MIB))) <= 1.0,
                       "seed %u: DRAM from %llu bytes", seed, (unsigned long long)p[3].ws_min_bytes);
     }

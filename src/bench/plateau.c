@@ -311,7 +311,11 @@ sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_p
         memset(p, 0, sizeof *p);
         p->first = g[k].first;
         p->last = g[k].last;
-        level_of(v, mark, p->first, p->last, tmp, &p->gbps, &p->spread, &p->n_points);
+        double median;
+        level_of(v, mark, p->first, p->last, tmp, &median, &p->spread, &p->n_points);
+        /* tmp holds the level's points, sorted: the upper quartile is the best sustained
+         * figure (another process only ever slows a point down) */
+        p->gbps = tmp[(3 * (p->n_points - 1) + 2) / 4];
         p->ws_min_bytes = k == 0 ? (uint64_t)ws[0] : out[k - 1].ws_max_bytes + 1;
         if (k + 1 == n_g)
             p->ws_max_bytes = UINT64_MAX;

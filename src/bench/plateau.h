@@ -22,8 +22,8 @@ void sr_plateau_opts_default(sr_plateau_opts *o);
 
 typedef struct {
     char level[SR_NAME_MAX]; /* "L1", "L2", ..., the last "DRAM" (see sr_plateaus_label) */
-    double gbps;             /* median of the plateau's points */
-    double spread;           /* (max - min) / median of the plateau's points */
+    double gbps;             /* the upper quartile of the level's points: best sustained */
+    double spread;           /* (max - min) / median of the level's points */
     size_t first, last;      /* indices of its first and last point in the series */
     size_t n_points;         /* points that make its level (transition points excluded) */
     /* The working sets it holds for: contiguous from the first point of the series; a
