@@ -55,6 +55,9 @@ static const struct {
     {{"kernel", "--m", "64", NULL}, "--pattern"},
     {{"kernel", "--pattern", "dense", "extra", NULL}, "extra"},
     {{"devices", "--bogus", NULL}, "devices"},
+    {{"tune", "--budget", "0", NULL}, "--budget"},
+    {{"tune", "--patterns", "2:2", NULL}, "2:2"},
+    {{"tune", "--m", "0", NULL}, "--m"},
 };
 
 START_TEST(test_bad_input)
@@ -220,6 +223,46 @@ START_TEST(test_store_and_interrupt)
 }
 END_TEST
 
+/* tune stores each pattern's best; kernel then runs with them. */
+START_TEST(test_tune_then_kernel)
+{
+    if (!have_device)
+        return;
+    char db[] = "/tmp/sr_cli_tuneXXXXXX";
+    int fd = mkstemp(db);
+    close(fd);
+    unlink(db);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"tune", "--patterns", "dense,2:4", "--m", "32", "--k", "48", "--n", "16",
+                                "--budget", "4", "--reps", "2", "--json", "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    json_object *o = json_tokener_parse(r.out), *v;
+    ck_assert_ptr_nonnull(o);
+    ck_assert_int_eq(json_object_array_length(o), 2);
+    for (int i = 0; i < 2; i++) {
+        json_object *e = json_object_array_get_idx(o, i);
+        ck_assert(json_object_object_get_ex(e, "gflops", &v) && json_object_get_double(v) > 0);
+        ck_assert(json_object_object_get_ex(e, "candidates", &v) && json_object_get_int(v) >= 1);
+    }
+    json_object_object_get_ex(json_object_array_get_idx(o, 1), "params", &v);
+    char params[128];
+    snprintf(params, sizeof params, "%s", json_object_get_string(v));
+    json_object_put(o);
+    sr_run_cli((const char *[]){"kernel", "--pattern", "2:4", "--m", "32", "--k", "48", "--n", "16", "--reps",
+                                "2", "--json", "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    o = json_tokener_parse(r.out);
+    json_object_object_get_ex(o, "params_source", &v);
+    ck_assert_str_eq(json_object_get_string(v), "tuned");
+    json_object_object_get_ex(o, "params", &v);
+    ck_assert_str_eq(json_object_get_string(v), params);
+    json_object_put(o);
+    unlink(db);
+}
+END_TEST
+
 int main(void)
 {
     have_device = sr_test_have_device();
@@ -234,6 +277,7 @@ int main(void)
     tcase_add_test(tc, test_kernel_json);
     tcase_add_test(tc, test_build_failure_shows_log);
     tcase_add_test(tc, test_store_and_interrupt);
+    tcase_add_test(tc, test_tune_then_kernel);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

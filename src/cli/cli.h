@@ -38,5 +38,6 @@ void sr_cli_progress(const char *fmt, ...)
 /* Subcommands: argv[0] is the command name. Each returns the process exit status. */
 int sr_cmd_devices(int argc, char **argv);
 int sr_cmd_kernel(int argc, char **argv);
+int sr_cmd_tune(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ typedef struct {
 static const command commands[] = {
     {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
+    {"tune", sr_cmd_tune, "search each pattern's kernel parameters on a device; store the best"},
     {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
     {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
     {"runs", sr_cmd_runs, "list the runs stored in the database"},

@@ -1,0 +1,234 @@
+/* `sparseroof tune`: searches each pattern's kernel parameters on one device, stores the
+ * best with its speed, and so gives `kernel` (and predictions with --ceilings tuned) the
+ * device's achieved throughput per pattern. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/problem.h"
+#include "bench/tune.h"
+#include "cli/cli.h"
+#include "cli/cmd_store.h"
+#include "cli/signals.h"
+#include "store/store.h"
+
+static const char *help =
+    "usage: sparseroof tune [--device D] [--patterns LIST] [--m M] [--k K] [--n N]\n"
+    "                       [--sparsity S] [--budget SECONDS] [--reps R] [--db PATH] [--json]\n"
+    "\n"
+    "Searches the kernel parameters (vector width, vectors per row, rows per work-item,\n"
+    "work-group size) of each pattern on one device, verifying every candidate against\n"
+    "the CPU reference, and stores the fastest with its speed. `kernel` then uses them\n"
+    "(this device first, then a device of the same vendor and type, then the defaults),\n"
+    "and the best speed of each pattern is that pattern's achieved ceiling on this device\n"
+    "(`predict --ceilings tuned`).\n"
+    "\n"
+    "  -p, --patterns LIST  comma-separated patterns (default\n"
+    "                       dense,unstructured,block:4x4,block:16x16,2:4)\n"
+    "      --m, --k, --n    the shape tuned on (default 2048, 2048, 256: a large layer)\n"
+    "  -s, --sparsity S     sparsity of unstructured and block patterns (default 0.9)\n"
+    "  -b, --budget S       seconds for the whole search (default 100), shared by the patterns\n"
+    "  -r, --reps R         timed repetitions per candidate (default 10)\n"
+    "  -d, --device D       device index, PLATFORM:DEVICE or part of its name\n"
+    "      --db PATH        database (default $SPARSEROOF_DB, else ./sparseroof.db)\n"
+    "      --json           print JSON\n"
+    "  -h, --help           show this help\n";
+
+typedef struct {
+    const char *pattern;
+    int quiet;
+} progress_ctx;
+
+static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok)
+{
+    const progress_ctx *p = ctx;
+    if (!p->quiet) {
+        char params[96];
+        sr_kernel_params_format(kp, params, sizeof params);
+        if (ok)
+            sr_cli_progress("%-13s %-26s %9.4f ms", p->pattern, params, time_s * 1e3);
+        else
+            sr_cli_progress("%-13s %-26s (skipped: did not build or run)", p->pattern, params);
+    }
+    return sr_cli_interrupted();
+}
+
+typedef struct {
+    const char *device, *db, *patterns;
+    int m, k, n, reps, json;
+    double sparsity, budget;
+} tune_opts;
+
+static int parse_args(int argc, char **argv, tune_opts *o, sr_err *err)
+{
+    static const struct option opts[] = {
+        {"patterns", required_argument, NULL, 'p'}, {"m", required_argument, NULL, 'M'},
+        {"k", required_argument, NULL, 'K'},        {"n", required_argument, NULL, 'N'},
+        {"sparsity", required_argument, NULL, 's'}, {"budget", required_argument, NULL, 'b'},
+        {"reps", required_argument, NULL, 'r'},     {"device", required_argument, NULL, 'd'},
+        {"db", required_argument, NULL, 'D'},       {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    const long dim_max = 1L << 20;
+    sr_code rc = SR_OK;
+    int c;
+    optind = 1;
+    while (rc == SR_OK && (c = getopt_long(argc, argv, "p:s:b:r:d:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': o->patterns = optarg; break;
+        case 'M': rc = sr_cli_int("--m", optarg, 1, dim_max, &o->m, err); break;
+        case 'K': rc = sr_cli_int("--k", optarg, 1, dim_max, &o->k, err); break;
+        case 'N': rc = sr_cli_int("--n", optarg, 1, dim_max, &o->n, err); break;
+        case 's': rc = sr_cli_double("--sparsity", optarg, 0.0, 1.0, &o->sparsity, err); break;
+        case 'b': rc = sr_cli_double("--budget", optarg, 1.0, 86400.0, &o->budget, err); break;
+        case 'r': rc = sr_cli_int("--reps", optarg, 1, 10000, &o->reps, err); break;
+        case 'd': o->device = optarg; break;
+        case 'D': o->db = optarg; break;
+        case 'j': o->json = 1; break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return sr_cli_usage("tune", "bad option");
+        }
+    }
+    if (rc != SR_OK)
+        return sr_cli_fail("tune", err);
+    if (optind < argc)
+        return sr_cli_usage("tune", "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+/* Tunes one pattern and stores the winner under the current run. */
+static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, const sr_problem *prob,
+                            const sr_pattern *p, double budget, json_object *arr, sr_err *err)
+{
+    char name[SR_NAME_MAX];
+    sr_pattern_name(p, name, sizeof name);
+    double sparsity = o->sparsity;
+    sr_pattern_fixed_sparsity(p, &sparsity);
+    sr_problem_weights pw;
+    sr_code c = sr_problem_weights_make(prob, p, sparsity, &pw, err);
+    if (c != SR_OK)
+        return sr_err_prefix(err, "%s", name);
+    sr_kernel_params start;
+    sr_kernel_params_default(p, sr_cl_info(cl)->type, &start);
+    progress_ctx ctx = {name, 0};
+    sr_tune_result t;
+    c = sr_tune(cl, pw.w, pw.pruned, prob->x, o->n, &start, o->reps, budget, on_candidate, &ctx, &t, err);
+    if (c == SR_OK) {
+        sr_tuned_rec rec;
+        memset(&rec, 0, sizeof rec);
+        snprintf(rec.pattern, sizeof rec.pattern, "%s", name);
+        rec.dtype = SR_DTYPE_FP32;
+        rec.sparsity = sparsity;
+        rec.m = o->m, rec.k = o->k, rec.n = o->n;
+        sr_kernel_params_format(&t.best, rec.params, sizeof rec.params);
+        rec.gflops = t.best_gflops;
+        rec.time_s = t.best_time_s;
+        c = sr_store_put_tuned(store, &rec, err);
+        const double def_gflops = sr_spmm_flops(pw.w, o->n) / t.default_time_s * 1e-9;
+        if (c == SR_OK && arr) {
+            json_object *j = json_object_new_object();
+            json_object_object_add(j, "pattern", json_object_new_string(name));
+            json_object_object_add(j, "sparsity", json_object_new_double(sparsity));
+            json_object_object_add(j, "params", json_object_new_string(rec.params));
+            json_object_object_add(j, "gflops", json_object_new_double(t.best_gflops));
+            json_object_object_add(j, "time_s", json_object_new_double(t.best_time_s));
+            json_object_object_add(j, "default_gflops", json_object_new_double(def_gflops));
+            json_object_object_add(j, "candidates", json_object_new_int(t.evaluated));
+            json_object_object_add(j, "skipped", json_object_new_int(t.failed));
+            json_object_array_add(arr, j);
+        } else if (c == SR_OK) {
+            printf("%-13s %8.4g %10.1f %10.1f %7.2fx  %-26s %5d\n", name, sparsity, def_gflops, t.best_gflops,
+                   t.best_gflops / def_gflops, rec.params, t.evaluated);
+        }
+    }
+    sr_problem_weights_free(&pw);
+    return c == SR_OK ? c : sr_err_prefix(err, "%s", name);
+}
+
+int sr_cmd_tune(int argc, char **argv)
+{
+    tune_opts o = {.m = 2048, .k = 2048, .n = 256, .reps = 10, .sparsity = 0.9, .budget = 100,
+                   .patterns = "dense,unstructured,block:4x4,block:16x16,2:4"};
+    sr_err err = {0};
+    int rc = parse_args(argc, argv, &o, &err);
+    if (rc)
+        return rc < 0 ? SR_EXIT_OK : rc;
+    sr_pattern pats[64];
+    int np = 0;
+    char *list = strdup(o.patterns);
+    sr_code c = list ? SR_OK : sr_err_set(&err, SR_ERR_NOMEM, "out of memory");
+    for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL; tok && c == SR_OK;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (np == 64)
+            c = sr_err_set(&err, SR_ERR_ARG, "--patterns: at most 64 patterns");
+        else
+            c = sr_pattern_parse(tok, &pats[np++], &err);
+    }
+    free(list);
+    if (c == SR_OK && np == 0)
+        c = sr_err_set(&err, SR_ERR_ARG, "--patterns '%s' names no pattern", o.patterns);
+    if (c != SR_OK)
+        return sr_cli_fail("tune", &err);
+
+    sr_device_info *devs = NULL;
+    size_t ndev = 0, di = 0;
+    sr_cl *cl = NULL;
+    sr_store *store = NULL;
+    sr_problem prob = {0};
+    char run[SR_UUID_LEN] = "";
+    c = sr_device_list(&devs, &ndev, &err);
+    if (c == SR_OK)
+        c = sr_device_find(devs, ndev, o.device, &di, &err);
+    for (int i = 0; i < np && c == SR_OK; i++) {
+        sr_kernel_params kp;
+        sr_kernel_params_default(&pats[i], devs[di].type, &kp);
+        c = sr_spmm_check_limits(&devs[di], &pats[i], o.m, o.k, o.n, o.sparsity, &kp, &err);
+    }
+    if (c == SR_OK)
+        c = sr_store_open(sr_cli_db_path(o.db), 0, &store, &err);
+    if (c == SR_OK)
+        c = sr_cli_run_begin(store, argc, argv, &devs[di], run, NULL, &err);
+    if (c == SR_OK) {
+        sr_cli_signals_install();
+        c = sr_cl_open(&devs[di], &cl, &err);
+    }
+    if (c == SR_OK)
+        c = sr_problem_make(o.m, o.k, o.n, 1, &prob, &err);
+    json_object *arr = o.json ? json_object_new_array() : NULL;
+    if (c == SR_OK && !o.json) {
+        printf("tuning on %s, M=%d K=%d N=%d, %.0f s budget\n", devs[di].name, o.m, o.k, o.n, o.budget);
+        printf("%-13s %8s %10s %10s %8s  %-26s %5s\n", "pattern", "sparsity", "default", "tuned", "gain",
+               "best parameters", "tried");
+        printf("%-13s %8s %10s %10s\n", "", "", "GFLOP/s", "GFLOP/s");
+    }
+    const double t0 = sr_wall_seconds();
+    for (int i = 0; i < np && c == SR_OK && !sr_cli_interrupted(); i++) {
+        /* what is left of the budget, shared by the patterns still to tune */
+        const double left = o.budget - (sr_wall_seconds() - t0);
+        c = tune_pattern(cl, store, &o, &prob, &pats[i], left > 1.0 ? left / (np - i) : 1.0, arr, &err);
+        fflush(stdout);
+    }
+    if (c == SR_OK && arr)
+        puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(arr);
+    if (sr_cli_interrupted()) {
+        fprintf(stderr, "sparseroof tune: interrupted; run %s marked interrupted, nothing of it stored\n", run);
+        sr_store_run_end(store, run, "interrupted", NULL);
+        rc = SR_EXIT_INTERRUPTED;
+    } else if (c == SR_OK) {
+        c = sr_store_run_end(store, run, "complete", &err);
+        rc = c == SR_OK ? SR_EXIT_OK : sr_cli_fail("tune", &err);
+    } else {
+        if (run[0]) {
+            sr_store_run_set_message(store, run, err.msg, NULL);
+            sr_store_run_end(store, run, "failed", NULL);
+        }
+        rc = sr_cli_fail("tune", &err);
+    }
+    sr_problem_free(&prob);
+    sr_cl_close(cl);
+    sr_store_close(store);
+    free(devs);
+    return rc;
+}
