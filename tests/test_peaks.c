@@ -1,13 +1,15 @@
 /* Device ceilings: plateau detection on synthetic sweeps (bench/plateau.c), virtual
- * devices (bench/ceilings_define.c) and the ceilings cache (bench/ceilings_cache.c). */
+ * devices (bench/ceilings_define.c), their JSON form (bench/ceilings_json.c), and `peaks`
+ * (--define, --import, a tiny measurement) through the binary. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "bench/ceilings_cache.h"
+#include "bench/ceilings_json.h"
 #include "bench/ceilings_define.h"
 #include "bench/peaks.h"
 #include "bench/plateau.h"
@@ -435,7 +437,7 @@ START_TEST(test_define_refuses)
 }
 END_TEST
 
-/* The cache */
+/* The JSON form of ceilings, through files */
 
 static char tmpdir[256];
 
@@ -467,125 +469,150 @@ static void fill_measured(sr_ceilings *c)
     c->launch_overhead_s = 1.25e-5;
 }
 
-START_TEST(test_cache_round_trip)
+/* A virtual device with cache levels and pattern ceilings. */
+static void fill_virtual(sr_ceilings *c)
+{
+    sr_define_spec s = {.name = "future npu", .bandwidth = "900,L2=4000@8M", .compute = "fp32=5e4",
+                        .launch = "2e-6", .pattern_compute = "2:4=9e4,block:4x4=7e4",
+                        .pattern_metadata_bits = "2:4=2"};
+    sr_err e;
+    ck_assert_int_eq(sr_ceilings_define(&s, c, &e), SR_OK);
+}
+
+/* Every field of d equals c's (the name too unless name is given). */
+static void assert_same(const sr_ceilings *d, const sr_ceilings *c, const char *name)
+{
+    ck_assert_str_eq(d->device, name ? name : c->device);
+    ck_assert_uint_eq(d->n_levels, c->n_levels);
+    for (size_t k = 0; k < c->n_levels; k++) {
+        ck_assert_str_eq(d->levels[k].level, c->levels[k].level);
+        ck_assert_double_eq(d->levels[k].gbps, c->levels[k].gbps);
+        ck_assert_uint_eq(d->levels[k].ws_min_bytes, c->levels[k].ws_min_bytes);
+        ck_assert_uint_eq(d->levels[k].ws_max_bytes, c->levels[k].ws_max_bytes);
+    }
+    ck_assert_uint_eq(d->n_compute, c->n_compute);
+    for (size_t k = 0; k < c->n_compute; k++) {
+        ck_assert_int_eq(d->compute[k].dtype, c->compute[k].dtype);
+        ck_assert_int_eq(d->compute[k].supported, c->compute[k].supported);
+        ck_assert_double_eq(d->compute[k].gflops, c->compute[k].gflops);
+    }
+    ck_assert_double_eq(d->launch_overhead_s, c->launch_overhead_s);
+    ck_assert_uint_eq(d->n_patterns, c->n_patterns);
+    for (size_t k = 0; k < c->n_patterns; k++) {
+        ck_assert_str_eq(d->patterns[k].pattern, c->patterns[k].pattern);
+        ck_assert_double_eq(d->patterns[k].gflops, c->patterns[k].gflops);
+        ck_assert_double_eq(d->patterns[k].metadata_bits, c->patterns[k].metadata_bits);
+    }
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* c's JSON object, with the extra keys `peaks --json` adds, written to path. */
+static void write_ceilings(const char *path, const sr_ceilings *c)
+{
+    json_object *o = sr_ceilings_to_json(c), *bw;
+    ck_assert_ptr_nonnull(o);
+    json_object_object_add(o, "run_uuid", json_object_new_string("0123-4567"));
+    json_object_object_add(o, "sweep", json_object_new_array());
+    ck_assert(json_object_object_get_ex(o, "bandwidth", &bw));
+    json_object *l = json_object_array_get_idx(bw, 0);
+    json_object_object_add(l, "spread", json_object_new_double(0.04));
+    json_object_object_add(l, "read_gbps", json_object_new_double(200));
+    write_text(path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+    json_object_put(o);
+}
+
+START_TEST(test_json_file_round_trip)
 {
     make_tmpdir();
-    char sub[512];
-    snprintf(sub, sizeof sub, "%s/a/b", tmpdir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/ceilings.json", tmpdir);
     sr_ceilings c, d;
     sr_err e;
-    char method[64];
     fill_measured(&c);
-    ck_assert_msg(sr_ceilings_save(sub, &c, "measured, profiling events", &e) == SR_OK, "%s", e.msg);
+    write_ceilings(path, &c);
     memset(&d, 0xff, sizeof d);
-    ck_assert_msg(sr_ceilings_load(sub, c.device, &d, method, sizeof method, &e) == SR_OK, "%s", e.msg);
-    ck_assert_str_eq(d.device, c.device);
+    ck_assert_msg(sr_ceilings_read_file(path, &d, &e) == SR_OK, "%s", e.msg);
+    assert_same(&d, &c, NULL);
     ck_assert_int_eq(d.is_virtual, 0);
-    ck_assert_uint_eq(d.n_levels, 3);
-    for (size_t k = 0; k < 3; k++) {
-        ck_assert_str_eq(d.levels[k].level, c.levels[k].level);
-        ck_assert_double_eq(d.levels[k].gbps, c.levels[k].gbps);
-        ck_assert_uint_eq(d.levels[k].ws_min_bytes, c.levels[k].ws_min_bytes);
-        ck_assert_uint_eq(d.levels[k].ws_max_bytes, c.levels[k].ws_max_bytes);
-    }
-    ck_assert_uint_eq(d.n_compute, 3);
-    for (size_t k = 0; k < 3; k++) {
-        ck_assert_int_eq(d.compute[k].dtype, c.compute[k].dtype);
-        ck_assert_int_eq(d.compute[k].supported, c.compute[k].supported);
-        ck_assert_double_eq(d.compute[k].gflops, c.compute[k].gflops);
-    }
-    ck_assert_double_eq(d.launch_overhead_s, c.launch_overhead_s);
-    ck_assert_uint_eq(d.n_patterns, 0);
-    ck_assert_str_eq(method, "measured, profiling events");
 
-    /* a virtual device with patterns beside it; saving again replaces */
-    sr_define_spec s = {.name = "future npu", .bandwidth = "900,L2=4000@8M", .compute = "fp32=5e4",
-                        .launch = "2e-6", .pattern_compute = "2:4=9e4",
-                        .pattern_metadata_bits = "2:4=2"};
-    sr_ceilings v, w;
-    ck_assert_int_eq(sr_ceilings_define(&s, &v, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_save(sub, &v, "defined", &e), SR_OK);
-    v.levels[0].gbps = 4100;
-    ck_assert_int_eq(sr_ceilings_save(sub, &v, "defined", &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_load(sub, "future npu", &w, method, sizeof method, &e), SR_OK);
-    ck_assert(w.is_virtual);
-    ck_assert_str_eq(method, "defined");
-    ck_assert_double_eq(w.levels[0].gbps, 4100);
-    ck_assert_uint_eq(w.levels[0].ws_max_bytes, 8u << 20);
-    ck_assert_uint_eq(w.n_patterns, 1);
-    ck_assert_str_eq(w.patterns[0].pattern, "2:4");
-    ck_assert_double_eq(w.patterns[0].gflops, 9e4);
-    ck_assert_double_eq(w.patterns[0].metadata_bits, 2);
-    ck_assert(!w.compute[SR_DTYPE_FP16].supported);
-    /* the measured device is still there, and no temporary file is left */
-    ck_assert_int_eq(sr_ceilings_load(sub, c.device, &d, NULL, 0, &e), SR_OK);
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 2 && ! ls '%s' | grep -q tmp", sub, sub);
-    ck_assert_int_eq(system(cmd), 0);
-
-    ck_assert_int_eq(sr_ceilings_load(sub, "nothing here", &d, NULL, 0, &e), SR_ERR_NOTFOUND);
-    ck_assert_ptr_nonnull(strstr(e.msg, "nothing here"));
+    fill_virtual(&c);
+    ck_assert_uint_eq(c.n_patterns, 2);
+    write_ceilings(path, &c);
+    ck_assert_msg(sr_ceilings_read_file(path, &d, &e) == SR_OK, "%s", e.msg);
+    assert_same(&d, &c, NULL);
+    ck_assert(d.is_virtual);
+    ck_assert(d.patterns[1].metadata_bits < 0); /* not given: the format's own */
     remove_tmpdir();
 }
 END_TEST
 
-START_TEST(test_cache_dir_and_damage)
+/* Damaged ceilings files, each with what its message must name besides the file. */
+static const struct {
+    const char *text, *needle;
+} damaged[] = {
+    {"{ not json", "not valid JSON"},
+    {"", "not valid JSON"},
+    {"{\"device\": \"x\"} {}", "not valid JSON"},
+    {"[1, 2]", "not a JSON object"},
+    {"{\"bandwidth\": [], \"compute\": []}", "'device'"},
+    {"{\"device\": \"x\", \"compute\": []}", "'bandwidth'"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}]}", "'compute'"},
+    {"{\"device\": \"x\", \"bandwidth\": [], \"compute\": []}", "bandwidth levels"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": -3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}", "'gbps'"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 9, \"ws_max_bytes\": 1}], \"compute\": []}", "ws_min_bytes"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": [{\"dtype\": \"fp7\", "
+     "\"gflops\": 1}]}", "fp7"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": \"fast\", "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}", "'gbps'"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}", "DRAM"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\"}]}", "'gflops'"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1}], \"patterns\": [{\"pattern\": \"3:3\"}]}", "3:3"},
+};
+
+START_TEST(test_json_file_damaged)
 {
     make_tmpdir();
-    char dir[512], path[4200];
+    char path[512];
+    snprintf(path, sizeof path, "%s/damaged.json", tmpdir);
+    sr_ceilings d, untouched;
     sr_err e;
-    setenv("XDG_CACHE_HOME", tmpdir, 1);
-    ck_assert_int_eq(sr_ceilings_cache_dir(dir, sizeof dir, &e), SR_OK);
-    ck_assert_ptr_eq(strstr(dir, tmpdir), dir);
-    ck_assert_ptr_nonnull(strstr(dir, "/sparseroof/"));
-    setenv("XDG_CACHE_HOME", "relative/ignored", 1);
-    setenv("HOME", "/home/someone", 1);
-    ck_assert_int_eq(sr_ceilings_cache_dir(dir, sizeof dir, &e), SR_OK);
-    ck_assert_str_eq(dir, "/home/someone/.cache/sparseroof/ceilings");
-    setenv("XDG_CACHE_HOME", tmpdir, 1);
-
-    /* names that differ only in unsafe characters get their own files */
-    char p1[4200], p2[4200];
-    ck_assert_int_eq(sr_ceilings_cache_path(NULL, "a/b", p1, sizeof p1, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_cache_path(NULL, "a_b", p2, sizeof p2, &e), SR_OK);
-    ck_assert_str_ne(p1, p2);
-    ck_assert_ptr_null(strchr(strrchr(p1, '/') + 1, ' '));
-
-    sr_ceilings c, d;
-    fill_measured(&c);
-    ck_assert_int_eq(sr_ceilings_save(NULL, &c, NULL, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &d, NULL, 0, &e), SR_OK);
-    ck_assert_int_eq(sr_ceilings_cache_path(NULL, c.device, path, sizeof path, &e), SR_OK);
-    static const char *damaged[] = {
-        "{ not json",
-        "[1, 2]",
-        "{\"device\": \"x\", \"bandwidth\": [], \"compute\": []}",
-        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": -3, "
-        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}",
-        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
-        "\"ws_min_bytes\": 9, \"ws_max_bytes\": 1}], \"compute\": []}",
-        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
-        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": [{\"dtype\": \"fp7\", "
-        "\"gflops\": 1}]}",
-        "{\"device\": \"%s\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": \"fast\", "
-        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}",
-        "{\"device\": \"someone else\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
-        "\"ws_min_bytes\": 0, \"ws_max_bytes\": 1}], \"compute\": []}",
-    };
+    memset(&d, 0x5a, sizeof d);
+    untouched = d;
     for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
-        FILE *f = fopen(path, "w");
-        ck_assert_ptr_nonnull(f);
-        fprintf(f, damaged[i], "x"); /* the device name inside does not matter: mismatched */
-        fclose(f);
-        sr_code rc = sr_ceilings_load(NULL, c.device, &d, NULL, 0, &e);
+        write_text(path, damaged[i].text);
+        sr_code rc = sr_ceilings_read_file(path, &d, &e);
         ck_assert_msg(rc == SR_ERR_FORMAT, "damaged file %zu: %d (%s)", i, rc, e.msg);
         ck_assert_msg(strstr(e.msg, path) != NULL, "damaged file %zu: message lacks the path: %s",
                       i, e.msg);
+        ck_assert_msg(strstr(e.msg, damaged[i].needle) != NULL,
+                      "damaged file %zu: message lacks '%s': %s", i, damaged[i].needle, e.msg);
+        ck_assert_msg(memcmp(&d, &untouched, sizeof d) == 0, "damaged file %zu: out was changed",
+                      i);
     }
+    snprintf(path, sizeof path, "%s/nothing-here.json", tmpdir);
+    ck_assert_int_eq(sr_ceilings_read_file(path, &d, &e), SR_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(e.msg, path));
+    ck_assert_int_ne(sr_ceilings_read_file(tmpdir, &d, &e), SR_OK); /* a directory */
+    ck_assert_ptr_nonnull(strstr(e.msg, tmpdir));
     remove_tmpdir();
 }
 END_TEST
-
 
 /* On the device (opened inside the forked test, never in the parent): a tiny sweep. */
 
@@ -731,13 +758,30 @@ END_TEST
 
 /* The command line: `peaks --define` and a tiny measurement, through the binary. */
 
-/* A database of the test's own in the temporary directory. */
+/* A database of the test's own in the temporary directory, and an empty cache directory
+ * to show that nothing is written there. */
 static void use_tmp_db(char *db, size_t size)
 {
+    char xdg[512];
     snprintf(db, size, "%s/sparseroof.db", tmpdir);
     setenv("SPARSEROOF_DB", db, 1);
-    setenv("XDG_CACHE_HOME", tmpdir, 1);
+    snprintf(xdg, sizeof xdg, "%s/xdg-cache", tmpdir);
+    ck_assert_int_eq(mkdir(xdg, 0700), 0);
+    setenv("XDG_CACHE_HOME", xdg, 1);
 }
+
+/* Nothing of sparseroof's under $XDG_CACHE_HOME; with `empty`, nothing at all (a
+ * measurement may leave PoCL's kernel cache there). */
+static void assert_nothing_cached(int empty)
+{
+    char cmd[1024];
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    snprintf(cmd, sizeof cmd, "test ! -e '%s/sparseroof'", xdg);
+    ck_assert_msg(system(cmd) == 0, "%s/sparseroof was written", xdg);
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", xdg);
+    ck_assert_msg(!empty || system(cmd) == 0, "%s is not empty", xdg);
+}
+
 
 /* The ceilings the database holds for device (name or UUID). */
 static void stored_ceilings(const char *db, const char *device, sr_ceilings *c)
@@ -768,8 +812,6 @@ START_TEST(test_cli_define)
     ck_assert_str_eq(c.device, "npu");
     ck_assert_uint_eq(c.n_levels, 2);
     ck_assert_str_eq(c.levels[1].level, "DRAM");
-    ck_assert_int_eq(sr_ceilings_load(NULL, "npu", &c, NULL, 0, &e), SR_OK);
-    ck_assert_double_eq(c.levels[0].gbps, 4000);
     stored_ceilings(db, "npu", &c);
     ck_assert(c.is_virtual);
     ck_assert_double_eq(c.levels[0].gbps, 4000);
@@ -800,9 +842,18 @@ START_TEST(test_cli_define)
         ck_assert_msg(strstr(r.err, bad[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i, r.err,
                       bad[i].expect);
     }
+    /* the text form says where it went */
+    sr_run_cli((const char *[]){"peaks", "--define", "npu2", "--bandwidth", "30", "--compute",
+                                "fp32=1", NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    char stored[600];
+    snprintf(stored, sizeof stored, "Stored in %s (run ", db);
+    ck_assert_msg(strstr(r.out, stored) != NULL, "%s", r.out);
     sr_run_cli((const char *[]){"peaks", "--help", NULL}, &r);
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_nonnull(strstr(r.out, "--define"));
+    assert_nothing_cached(1);
     remove_tmpdir();
 }
 END_TEST
@@ -825,10 +876,10 @@ START_TEST(test_cli_measure)
     ck_assert(c.launch_overhead_s > 0);
     ck_assert(json_object_object_get_ex(j, "sweep", &v) && json_object_array_length(v) >= 5);
     ck_assert(json_object_object_get_ex(j, "timing", &v));
+    ck_assert(json_object_object_get_ex(j, "run_uuid", &v) && v);
+    ck_assert(!json_object_object_get_ex(j, "cache_file", &v));
     json_object_put(j);
     sr_ceilings kept;
-    ck_assert_int_eq(sr_ceilings_load(NULL, c.device, &kept, NULL, 0, &e), SR_OK);
-    ck_assert_double_eq(kept.levels[0].gbps, c.levels[0].gbps);
     stored_ceilings(db, c.device, &kept);
     ck_assert_uint_eq(kept.n_levels, c.n_levels);
     ck_assert_double_eq_tol(kept.levels[0].gbps, c.levels[0].gbps, 1e-9 * c.levels[0].gbps);
@@ -844,6 +895,7 @@ START_TEST(test_cli_measure)
               json_object_get_double(v) > 0);
     ck_assert(json_object_object_get_ex(j, "bound", &v) && v);
     json_object_put(j);
+    assert_nothing_cached(0);
     remove_tmpdir();
 }
 END_TEST
@@ -868,9 +920,9 @@ int main(void)
     tcase_add_test(td, test_define_good);
     tcase_add_test(td, test_define_refuses);
     suite_add_tcase(s, td);
-    TCase *tc = tcase_create("cache");
-    tcase_add_test(tc, test_cache_round_trip);
-    tcase_add_test(tc, test_cache_dir_and_damage);
+    TCase *tc = tcase_create("json");
+    tcase_add_test(tc, test_json_file_round_trip);
+    tcase_add_test(tc, test_json_file_damaged);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("cli");
     tcase_add_test(tl, test_cli_define);

@@ -1,6 +1,6 @@
 /* `sparseroof peaks`: measures the ceilings of one device (bandwidth by working set, FMA
- * throughput per data type, launch overhead) and keeps them in the ceilings cache; or,
- * with --define, records a virtual device's ceilings given by hand. */
+ * throughput per data type, launch overhead) and stores them in the database; or records
+ * a virtual device's ceilings given by hand (--define). */
 #include "cli/cmd_peaks.h"
 
 #include <getopt.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench/ceilings_cache.h"
+#include "bench/ceilings_json.h"
 #include "bench/ceilings_define.h"
 #include "bench/peaks.h"
 #include "cli/cli.h"
@@ -35,8 +35,8 @@ static const char *help =
     "and the median time of an empty kernel launch. Each figure is the best of timed\n"
     "repetitions after a warm-up, with its spread. Profiling events are cross-checked with\n"
     "the wall clock; where they disagree the wall clock is used, and the output says so.\n"
-    "The ceilings are stored in the database (a run of its own), where 'kernel' finds\n"
-    "them for its roofline prediction, and kept in $XDG_CACHE_HOME/sparseroof/ceilings/.\n"
+    "The ceilings are stored in the database (a run of its own), where 'kernel' and\n"
+    "'predict' find them for their roofline predictions.\n"
     "\n"
     "  -d, --device D      device index, PLATFORM:DEVICE, or part of its name (default: the\n"
     "                      first; see 'sparseroof devices')\n"
@@ -258,8 +258,7 @@ static json_object *levels_json(const sr_plateau *p, size_t n)
     return a;
 }
 
-static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o,
-                                const char *cache_file)
+static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o)
 {
     json_object *j = sr_ceilings_to_json(&r->ceilings), *a;
     /* the ceilings' levels, with the spread of their points and each kernel's figure */
@@ -312,7 +311,6 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object_object_add(j, "points_per_octave", json_object_new_int(o->points_per_octave));
     json_object_object_add(j, "build_s", json_object_new_double(r->build_s));
     json_object_object_add(j, "elapsed_s", json_object_new_double(r->elapsed_s));
-    json_object_object_add(j, "cache_file", cache_file ? json_object_new_string(cache_file) : NULL);
     return j;
 }
 
@@ -331,7 +329,7 @@ static void print_levels_text(const sr_ceilings *c)
 }
 
 static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
-                         const sr_device_info *dev, const char *cache_file)
+                         const sr_device_info *dev)
 {
     char lo[32], hi[32];
     printf("%s (%s, %u compute units, %s)\n\n", dev->name, dev->type, dev->compute_units,
@@ -370,8 +368,6 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     else
         printf("Timing: profiling events, cross-checked with the wall clock\n");
     printf("Took %.1f s (kernel builds %.1f s, not timed)\n", r->elapsed_s, r->build_s);
-    if (cache_file)
-        printf("Kept in %s\n", cache_file);
 }
 
 static void print_json(json_object *j)
@@ -395,49 +391,27 @@ static sr_code end_run(sr_store *store, const char *run, sr_code c, const sr_err
     return c;
 }
 
-static int run_define(int argc, char **argv, const peaks_args *a)
+/* A virtual device's ceilings as text. */
+static void print_virtual(const sr_ceilings *c, const char *source)
 {
-    sr_err err = {0};
-    sr_ceilings c;
-    char path[4200], run[SR_UUID_LEN] = "", uuid[SR_UUID_LEN];
-    sr_store *store = NULL;
-    sr_code rc = sr_ceilings_define(&a->def, &c, &err);
-    if (rc == SR_OK)
-        rc = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
-    if (rc == SR_OK)
-        rc = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
-    if (rc == SR_OK)
-        rc = sr_store_define_virtual(store, run, &c, uuid, &err);
-    rc = end_run(store, run, rc, &err, &err);
-    sr_store_close(store);
-    if (rc == SR_OK)
-        rc = sr_ceilings_save(NULL, &c, "defined", &err);
-    if (rc == SR_OK)
-        rc = sr_ceilings_cache_path(NULL, c.device, path, sizeof path, &err);
-    if (rc != SR_OK)
-        return sr_cli_fail("peaks", &err);
-    if (a->json) {
-        json_object *j = sr_ceilings_to_json(&c);
-        json_object_object_add(j, "cache_file", json_object_new_string(path));
-        json_object_object_add(j, "device_uuid", json_object_new_string(uuid));
-        print_json(j);
-        json_object_put(j);
-        return SR_EXIT_OK;
-    }
-    printf("%s (virtual device)\n\nBandwidth\n", c.device);
-    print_levels_text(&c);
+    if (source)
+        printf("%s (virtual device, from %s)\n\nBandwidth\n", c->device, source);
+    else
+        printf("%s (virtual device)\n\nBandwidth\n", c->device);
+    print_levels_text(c);
     printf("\nCompute\n");
-    for (size_t k = 0; k < c.n_compute; k++)
-        if (c.compute[k].supported)
-            printf("  %-6s %9.1f GFLOP/s\n", dtype_label(c.compute[k].dtype), c.compute[k].gflops);
+    for (size_t k = 0; k < c->n_compute; k++)
+        if (c->compute[k].supported)
+            printf("  %-6s %9.1f GFLOP/s\n", dtype_label(c->compute[k].dtype),
+                   c->compute[k].gflops);
         else
-            printf("  %-6s %9s\n", dtype_label(c.compute[k].dtype), "unsupported");
-    if (c.launch_overhead_s > 0)
-        printf("\nLaunch overhead %.3g us\n", c.launch_overhead_s * 1e6);
-    if (c.n_patterns)
+            printf("  %-6s %9s\n", dtype_label(c->compute[k].dtype), "unsupported");
+    if (c->launch_overhead_s > 0)
+        printf("\nLaunch overhead %.3g us\n", c->launch_overhead_s * 1e6);
+    if (c->n_patterns)
         printf("\nPatterns\n");
-    for (size_t k = 0; k < c.n_patterns; k++) {
-        const sr_pattern_ceiling *p = &c.patterns[k];
+    for (size_t k = 0; k < c->n_patterns; k++) {
+        const sr_pattern_ceiling *p = &c->patterns[k];
         printf("  %-14s", p->pattern);
         if (p->gflops > 0)
             printf(" %9.1f GFLOP/s", p->gflops);
@@ -447,8 +421,48 @@ static int run_define(int argc, char **argv, const peaks_args *a)
             printf("  %.3g metadata bits a kept value", p->metadata_bits);
         printf("\n");
     }
-    printf("\nStored in %s as device %s; kept in %s\n", sr_cli_db_path(a->db), uuid, path);
+}
+
+/* Records c (given by --define, or read by --import from `source`) as a virtual device
+ * under a run of its own, and shows it. */
+static int run_virtual(int argc, char **argv, const peaks_args *a, sr_ceilings *c,
+                       const char *source)
+{
+    sr_err err = {0};
+    char run[SR_UUID_LEN] = "", uuid[SR_UUID_LEN];
+    sr_store *store = NULL;
+    c->is_virtual = 1;
+    sr_code rc = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
+    if (rc == SR_OK)
+        rc = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+    if (rc == SR_OK)
+        rc = sr_store_define_virtual(store, run, c, uuid, &err);
+    rc = end_run(store, run, rc, &err, &err);
+    sr_store_close(store);
+    if (rc != SR_OK)
+        return sr_cli_fail("peaks", &err);
+    if (a->json) {
+        json_object *j = sr_ceilings_to_json(c);
+        json_object_object_add(j, "device_uuid", json_object_new_string(uuid));
+        json_object_object_add(j, "run_uuid", json_object_new_string(run));
+        if (source)
+            json_object_object_add(j, "imported_from", json_object_new_string(source));
+        print_json(j);
+        json_object_put(j);
+        return SR_EXIT_OK;
+    }
+    print_virtual(c, source);
+    printf("\nStored in %s (run %s) as device %s\n", sr_cli_db_path(a->db), run, uuid);
     return SR_EXIT_OK;
+}
+
+static int run_define(int argc, char **argv, const peaks_args *a)
+{
+    sr_err err = {0};
+    sr_ceilings c;
+    if (sr_ceilings_define(&a->def, &c, &err) != SR_OK)
+        return sr_cli_fail("peaks", &err);
+    return run_virtual(argc, argv, a, &c, NULL);
 }
 
 static int run_measure(int argc, char **argv, const peaks_args *a)
@@ -506,23 +520,17 @@ static int run_measure(int argc, char **argv, const peaks_args *a)
             rc = SR_EXIT_INTERRUPTED;
         goto done;
     }
-    char method[200], path[4200];
-    snprintf(method, sizeof method, "measured, %s",
-             r.wallclock ? r.timing_note : "profiling events cross-checked with the wall clock");
-    sr_code saved = sr_ceilings_save(NULL, &r.ceilings, method, &err);
-    if (saved == SR_OK)
-        saved = sr_ceilings_cache_path(NULL, r.ceilings.device, path, sizeof path, &err);
     if (a->json) {
-        json_object *j = result_json(&r, &o, saved == SR_OK ? path : NULL);
+        json_object *j = result_json(&r, &o);
         json_object_object_add(j, "device_uuid", json_object_new_string(device_uuid));
         json_object_object_add(j, "run_uuid", json_object_new_string(run));
         print_json(j);
         json_object_put(j);
     } else {
-        print_result(&r, &o, &devs[di], saved == SR_OK ? path : NULL);
+        print_result(&r, &o, &devs[di]);
         printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), run);
     }
-    rc = saved == SR_OK ? SR_EXIT_OK : sr_cli_fail("peaks", &err);
+    rc = SR_EXIT_OK;
 done:
     sr_peaks_result_free(&r);
     sr_cl_close(cl);

@@ -1,5 +1,6 @@
-/* Ceilings as JSON files, one per device (see ceilings_cache.h). */
-#include "bench/ceilings_cache.h"
+/* Ceilings as JSON: writing, reading back with every field checked, and reading a file
+ * (see ceilings_json.h). */
+#include "bench/ceilings_json.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -8,77 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
 
 #define FILE_MAX_BYTES (1 << 20)
-
-sr_code sr_ceilings_cache_dir(char *buf, size_t size, sr_err *err)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int n;
-    /* the XDG spec says a relative $XDG_CACHE_HOME is to be ignored */
-    if (xdg && xdg[0] == '/')
-        n = snprintf(buf, size, "%s/sparseroof/ceilings", xdg);
-    else if (home && *home)
-        n = snprintf(buf, size, "%s/.cache/sparseroof/ceilings", home);
-    else
-        return sr_err_set(err, SR_ERR_IO, "ceilings cache: neither $XDG_CACHE_HOME nor $HOME is "
-                          "set, so there is no cache directory");
-    if (n < 0 || (size_t)n >= size)
-        return sr_err_set(err, SR_ERR_IO, "ceilings cache: the directory path is too long");
-    return SR_OK;
-}
-
-sr_code sr_ceilings_cache_path(const char *dir, const char *device, char *buf, size_t size,
-                               sr_err *err)
-{
-    char d[4096], safe[96];
-    if (!dir) {
-        sr_code rc = sr_ceilings_cache_dir(d, sizeof d, err);
-        if (rc != SR_OK)
-            return rc;
-        dir = d;
-    }
-    /* FNV-1a of the whole name keeps names that differ only in unsafe characters apart */
-    uint32_t h = 2166136261u;
-    size_t k = 0;
-    for (const unsigned char *s = (const unsigned char *)device; *s; s++) {
-        h = (h ^ *s) * 16777619u;
-        if (k + 1 < sizeof safe && k < 64) {
-            int ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                     (*s >= '0' && *s <= '9') || *s == '.' || *s == '-';
-            safe[k] = ok && !(k == 0 && *s == '.') ? (char)*s : '_';
-            k++;
-        }
-    }
-    safe[k] = '\0';
-    int n = snprintf(buf, size, "%s/%s-%08x.json", dir, safe, (unsigned)h);
-    if (n < 0 || (size_t)n >= size)
-        return sr_err_set(err, SR_ERR_IO, "ceilings cache: the file path is too long");
-    return SR_OK;
-}
-
-static sr_code mkdir_p(const char *dir, sr_err *err)
-{
-    char p[4096];
-    int n = snprintf(p, sizeof p, "%s", dir);
-    if (n < 0 || (size_t)n >= sizeof p)
-        return sr_err_set(err, SR_ERR_IO, "ceilings cache: the directory path is too long");
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(p, 0700) != 0 && errno != EEXIST)
-                return sr_err_set(err, SR_ERR_IO, "ceilings cache: cannot create %s: %s", p,
-                                  strerror(errno));
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
-    return SR_OK;
-}
 
 struct json_object *sr_ceilings_to_json(const sr_ceilings *c)
 {
@@ -300,58 +232,18 @@ sr_code sr_ceilings_from_json(json_object *o, const char *what, sr_ceilings *out
     return SR_OK;
 }
 
-sr_code sr_ceilings_save(const char *dir, const sr_ceilings *c, const char *method, sr_err *err)
+sr_code sr_ceilings_read_file(const char *path, sr_ceilings *out, sr_err *err)
 {
-    char d[4096], path[4200], tmp[4300];
-    sr_code rc;
-    if (!dir) {
-        if ((rc = sr_ceilings_cache_dir(d, sizeof d, err)) != SR_OK)
-            return rc;
-        dir = d;
-    }
-    if ((rc = mkdir_p(dir, err)) != SR_OK ||
-        (rc = sr_ceilings_cache_path(dir, c->device, path, sizeof path, err)) != SR_OK)
-        return rc;
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    json_object *o = sr_ceilings_to_json(c);
-    if (!o)
-        return sr_err_set(err, SR_ERR_NOMEM, "ceilings cache: out of memory");
-    if (method)
-        json_object_object_add(o, "method", json_object_new_string(method));
-    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        rc = sr_err_set(err, SR_ERR_IO, "ceilings cache: cannot write %s: %s", tmp, strerror(errno));
-        json_object_put(o);
-        return rc;
-    }
-    int ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int e = errno;
-    ok = (fclose(f) == 0) && ok;
-    json_object_put(o);
-    if (!ok || rename(tmp, path) != 0) {
-        e = ok ? errno : e;
-        unlink(tmp);
-        return sr_err_set(err, SR_ERR_IO, "ceilings cache: cannot write %s: %s", path, strerror(e));
-    }
-    return SR_OK;
-}
-
-sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, char *method,
-                         size_t method_size, sr_err *err)
-{
-    char path[4200];
-    sr_code rc = sr_ceilings_cache_path(dir, device, path, sizeof path, err);
-    if (rc != SR_OK)
-        return rc;
     FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return sr_err_set(err, SR_ERR_NOTFOUND, "no ceilings stored for device '%s' (run "
-                              "`sparseroof peaks` on it, or define it with --define)", device);
-        return sr_err_set(err, SR_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    if (!f)
+        return sr_err_set(err, errno == ENOENT ? SR_ERR_NOTFOUND : SR_ERR_IO,
+                          "cannot read %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return sr_err_set(err, SR_ERR_ARG, "%s: not a file", path);
     }
+    /* a ceilings object is a few KiB; the cap keeps a wrong file from filling memory */
     char *buf = malloc(FILE_MAX_BYTES + 1);
     if (!buf) {
         fclose(f);
@@ -365,26 +257,28 @@ sr_code sr_ceilings_load(const char *dir, const char *device, sr_ceilings *out, 
         return sr_err_set(err, bad ? SR_ERR_IO : SR_ERR_FORMAT, "%s: %s", path,
                           bad ? "read error" : "larger than a ceilings file can be");
     }
-    buf[n] = '\0';
-    enum json_tokener_error je;
-    json_object *o = json_tokener_parse_verbose(buf, &je);
+    /* json_tokener stops at the first complete value: anything after it is damage */
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        free(buf);
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    json_object *o = json_tokener_parse_ex(tok, buf, (int)n);
+    enum json_tokener_error je = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    while (o && used < n && strchr(" \t\r\n", buf[used]))
+        used++;
     free(buf);
-    if (!o)
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: not valid JSON (%s)", path,
-                          json_tokener_error_desc(je));
-    sr_ceilings c;
-    rc = sr_ceilings_from_json(o, path, &c, err);
-    json_object *m = NULL;
-    if (method && method_size)
-        snprintf(method, method_size, "%s",
-                 json_object_object_get_ex(o, "method", &m) && json_object_is_type(m, json_type_string)
-                     ? json_object_get_string(m) : "");
+    sr_code rc;
+    if (!o || je != json_tokener_success)
+        rc = sr_err_set(err, SR_ERR_FORMAT, "%s: not valid JSON (%s)", path,
+                        je == json_tokener_continue ? "it ends too soon"
+                                                    : json_tokener_error_desc(je));
+    else if (used < n)
+        rc = sr_err_set(err, SR_ERR_FORMAT, "%s: not valid JSON (text after the object)", path);
+    else
+        rc = sr_ceilings_from_json(o, path, out, err);
     json_object_put(o);
-    if (rc != SR_OK)
-        return rc;
-    if (strcmp(c.device, device) != 0)
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: holds device '%s', not '%s'", path, c.device,
-                          device);
-    *out = c;
-    return SR_OK;
+    return rc;
 }
