@@ -782,6 +782,16 @@ static void assert_nothing_cached(int empty)
     ck_assert_msg(!empty || system(cmd) == 0, "%s is not empty", xdg);
 }
 
+/* The whole of a file (at most size - 1 bytes) into buf; its length. */
+static size_t read_bytes(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    ck_assert(feof(f));
+    fclose(f);
+    return n;
+}
 
 /* The ceilings the database holds for device (name or UUID). */
 static void stored_ceilings(const char *db, const char *device, sr_ceilings *c)
@@ -853,6 +863,104 @@ START_TEST(test_cli_define)
     sr_run_cli((const char *[]){"peaks", "--help", NULL}, &r);
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_nonnull(strstr(r.out, "--define"));
+    ck_assert_ptr_nonnull(strstr(r.out, "--import"));
+    assert_nothing_cached(1);
+    remove_tmpdir();
+}
+END_TEST
+
+/* `peaks --json` output recorded elsewhere with --import; damaged files change nothing. */
+START_TEST(test_cli_import)
+{
+    char db[512], file[600], other[600], bad[600];
+    make_tmpdir();
+    use_tmp_db(db, sizeof db);
+    snprintf(file, sizeof file, "%s/npu.json", tmpdir);
+    snprintf(other, sizeof other, "%s/measured.json", tmpdir);
+    snprintf(bad, sizeof bad, "%s/bad.json", tmpdir);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"peaks", "--define", "npu", "--bandwidth", "900,L2=4000@8M",
+                                "--compute", "fp32=5e4,fp16=1e5", "--launch", "2e-6",
+                                "--pattern-compute", "2:4=9e4", "--pattern-metadata-bits",
+                                "2:4=2,unstructured=0", "--json", "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    write_text(file, r.out);
+    sr_ceilings npu, got;
+    stored_ceilings(db, "npu", &npu);
+
+    sr_run_cli((const char *[]){"peaks", "--import", file, "--name", "other", "--json", "--db", db,
+                                NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    json_object *j = json_tokener_parse(r.out), *v;
+    ck_assert_ptr_nonnull(j);
+    ck_assert(json_object_object_get_ex(j, "device", &v));
+    ck_assert_str_eq(json_object_get_string(v), "other");
+    ck_assert(json_object_object_get_ex(j, "virtual", &v) && json_object_get_boolean(v));
+    ck_assert(json_object_object_get_ex(j, "device_uuid", &v) && v);
+    ck_assert(json_object_object_get_ex(j, "run_uuid", &v) && v);
+    json_object_put(j);
+    stored_ceilings(db, "other", &got);
+    ck_assert(got.is_virtual);
+    assert_same(&got, &npu, "other");
+    stored_ceilings(db, "npu", &got); /* the original is still itself */
+    assert_same(&got, &npu, NULL);
+
+    /* a measured device's file, under its own name, becomes a virtual device */
+    sr_ceilings m;
+    fill_measured(&m);
+    write_ceilings(other, &m);
+    sr_run_cli((const char *[]){"peaks", "--import", other, "--db", db, NULL}, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, other));
+    ck_assert_ptr_nonnull(strstr(r.out, "Stored in"));
+    stored_ceilings(db, m.device, &got);
+    ck_assert(got.is_virtual);
+    assert_same(&got, &m, NULL);
+
+    /* damaged or missing files: exit 2 naming the file, the database unchanged */
+    static char before[1 << 20], after[1 << 20];
+    size_t n_before = read_bytes(db, before, sizeof before);
+    for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+        write_text(bad, damaged[i].text);
+        sr_run_cli((const char *[]){"peaks", "--import", bad, "--name", "broken", "--db", db,
+                                    NULL},
+                   &r);
+        ck_assert_msg(r.status == 2, "damaged file %zu: exit %d", i, r.status);
+        ck_assert_msg(strstr(r.err, bad) != NULL, "damaged file %zu: '%s' lacks the file", i,
+                      r.err);
+    }
+    sr_run_cli((const char *[]){"peaks", "--import", "/nonexistent/c.json", "--db", db, NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "/nonexistent/c.json"));
+    size_t n_after = read_bytes(db, after, sizeof after);
+    ck_assert_msg(n_after == n_before && memcmp(before, after, n_before) == 0,
+                  "a refused import changed the database");
+    sr_store *st = NULL;
+    sr_err e = {0};
+    ck_assert_int_eq(sr_store_open(db, SR_STORE_READONLY, &st, &e), SR_OK);
+    ck_assert_int_eq(sr_store_get_ceilings(st, "broken", &got, &e), SR_ERR_NOTFOUND);
+    sr_store_close(st);
+
+    static const struct {
+        const char *args[10];
+        const char *expect;
+    } usage[] = {
+        {{"peaks", "--import", "x.json", "--define", "y", NULL}, "--define"},
+        {{"peaks", "--import", "x.json", "--bandwidth", "30", NULL}, "--bandwidth"},
+        {{"peaks", "--import", "x.json", "--thorough", NULL}, "--thorough"},
+        {{"peaks", "--import", "x.json", "--device", "0", NULL}, "--device"},
+        {{"peaks", "--name", "x", NULL}, "--import"},
+        {{"peaks", "--import", "", NULL}, "--import"},
+        {{"peaks", "--import", "x.json", "--name", "", NULL}, "--name"},
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
+        sr_run_cli(usage[i].args, &r);
+        ck_assert_msg(r.status == 2, "case %zu: exit %d", i, r.status);
+        ck_assert_msg(strstr(r.err, usage[i].expect) != NULL, "case %zu: '%s' lacks '%s'", i,
+                      r.err, usage[i].expect);
+    }
     assert_nothing_cached(1);
     remove_tmpdir();
 }
@@ -926,6 +1034,7 @@ int main(void)
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("cli");
     tcase_add_test(tl, test_cli_define);
+    tcase_add_test(tl, test_cli_import);
     suite_add_tcase(s, tl);
     if (sr_test_have_device()) {
         TCase *tm = tcase_create("measure");

@@ -1,6 +1,6 @@
 /* `sparseroof peaks`: measures the ceilings of one device (bandwidth by working set, FMA
  * throughput per data type, launch overhead) and stores them in the database; or records
- * a virtual device's ceilings given by hand (--define). */
+ * a virtual device's ceilings, given by hand (--define) or read from a file (--import). */
 #include "cli/cmd_peaks.h"
 
 #include <getopt.h>
@@ -27,6 +27,7 @@ static const char *help =
     "                        --compute fp32=GFLOPS[,fp16=GFLOPS,fp64=GFLOPS] [--launch SECONDS]\n"
     "                        [--pattern-compute P=GFLOPS,...] [--pattern-metadata-bits P=BITS,...]\n"
     "                        [--json] [--db FILE]\n"
+    "       sparseroof peaks --import FILE.json [--name NAME] [--json] [--db FILE]\n"
     "\n"
     "Measures what the roofline model stands on: bandwidth by working-set size (a read\n"
     "kernel and a triad a = b + s*c, swept from 16 KiB to 4x the last-level cache; each\n"
@@ -59,10 +60,19 @@ static const char *help =
     "      --launch S      seconds of an empty kernel launch\n"
     "      --pattern-compute LIST        GFLOP/s a pattern's kernels reach: 2:4=90000\n"
     "      --pattern-metadata-bits LIST  metadata bits per kept value: 2:4=2\n"
-    "Every figure must be a positive, finite number.\n";
+    "Every figure must be a positive, finite number.\n"
+    "\n"
+    "Ceilings from elsewhere (a colleague's machine, a published table):\n"
+    "      --import FILE   record the ceilings in FILE as a virtual device; FILE holds one\n"
+    "                      JSON object as 'peaks --json' or 'peaks --define ... --json'\n"
+    "                      print it (device, bandwidth, compute, and optionally\n"
+    "                      launch_overhead_s and patterns; other keys are ignored)\n"
+    "      --name NAME     the name to record it under (default: its \"device\" field)\n"
+    "The figures are checked as for --define; a damaged file changes nothing.\n";
 
 typedef struct {
     const char *device, *db;
+    const char *import, *name; /* --import FILE, --name NAME */
     int json, thorough, reps;
     uint64_t max_ws;
     sr_define_spec def;
@@ -73,7 +83,7 @@ typedef struct {
 static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
 {
     enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON,
-           O_DB };
+           O_DB, O_IMPORT, O_NAME };
     static const struct option opts[] = {
         {"device", required_argument, NULL, 'd'},
         {"reps", required_argument, NULL, 'r'},
@@ -87,6 +97,8 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
         {"launch", required_argument, NULL, O_LAUNCH},
         {"pattern-compute", required_argument, NULL, O_PCOMP},
         {"pattern-metadata-bits", required_argument, NULL, O_PBITS},
+        {"import", required_argument, NULL, O_IMPORT},
+        {"name", required_argument, NULL, O_NAME},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -116,6 +128,8 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
             a->def.pattern_metadata_bits = optarg;
             only_define = "--pattern-metadata-bits";
             break;
+        case O_IMPORT: a->import = optarg; break;
+        case O_NAME: a->name = optarg; break;
         case 'h': fputs(help, stdout); return -1;
         default: return sr_cli_usage("peaks", "bad option");
         }
@@ -125,6 +139,17 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
     if (optind < argc)
         return sr_cli_usage("peaks", "unexpected argument '%s'", argv[optind]);
     a->defining = a->def.name != NULL;
+    if (a->name && !a->import)
+        return sr_cli_usage("peaks", "--name names an imported device: it needs --import FILE");
+    if (a->import) {
+        const char *other = a->defining ? "--define" : only_define ? only_define : only_measure;
+        if (other)
+            return sr_cli_usage("peaks", "--import records ceilings from a file: %s does not go "
+                                "with it", other);
+        if (!*a->import)
+            return sr_cli_usage("peaks", "--import needs a file name");
+        return 0;
+    }
     if (!a->defining && only_define)
         return sr_cli_usage("peaks", "%s describes a virtual device: it needs --define NAME",
                             only_define);
@@ -465,6 +490,21 @@ static int run_define(int argc, char **argv, const peaks_args *a)
     return run_virtual(argc, argv, a, &c, NULL);
 }
 
+/* The file is read and checked before the database is opened: a damaged one changes
+ * nothing. */
+static int run_import(int argc, char **argv, const peaks_args *a)
+{
+    sr_err err = {0};
+    sr_ceilings c;
+    if (a->name && (!*a->name || strlen(a->name) >= sizeof c.device))
+        return sr_cli_usage("peaks", "--name must be 1 to %zu characters", sizeof c.device - 1);
+    if (sr_ceilings_read_file(a->import, &c, &err) != SR_OK)
+        return sr_cli_fail("peaks", &err);
+    if (a->name)
+        snprintf(c.device, sizeof c.device, "%s", a->name);
+    return run_virtual(argc, argv, a, &c, a->import);
+}
+
 static int run_measure(int argc, char **argv, const peaks_args *a)
 {
     sr_err err = {0};
@@ -546,5 +586,7 @@ int sr_cmd_peaks(int argc, char **argv)
     int rc = parse_args(argc, argv, &a, &err);
     if (rc)
         return rc < 0 ? SR_EXIT_OK : rc;
+    if (a.import)
+        return run_import(argc, argv, &a);
     return a.defining ? run_define(argc, argv, &a) : run_measure(argc, argv, &a);
 }
