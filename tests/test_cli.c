@@ -263,6 +263,65 @@ START_TEST(test_tune_then_kernel)
 }
 END_TEST
 
+/* predict on a virtual device: stored as a run of predicted rows the views sum up;
+ * --ceilings tuned without tuning is refused with a pointer to `tune`. */
+START_TEST(test_predict_stored)
+{
+    char db[] = "/tmp/sr_cli_predXXXXXX";
+    int fd = mkstemp(db);
+    close(fd);
+    unlink(db);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"peaks", "--define", "lab-npu", "--bandwidth", "100", "--compute", "fp32=1000",
+                                "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    sr_run_cli((const char *[]){"predict", "--network", "resnet18", "--device", "lab-npu", "--patterns",
+                                "dense,2:4,unstructured", "--sparsities", "0.9", "--json", "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    json_object *o = json_tokener_parse(r.out), *v, *res;
+    ck_assert_ptr_nonnull(o);
+    ck_assert(json_object_object_get_ex(o, "results", &res));
+    ck_assert_int_eq(json_object_array_length(res), 3);
+    json_object_object_get_ex(json_object_array_get_idx(res, 2), "speedup", &v);
+    const double speedup = json_object_get_double(v);
+    ck_assert(speedup > 1.0);
+    ck_assert(!json_object_object_get_ex(o, "tuned_results", NULL));
+    json_object_put(o);
+    /* the view sums the stored layer rows to the same network speedup */
+    sr_run_cli((const char *[]){"export", "--format", "json", "--view", "v_network_speedup", "--db", db, NULL}, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    o = json_tokener_parse(r.out);
+    ck_assert_ptr_nonnull(o);
+    int found = 0;
+    for (size_t i = 0; i < json_object_array_length(o); i++) {
+        json_object *row = json_object_array_get_idx(o, i);
+        json_object_object_get_ex(row, "pattern", &v);
+        if (strcmp(json_object_get_string(v), "unstructured") != 0)
+            continue;
+        json_object *d, *sp;
+        json_object_object_get_ex(row, "predicted_dense_s", &d);
+        json_object_object_get_ex(row, "predicted_sparse_s", &sp);
+        ck_assert_double_eq_tol(json_object_get_double(d) / json_object_get_double(sp), speedup, 1e-6 * speedup);
+        found = 1;
+    }
+    ck_assert_msg(found, "no unstructured row in v_network_speedup: %s", r.out);
+    json_object_put(o);
+    sr_run_cli((const char *[]){"predict", "--network", "resnet18", "--device", "lab-npu", "--patterns", "2:4",
+                                "--ceilings", "tuned", "--db", db, NULL},
+               &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "tune"));
+    sr_run_cli((const char *[]){"predict", "--network", "resnet18", "--device", "no-such-thing-here", "--patterns",
+                                "2:4", "--db", db, NULL},
+               &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "no-such-thing-here"));
+    unlink(db);
+}
+END_TEST
+
 int main(void)
 {
     have_device = sr_test_have_device();
@@ -278,6 +337,7 @@ int main(void)
     tcase_add_test(tc, test_build_failure_shows_log);
     tcase_add_test(tc, test_store_and_interrupt);
     tcase_add_test(tc, test_tune_then_kernel);
+    tcase_add_test(tc, test_predict_stored);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

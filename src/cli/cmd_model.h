@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "model/ceilings.h"
 #include "model/network.h"
+#include "store/store.h"
 
 /* sparseroof networks [--json] [NAME|FILE] */
 int sr_cmd_networks(int argc, char **argv);
@@ -14,12 +15,13 @@ int sr_cmd_networks(int argc, char **argv);
  *                    [--batch B] [--dtype fp32|fp16|fp64] [--prune-all] [--layers] [--json] */
 int sr_cmd_predict(int argc, char **argv);
 
-/* The ceilings of `device` (a real device's stored ceilings, measured first if there are
- * none, or a virtual one from peaks --define) from the database at db_path; device NULL:
- * the default device. Implemented for now by ceilings_lookup_tmp.c; the lead replaces it
- * with the store's lookup. */
-sr_code sr_cli_find_ceilings(const char *db_path, const char *device, sr_ceilings *out,
-                             sr_err *err);
+/* The ceilings of `device` (NULL: the first OpenCL device): an inline virtual device
+ * "virtual:GBPS:GFLOPS" (not stored; device_uuid is left ""), a device stored in s by name
+ * or UUID (a virtual one from `peaks --define`, or a device of any machine), or an OpenCL
+ * device of this machine, whose ceilings are measured and stored (under a run of their
+ * own, with argc/argv as its command line) when s has none. */
+sr_code sr_cli_device_ceilings(sr_store *s, int argc, char **argv, const char *device,
+                               sr_ceilings *out, char device_uuid[SR_UUID_LEN], sr_err *err);
 
 /* --network NAME|FILE: a built-in name, a CSV file, or a JSON file (name ends in .json):
  * {"name": ..., "description": ..., "layers": [{"name", "kind", "m", "k", "n", "groups",

@@ -8,26 +8,38 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_model.h"
+#include "cli/cmd_store.h"
+#include "cli/signals.h"
+#include "store/store.h"
 #include "model/predict.h"
 
 static const char predict_usage[] =
     "usage: sparseroof predict --network NAME|FILE [--device D] --patterns LIST\n"
     "                          [--sparsities LIST] [--batch B] [--dtype fp32|fp16|fp64]\n"
-    "                          [--prune-all] [--layers] [--json] [--db FILE]\n"
+    "                          [--prune-all] [--ceilings peak|tuned|both] [--layers] [--json]\n"
+    "                          [--db FILE]\n"
     "\n"
     "Predicts each layer's FLOPs, bytes, arithmetic intensity, bound and time with the\n"
     "roofline model, and the network's speedup over dense, for every pattern and sparsity.\n"
     "\n"
     "  --network NAME|FILE  a built-in network (sparseroof networks) or a CSV/JSON file\n"
-    "  --device D           a device with stored ceilings, or a virtual one (peaks --define)\n"
+    "  --device D           a device with stored ceilings, a virtual one (peaks --define),\n"
+    "                       an inline virtual:GBPS:GFLOPS, or an OpenCL device here (its\n"
+    "                       ceilings are measured first if none are stored); default: the\n"
+    "                       first OpenCL device\n"
     "  --patterns LIST      comma-separated: dense, unstructured, block:RxC, N:M\n"
     "  --sparsities LIST    comma-separated fractions in [0, 1]; N:M and dense ignore them\n"
     "  --batch B            images or sequences (default 1)\n"
     "  --dtype T            value type (default fp32); indices are 32-bit\n"
     "  --prune-all          prune the first and last prunable layers too (default: dense)\n"
+    "  --ceilings C         peak: every pattern at the device's FMA peak (the paper's premise:\n"
+    "                       well-optimized kernels); tuned: each pattern at the throughput its\n"
+    "                       best kernel reached on this device ('sparseroof tune'); both\n"
+    "                       (default): the two side by side where tuned figures exist\n"
     "  --layers             print the per-layer table under each result\n"
     "  --json               print JSON\n"
-    "  --db FILE            database (default: $SPARSEROOF_DB or sparseroof.db)\n"
+    "  --db FILE            database (default: $SPARSEROOF_DB or ./sparseroof.db); the\n"
+    "                       prediction is stored there as a run of predicted rows\n"
     "  -h, --help\n";
 
 #define MAX_LIST 64
@@ -88,14 +100,9 @@ static json_object *layer_json(const sr_layer_prediction *l)
     return o;
 }
 
-static void print_json(const sr_prediction *p)
+static json_object *results_json(const sr_prediction *p)
 {
-    json_object *root = json_object_new_object(), *results = json_object_new_array();
-    json_object_object_add(root, "network", json_object_new_string(p->network));
-    json_object_object_add(root, "device", json_object_new_string(p->device));
-    json_object_object_add(root, "batch", json_object_new_int64(p->opts.batch));
-    json_object_object_add(root, "dtype", json_object_new_string(sr_dtype_name(p->opts.dtype)));
-    json_object_object_add(root, "prune_all", json_object_new_boolean(p->opts.prune_all));
+    json_object *results = json_object_new_array();
     for (size_t r = 0; r < p->n_results; r++) {
         const sr_network_prediction *res = &p->results[r];
         json_object *o = json_object_new_object(), *layers = json_object_new_array(),
@@ -114,7 +121,25 @@ static void print_json(const sr_prediction *p)
         json_object_object_add(o, "layers", layers);
         json_object_array_add(results, o);
     }
-    json_object_object_add(root, "results", results);
+    return results;
+}
+
+/* {network, device, batch, dtype, ceilings, results, tuned_results?}: results are the
+ * peak-ceiling predictions when asked for (else the tuned ones); tuned_results appear
+ * beside them when both exist. */
+static void print_json(const sr_prediction *peak, const sr_prediction *tuned)
+{
+    const sr_prediction *p = peak ? peak : tuned;
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "network", json_object_new_string(p->network));
+    json_object_object_add(root, "device", json_object_new_string(p->device));
+    json_object_object_add(root, "batch", json_object_new_int64(p->opts.batch));
+    json_object_object_add(root, "dtype", json_object_new_string(sr_dtype_name(p->opts.dtype)));
+    json_object_object_add(root, "prune_all", json_object_new_boolean(p->opts.prune_all));
+    json_object_object_add(root, "ceilings", json_object_new_string(peak ? "peak" : "tuned"));
+    json_object_object_add(root, "results", results_json(p));
+    if (peak && tuned)
+        json_object_object_add(root, "tuned_results", results_json(tuned));
     sr_cli_json_print(root);
 }
 
@@ -132,21 +157,37 @@ static void print_layers(const sr_network_prediction *res)
     printf("\n");
 }
 
-static void print_table(const sr_prediction *p, int layers)
+static void print_table(const sr_prediction *peak, const sr_prediction *tuned, int layers, int tuned_missing)
 {
+    const sr_prediction *p = peak ? peak : tuned;
     printf("%s on %s, batch %lld, %s, %s\n", p->network, p->device, (long long)p->opts.batch,
            sr_dtype_name(p->opts.dtype),
            p->opts.prune_all ? "every prunable layer pruned" : "first and last prunable layers dense");
-    printf("%-14s %8s %12s %12s %8s %8s\n", "pattern", "sparsity", "dense_ms", "time_ms",
-           "speedup", "pruned");
+    if (peak && tuned)
+        printf("%-14s %8s %8s | %-32s | %s\n", "", "", "", "  peak: every pattern at FMA peak",
+               "tuned: at its best kernel's speed");
+    printf("%-14s %8s %8s   %10s %10s %8s", "pattern", "sparsity", "pruned", "dense_ms", "time_ms", "speedup");
+    if (peak && tuned)
+        printf("   %10s %10s %8s", "dense_ms", "time_ms", "speedup");
+    printf("\n");
     for (size_t r = 0; r < p->n_results; r++) {
         const sr_network_prediction *res = &p->results[r];
-        printf("%-14s %8.3f %12.4f %12.4f %8.3f %4zu/%zu\n", res->pattern_name, res->sparsity,
-               res->dense_time_s * 1e3, res->time_s * 1e3, res->speedup, res->n_pruned,
-               res->n_layers);
+        char pruned[32];
+        snprintf(pruned, sizeof pruned, "%zu/%zu", res->n_pruned, res->n_layers);
+        printf("%-14s %8.3f %8s   %10.4f %10.4f %8.3f", res->pattern_name, res->sparsity, pruned,
+               res->dense_time_s * 1e3, res->time_s * 1e3, res->speedup);
+        if (peak && tuned)
+            printf("   %10.4f %10.4f %8.3f", tuned->results[r].dense_time_s * 1e3, tuned->results[r].time_s * 1e3,
+                   tuned->results[r].speedup);
+        printf("\n");
         if (layers)
             print_layers(res);
     }
+    if (!peak)
+        printf("(ceilings: each pattern at the throughput its tuned kernel reached on this device)\n");
+    if (tuned_missing)
+        printf("(no tuned predictions: 'sparseroof tune --patterns dense,...' on this device measures what\n"
+               " each pattern's best kernel reaches; then predict shows both)\n");
 }
 
 typedef struct {
@@ -157,6 +198,7 @@ typedef struct {
     size_t n_sparsities;
     sr_predict_opts opts;
     int layers, json;
+    int peak, tuned; /* which predictions --ceilings asks for */
 } predict_args;
 
 /* 0: parsed; else the exit code (help: 0 through *done). */
@@ -168,6 +210,7 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         {"batch", required_argument, NULL, 'b'},   {"dtype", required_argument, NULL, 't'},
         {"prune-all", no_argument, NULL, 'A'},      {"layers", no_argument, NULL, 'L'},
         {"json", no_argument, NULL, 'j'},           {"db", required_argument, NULL, 'D'},
+        {"ceilings", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     int c, batch;
@@ -179,6 +222,12 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         case 'n': a->network = optarg; break;
         case 'd': a->device = optarg; break;
         case 'D': a->db = optarg; break;
+        case 'C':
+            a->peak = strcmp(optarg, "peak") == 0 || strcmp(optarg, "both") == 0;
+            a->tuned = strcmp(optarg, "tuned") == 0 || strcmp(optarg, "both") == 0;
+            if (!a->peak && !a->tuned)
+                return sr_cli_usage("predict", "--ceilings '%s': expected peak, tuned or both", optarg);
+            break;
         case 'A': a->opts.prune_all = 1; break;
         case 'L': a->layers = 1; break;
         case 'j': a->json = 1; break;
@@ -211,37 +260,152 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
     return SR_EXIT_OK;
 }
 
+/* The device's ceilings with each pattern's compute ceiling set to the throughput its
+ * tuned kernel reached (sparseroof tune). 1 when dense and every pattern have one. */
+static int tuned_ceilings(sr_store *store, const char *device_uuid, const predict_args *a, const sr_ceilings *peak,
+                          sr_ceilings *out)
+{
+    if (!device_uuid[0] || a->opts.dtype != SR_DTYPE_FP32) /* kernels are tuned in fp32 */
+        return 0;
+    *out = *peak;
+    out->n_patterns = 0;
+    sr_pattern all[MAX_LIST + 1] = {{.kind = SR_PAT_DENSE}};
+    memcpy(all + 1, a->patterns, a->n_patterns * sizeof *all);
+    for (size_t i = 0; i <= a->n_patterns; i++) {
+        char name[SR_NAME_MAX];
+        sr_pattern_name(&all[i], name, sizeof name);
+        sr_tuned_rec t;
+        if (sr_store_get_tuned(store, device_uuid, name, SR_DTYPE_FP32, 0, 0, 0, &t, NULL) != SR_OK ||
+            !(t.gflops > 0))
+            return 0;
+        if (sr_ceilings_pattern(out, name) || out->n_patterns == SR_MAX_PATTERN_CEILINGS)
+            continue;
+        sr_pattern_ceiling *pc = &out->patterns[out->n_patterns++];
+        snprintf(pc->pattern, sizeof pc->pattern, "%s", name);
+        pc->gflops = t.gflops;
+        pc->metadata_bits = -1;
+    }
+    return 1;
+}
+
+/* Stores a prediction as predicted rows of the current run: every layer dense, and the
+ * layers each sparse result pruned (the views use the dense row for the others). */
+static sr_code store_prediction(sr_store *store, const sr_network *net, const sr_prediction *p,
+                                const char *which, sr_err *err)
+{
+    size_t nl = sr_network_n_layers(net);
+    sr_layer_rec *layers = calloc(nl ? nl : 1, sizeof *layers);
+    if (!layers)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory storing the prediction");
+    for (size_t i = 0; i < nl; i++) {
+        const sr_layer *l = sr_network_layer(net, i);
+        snprintf(layers[i].name, sizeof layers[i].name, "%.*s", (int)sizeof layers[i].name - 1, l->name);
+        snprintf(layers[i].kind, sizeof layers[i].kind, "%s", sr_layer_kind_name(l->kind));
+        layers[i].m = l->m, layers[i].k = l->k, layers[i].n = l->n;
+        layers[i].groups = (int)l->groups;
+        layers[i].prunable = l->prunable;
+    }
+    sr_network_rec rec;
+    memset(&rec, 0, sizeof rec);
+    snprintf(rec.name, sizeof rec.name, "%.*s", (int)sizeof rec.name - 1, sr_network_name(net));
+    snprintf(rec.description, sizeof rec.description, "%.*s", (int)sizeof rec.description - 1, sr_network_description(net));
+    char net_uuid[SR_UUID_LEN];
+    sr_code c = sr_store_put_network(store, &rec, layers, nl, net_uuid, err);
+    free(layers);
+    for (size_t r = 0; r < p->n_results && c == SR_OK; r++) {
+        const sr_network_prediction *res = &p->results[r];
+        const int dense = res->pattern.kind == SR_PAT_DENSE;
+        for (size_t i = 0; i < res->n_layers && c == SR_OK; i++) {
+            const sr_layer_prediction *l = &res->layers[i];
+            if (!dense && !l->pruned)
+                continue;
+            sr_measurement m;
+            sr_measurement_init(&m);
+            snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net_uuid);
+            m.layer_index = (int)i;
+            m.kind = SR_PREDICTED;
+            m.pattern = res->pattern;
+            m.sparsity = dense ? 0.0 : l->sparsity;
+            m.dtype = p->opts.dtype;
+            m.m = l->m, m.k = l->k, m.n = l->n;
+            m.groups = (int)l->groups;
+            m.batch = (int)p->opts.batch;
+            m.nnz = (int64_t)l->nnz;
+            m.flops = l->flops, m.bytes = l->bytes, m.ai = l->ai;
+            m.predicted_time_s = l->time_s;
+            snprintf(m.bound, sizeof m.bound, "%s", l->bound);
+            snprintf(m.params, sizeof m.params, "ceilings=%s", which);
+            c = sr_store_add_measurement(store, &m, err);
+        }
+        /* a layer every result keeps dense is stored once, with the dense result */
+    }
+    return c;
+}
+
 int sr_cmd_predict(int argc, char **argv)
 {
     predict_args a;
     memset(&a, 0, sizeof a);
     a.opts.batch = 1;
     a.opts.dtype = SR_DTYPE_FP32;
-    a.db = getenv("SPARSEROOF_DB") ? getenv("SPARSEROOF_DB") : "sparseroof.db";
     int done, rc = parse_args(argc, argv, &a, &done);
     if (rc || done)
         return rc;
+    if (!a.peak && !a.tuned)
+        a.peak = a.tuned = 1;
+    const int tuned_asked_alone = a.tuned && !a.peak;
 
-    sr_err err;
+    sr_err err = {0};
     sr_network *net = NULL;
-    sr_prediction *pred = NULL;
-    sr_ceilings ceilings;
+    sr_prediction *pred = NULL, *tpred = NULL;
+    sr_store *store = NULL;
+    sr_ceilings ceilings, tceil;
+    char device_uuid[SR_UUID_LEN] = "", run[SR_UUID_LEN] = "";
+    sr_cli_signals_install();
     sr_code code = sr_cli_network_open(a.network, &net, &err);
     if (code == SR_OK)
-        code = sr_cli_find_ceilings(a.db, a.device, &ceilings, &err);
+        code = sr_store_open(sr_cli_db_path(a.db), 0, &store, &err);
     if (code == SR_OK)
-        code = sr_predict(net, &ceilings, &a.opts, a.patterns, a.n_patterns, a.sparsities,
-                          a.n_sparsities, &pred, &err);
+        code = sr_cli_device_ceilings(store, argc, argv, a.device, &ceilings, device_uuid, &err);
+    const int have_tuned = code == SR_OK && a.tuned && tuned_ceilings(store, device_uuid, &a, &ceilings, &tceil);
+    if (code == SR_OK && tuned_asked_alone && !have_tuned)
+        code = sr_err_set(&err, SR_ERR_NOTFOUND,
+                          "--ceilings tuned: no tuned throughput for dense and every pattern asked for on %s "
+                          "(fp32); run 'sparseroof tune --device ... --patterns dense,...' first",
+                          ceilings.device);
+    if (code == SR_OK && a.peak)
+        code = sr_predict(net, &ceilings, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities,
+                          &pred, &err);
+    if (code == SR_OK && have_tuned)
+        code = sr_predict(net, &tceil, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
+                          &err);
+    /* the run: an inline virtual device is recorded under it */
+    if (code == SR_OK)
+        code = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+    if (code == SR_OK && !device_uuid[0])
+        code = sr_store_define_virtual(store, run, &ceilings, device_uuid, &err);
+    if (code == SR_OK)
+        code = sr_store_run_set_device(store, run, device_uuid, &err);
+    if (code == SR_OK)
+        code = store_prediction(store, net, pred ? pred : tpred, pred ? "peak" : "tuned", &err);
+    if (code == SR_OK)
+        code = sr_store_run_end(store, run, "complete", &err);
     if (code != SR_OK) {
-        sr_network_free(net);
-        return sr_cli_fail("predict", &err);
+        if (run[0]) {
+            sr_store_run_set_message(store, run, err.msg, NULL);
+            sr_store_run_end(store, run, "failed", NULL);
+        }
+        rc = sr_cli_fail("predict", &err);
+    } else {
+        if (a.json)
+            print_json(pred, tpred);
+        else
+            print_table(pred, tpred, a.layers, a.tuned && !have_tuned);
+        rc = SR_EXIT_OK;
     }
-    /* The lead stores `pred` here as a run of predicted rows once the store lands. */
-    if (a.json)
-        print_json(pred);
-    else
-        print_table(pred, a.layers);
     sr_prediction_free(pred);
+    sr_prediction_free(tpred);
+    sr_store_close(store);
     sr_network_free(net);
-    return 0;
+    return rc;
 }
