@@ -906,6 +906,16 @@ START_TEST(test_cli_import)
     assert_same(&got, &npu, "other");
     stored_ceilings(db, "npu", &got); /* the original is still itself */
     assert_same(&got, &npu, NULL);
+    /* predict finds it by the new name */
+    sr_run_cli((const char *[]){"predict", "--network", "resnet18", "--device", "other",
+                                "--patterns", "dense", "--json", "--db", db, NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    j = json_tokener_parse(r.out);
+    ck_assert_ptr_nonnull(j);
+    ck_assert(json_object_object_get_ex(j, "device", &v));
+    ck_assert_str_eq(json_object_get_string(v), "other");
+    json_object_put(j);
 
     /* a measured device's file, under its own name, becomes a virtual device */
     sr_ceilings m;
