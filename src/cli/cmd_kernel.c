@@ -377,21 +377,8 @@ int sr_cmd_kernel(int argc, char **argv)
     }
     json_object_put(arr);
 
-    if (sr_cli_interrupted()) {
-        fprintf(stderr, "sparseroof kernel: interrupted; run %s marked interrupted, nothing of it stored\n", run);
-        if (run[0])
-            sr_store_run_end(store, run, "interrupted", NULL);
-        rc = SR_EXIT_INTERRUPTED;
-    } else if (c == SR_OK) {
-        c = sr_store_run_end(store, run, "complete", &err);
-        rc = c == SR_OK ? SR_EXIT_OK : sr_cli_fail("kernel", &err);
-    } else {
-        if (run[0]) {
-            sr_store_run_set_message(store, run, err.msg, NULL);
-            sr_store_run_end(store, run, "failed", NULL);
-        }
-        rc = sr_cli_fail("kernel", &err);
-    }
+    c = sr_cli_run_end(store, run, c, &err, &err);
+    rc = sr_cli_exit("kernel", c, run, &err);
     sr_problem_free(&prob);
     sr_cl_close(cl);
     sr_store_close(store);

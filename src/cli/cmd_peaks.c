@@ -402,19 +402,6 @@ static void print_json(json_object *j)
 
 /* ---- the two modes ---- */
 
-/* Ends the run: complete, else failed (with the reason) or interrupted. Returns c, or the
- * failure to end it. */
-static sr_code end_run(sr_store *store, const char *run, sr_code c, const sr_err *why, sr_err *err)
-{
-    if (!store || !run[0])
-        return c;
-    if (c == SR_OK)
-        return sr_store_run_end(store, run, "complete", err);
-    if (c != SR_ERR_INTERRUPTED)
-        sr_store_run_set_message(store, run, why->msg, NULL);
-    sr_store_run_end(store, run, c == SR_ERR_INTERRUPTED ? "interrupted" : "failed", NULL);
-    return c;
-}
 
 /* A virtual device's ceilings as text. */
 static void print_virtual(const sr_ceilings *c, const char *source)
@@ -462,7 +449,7 @@ static int run_virtual(int argc, char **argv, const peaks_args *a, sr_ceilings *
         rc = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
     if (rc == SR_OK)
         rc = sr_store_define_virtual(store, run, c, uuid, &err);
-    rc = end_run(store, run, rc, &err, &err);
+    rc = sr_cli_run_end(store, run, rc, &err, &err);
     sr_store_close(store);
     if (rc != SR_OK)
         return sr_cli_fail("peaks", &err);
@@ -552,12 +539,10 @@ static int run_measure(int argc, char **argv, const peaks_args *a)
         c = sr_store_put_ceilings(store, device_uuid, run, &r.ceilings, &err);
     if (c == SR_OK && r.wallclock) /* the stored run says how it was timed */
         c = sr_store_run_set_message(store, run, r.timing_note, &err);
-    c = end_run(store, run, c, &err, &err);
+    c = sr_cli_run_end(store, run, c, &err, &err);
     int rc;
     if (c != SR_OK) {
-        rc = sr_cli_fail("peaks", &err);
-        if (c == SR_ERR_INTERRUPTED)
-            rc = SR_EXIT_INTERRUPTED;
+        rc = sr_cli_exit("peaks", c, run, &err);
         goto done;
     }
     if (a->json) {

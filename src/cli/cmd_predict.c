@@ -388,14 +388,9 @@ int sr_cmd_predict(int argc, char **argv)
         code = sr_store_run_set_device(store, run, device_uuid, &err);
     if (code == SR_OK)
         code = store_prediction(store, net, pred ? pred : tpred, pred ? "peak" : "tuned", &err);
-    if (code == SR_OK)
-        code = sr_store_run_end(store, run, "complete", &err);
+    code = sr_cli_run_end(store, run, code, &err, &err);
     if (code != SR_OK) {
-        if (run[0]) {
-            sr_store_run_set_message(store, run, err.msg, NULL);
-            sr_store_run_end(store, run, "failed", NULL);
-        }
-        rc = sr_cli_fail("predict", &err);
+        rc = sr_cli_exit("predict", code, run, &err);
     } else {
         if (a.json)
             print_json(pred, tpred);

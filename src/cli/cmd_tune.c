@@ -212,20 +212,8 @@ int sr_cmd_tune(int argc, char **argv)
     if (c == SR_OK && arr)
         puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(arr);
-    if (sr_cli_interrupted()) {
-        fprintf(stderr, "sparseroof tune: interrupted; run %s marked interrupted, nothing of it stored\n", run);
-        sr_store_run_end(store, run, "interrupted", NULL);
-        rc = SR_EXIT_INTERRUPTED;
-    } else if (c == SR_OK) {
-        c = sr_store_run_end(store, run, "complete", &err);
-        rc = c == SR_OK ? SR_EXIT_OK : sr_cli_fail("tune", &err);
-    } else {
-        if (run[0]) {
-            sr_store_run_set_message(store, run, err.msg, NULL);
-            sr_store_run_end(store, run, "failed", NULL);
-        }
-        rc = sr_cli_fail("tune", &err);
-    }
+    c = sr_cli_run_end(store, run, c, &err, &err);
+    rc = sr_cli_exit("tune", c, run, &err);
     sr_problem_free(&prob);
     sr_cl_close(cl);
     sr_store_close(store);

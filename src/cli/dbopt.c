@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli/cmd_store.h"
+#include "cli/cli.h"
+#include "cli/signals.h"
 
 const char *sr_cli_db_path(const char *opt)
 {
@@ -64,4 +66,30 @@ sr_code sr_cli_run_begin(sr_store *s, int argc, char **argv, const sr_device_inf
     if (device_uuid)
         memcpy(device_uuid, device, SR_UUID_LEN);
     return rc;
+}
+
+sr_code sr_cli_run_end(sr_store *s, const char *run, sr_code c, const sr_err *why, sr_err *err)
+{
+    if (c == SR_OK && sr_cli_interrupted())
+        c = SR_ERR_INTERRUPTED;
+    if (!s || !run[0])
+        return c;
+    if (c == SR_OK)
+        return sr_store_run_end(s, run, "complete", err);
+    if (c != SR_ERR_INTERRUPTED)
+        sr_store_run_set_message(s, run, why->msg, NULL);
+    sr_store_run_end(s, run, c == SR_ERR_INTERRUPTED ? "interrupted" : "failed", NULL);
+    return c;
+}
+
+int sr_cli_exit(const char *cmd, sr_code c, const char *run, const sr_err *err)
+{
+    if (c == SR_OK)
+        return SR_EXIT_OK;
+    if (c == SR_ERR_INTERRUPTED) {
+        fprintf(stderr, "sparseroof %s: interrupted%s%s%s\n", cmd, run && run[0] ? "; run " : "",
+                run && run[0] ? run : "", run && run[0] ? " marked interrupted, nothing of it stored" : "");
+        return SR_EXIT_INTERRUPTED;
+    }
+    return sr_cli_fail(cmd, err);
 }
