@@ -57,6 +57,8 @@ typedef struct {
     double peak_gflops, bw_gbps; /* 0: not given */
     const char *python, *scipy_script;
     int threads;                 /* OpenBLAS threads (the device's compute units) */
+    double load_before, load_after; /* host 1-minute load average (-1: unknown) */
+    long cpus;                   /* online CPUs (0: unknown) */
     const sr_device_info *dev;
 } bench_config;
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "bench/timing.h"
@@ -157,6 +158,19 @@ static void settle(void)
     nanosleep(&ts, NULL);
 }
 
+/* The host's 1-minute load average (Linux /proc; -1 elsewhere): other work on the
+ * machine during the run makes every ratio doubtful, so the report shows it. */
+static double load_average(void)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double v = -1.0;
+    if (f && fscanf(f, "%lf", &v) != 1)
+        v = -1.0;
+    if (f)
+        fclose(f);
+    return v;
+}
+
 static sr_code run_ours(sr_cl *cl, bench_case *c, int round, const bench_config *cfg, sr_err *err)
 {
     sr_spmm_result res;
@@ -286,10 +300,13 @@ int main(int argc, char **argv)
         cfg.threads = devs[di].compute_units > 0 ? (int)devs[di].compute_units : 1;
         cfg.python = o.no_peers ? NULL : peer_find_python(o.python);
     }
+    cfg.cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cfg.load_before = load_average();
     for (int i = 0; i < n && c == SR_OK; i++)
         c = setup_case(&cases[i], cl, &cfg, o.seed, !o.no_peers, &err);
     if (c == SR_OK)
         c = run_rounds(cl, cases, n, &cfg, &err);
+    cfg.load_after = load_average();
     if (c == SR_OK) {
         for (int i = 0; i < n; i++)
             cases[i].dense_ref = cases[i].pat.kind == SR_PAT_DENSE ? -1 : dense_of(cases, n, i);

@@ -127,6 +127,12 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
            "medians\n",
            cfg->dev->name, cfg->dev->compute_units, cfg->rounds, cfg->reps);
     ceilings_line(cfg);
+    if (cfg->load_before >= 0 && cfg->load_after >= 0)
+        printf("host load average %.2f before, %.2f after (this run adds about %u) on %ld CPUs%s\n",
+               cfg->load_before, cfg->load_after, cfg->dev->compute_units, cfg->cpus,
+               cfg->load_before > 0.5 * (double)cfg->cpus || cfg->load_after > (double)cfg->cpus + 1.0
+                   ? ": other work competed, ratios doubtful"
+                   : "");
     printf("\n%-10s %-15s %5s %9s %8s %5s  %-22s %8s %7s %-10s %-7s %s\n", "case", "M x K x N", "spars", "ours ms",
            "GFLOP/s", "eff", "against", "GFLOP/s", "ratio", "ratio is", "target", "");
     for (int i = 0; i < n; i++) {
@@ -157,6 +163,20 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
            "  in --json; peers: wall clock. ours/peer = peer time / our time. GF/dense = our useful GFLOP/s /\n"
            "  our dense kernel's on the same shape; time/dense = our time / that dense time. eff = roofline\n"
            "  time max(FLOPs/peak, bytes/bandwidth) / measured time (only the ceilings given count).\n");
+    double best = 0;
+    const char *best_by = NULL, *best_case = NULL;
+    for (int i = 0; i < n; i++) {
+        const bench_case *c = &cases[i];
+        if (c->pat.kind == SR_PAT_DENSE && gflops(c->useful_flops, c->median_s) > best)
+            best = gflops(c->useful_flops, c->median_s), best_by = "ours", best_case = c->id;
+        for (int j = 0; j < c->npeers; j++)
+            if (c->peers[j].usable && gflops(c->useful_flops, c->peers[j].median_s) > best)
+                best = gflops(c->useful_flops, c->peers[j].median_s), best_by = peer_name(c->peers[j].kind),
+                best_case = c->id;
+    }
+    if (best_by)
+        printf("  fastest dense product seen: %.1f GFLOP/s (%s, %s), a lower bound of the FMA peak\n", best, best_by,
+               best_case);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < cases[i].npeers; j++)
             if (cases[i].peers[j].usable)
@@ -239,6 +259,8 @@ void bench_print_json(const bench_case *cases, int n, const bench_config *cfg)
     json_object_object_add(top, "rounds", json_object_new_int(cfg->rounds));
     json_object_object_add(top, "reps", json_object_new_int(cfg->reps));
     json_object_object_add(top, "peak_gflops", cfg->peak_gflops > 0 ? json_object_new_double(cfg->peak_gflops) : NULL);
+    json_object_object_add(top, "load_before", json_object_new_double(cfg->load_before));
+    json_object_object_add(top, "load_after", json_object_new_double(cfg->load_after));
     json_object_object_add(top, "bw_gbps", cfg->bw_gbps > 0 ? json_object_new_double(cfg->bw_gbps) : NULL);
     json_object *arr = json_object_new_array();
     for (int i = 0; i < n; i++)
