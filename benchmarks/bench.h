@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #include "bench/spmm.h"
+#include "model/ceilings.h"
+#include "model/roofline.h"
 #include "runtime/runtime.h"
 #include "sparse/format.h"
 
@@ -54,7 +56,12 @@ typedef struct {
 
 typedef struct {
     int rounds, reps;
-    double peak_gflops, bw_gbps; /* 0: not given */
+    /* The roofline's ceilings: from `sparseroof peaks --json` (--ceilings), measured at
+     * the start (sr_peaks_measure), or given by hand (--peak-gflops, --bw-gbps). */
+    int have_ceilings;
+    sr_ceilings ceilings;
+    char ceilings_source[96];
+    double fma_gflops;           /* fp32 FMA ceiling (0: unknown) */
     const char *python, *scipy_script;
     int threads;                 /* OpenBLAS threads (the device's compute units) */
     double load_before, load_after; /* host 1-minute load average (-1: unknown) */
@@ -90,7 +97,8 @@ typedef struct {
 
 /* Comparisons of a case, at most 4 (bench_report.c). */
 int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench_cmp *out);
-double bench_efficiency(const bench_case *c, const bench_config *cfg); /* 0: n/a */
+/* The roofline point of a case (its FLOPs and bytes on the ceilings); 0 if none. */
+int bench_roofline(const bench_case *c, const bench_config *cfg, sr_roofline_point *pt);
 void bench_print_table(const bench_case *cases, int n, const bench_config *cfg);
 void bench_print_json(const bench_case *cases, int n, const bench_config *cfg);
 

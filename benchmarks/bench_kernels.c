@@ -12,12 +12,15 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench/ceilings_json.h"
+#include "bench/peaks.h"
 #include "bench/timing.h"
 #include "cli/cli.h"
 
 static const char *help =
     "usage: bench_kernels [--cases LIST] [--rounds R] [--reps N] [--device D] [--seed S]\n"
-    "                     [--peak-gflops G] [--bw-gbps B] [--python PATH] [--no-peers] [--json]\n"
+    "                     [--ceilings FILE | --peak-gflops G --bw-gbps B | --no-ceilings]\n"
+    "                     [--python PATH] [--no-peers] [--json]\n"
     "\n"
     "Compares sparseroof's kernels with peers on one OpenCL device, interleaved round by\n"
     "round; prints medians, ratios against the issue's targets and roofline efficiency.\n"
@@ -28,9 +31,11 @@ static const char *help =
     "  --reps N          timed repetitions per round, each side (default 3)\n"
     "  --device D        OpenCL device (as in 'sparseroof devices'; default the first)\n"
     "  --seed S          seed of the random weights and inputs (default 1)\n"
-    "  --peak-gflops G   the device's fp32 FMA ceiling, GFLOP/s (for efficiency and the\n"
-    "                    CSR target); measure it, e.g. with 'sparseroof peaks'\n"
-    "  --bw-gbps B       the device's memory bandwidth ceiling, GB/s (for efficiency)\n"
+    "  --ceilings FILE   the device's ceilings as 'sparseroof peaks --json' prints them;\n"
+    "                    without it they are measured first (as 'peaks' does, ~30 s)\n"
+    "  --peak-gflops G   an fp32 FMA ceiling given by hand, GFLOP/s; with --bw-gbps B (GB/s,\n"
+    "                    one level) the roofline, alone only the CSR target\n"
+    "  --no-ceilings     neither measure nor use ceilings (no efficiency)\n"
     "  --python PATH     python3 with scipy for the CSR peer (default: python3 on PATH,\n"
     "                    then /usr/bin/python3)\n"
     "  --no-peers        ours only\n"
@@ -53,9 +58,10 @@ static const bench_case case_table[] = {
 enum { NCASES = sizeof case_table / sizeof *case_table };
 
 typedef struct {
-    const char *cases, *device, *python;
+    const char *cases, *device, *python, *ceilings;
     unsigned long long seed;
-    int no_peers, json;
+    double peak_gflops, bw_gbps; /* 0: not given */
+    int no_peers, no_ceilings, json;
 } bench_opts;
 
 /* The dense case of case i's shape (there is one in case_table for every sparse case),
@@ -171,6 +177,46 @@ static double load_average(void)
     return v;
 }
 
+static void on_peaks_progress(void *ctx, const char *stage, int done, int total, const char *detail)
+{
+    (void)ctx;
+    sr_cli_progress("measuring ceilings: %s %d/%d %s", stage, done, total, detail);
+}
+
+/* The roofline's ceilings: read, given by hand, or measured on the opened device. */
+static sr_code get_ceilings(sr_cl *cl, const bench_opts *o, bench_config *cfg, sr_err *err)
+{
+    sr_code c = SR_OK;
+    if (o->ceilings) {
+        c = sr_ceilings_read_file(o->ceilings, &cfg->ceilings, err);
+        snprintf(cfg->ceilings_source, sizeof cfg->ceilings_source, "from %.80s", o->ceilings);
+    } else if (o->peak_gflops > 0) {
+        snprintf(cfg->ceilings_source, sizeof cfg->ceilings_source, "given by hand");
+        cfg->fma_gflops = o->peak_gflops;
+        if (!(o->bw_gbps > 0))
+            return SR_OK;
+        c = sr_ceilings_simple(&cfg->ceilings, "given", o->bw_gbps, o->peak_gflops, err);
+    } else if (o->no_ceilings) {
+        return SR_OK;
+    } else {
+        sr_peaks_opts po;
+        sr_peaks_opts_default(&po, 0);
+        po.progress = on_peaks_progress;
+        sr_peaks_result r;
+        memset(&r, 0, sizeof r);
+        if ((c = sr_peaks_measure(cl, &po, &r, err)) == SR_OK)
+            cfg->ceilings = r.ceilings;
+        sr_peaks_result_free(&r);
+        snprintf(cfg->ceilings_source, sizeof cfg->ceilings_source, "measured now");
+    }
+    if (c != SR_OK)
+        return c;
+    cfg->have_ceilings = 1;
+    const sr_compute_ceiling *fp32 = sr_ceilings_compute(&cfg->ceilings, SR_DTYPE_FP32);
+    cfg->fma_gflops = fp32 ? fp32->gflops : 0.0;
+    return SR_OK;
+}
+
 static sr_code run_ours(sr_cl *cl, bench_case *c, int round, const bench_config *cfg, sr_err *err)
 {
     sr_spmm_result res;
@@ -243,6 +289,7 @@ static int parse_args(int argc, char **argv, bench_opts *o, bench_config *cfg)
         {"seed", required_argument, NULL, 'S'},   {"peak-gflops", required_argument, NULL, 'P'},
         {"bw-gbps", required_argument, NULL, 'B'}, {"python", required_argument, NULL, 'y'},
         {"no-peers", no_argument, NULL, 'n'},     {"json", no_argument, NULL, 'j'},
+        {"ceilings", required_argument, NULL, 'C'}, {"no-ceilings", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     sr_err err = {0};
     sr_code rc = SR_OK;
@@ -254,8 +301,10 @@ static int parse_args(int argc, char **argv, bench_opts *o, bench_config *cfg)
         case 'r': rc = sr_cli_int("--reps", optarg, 1, 1000, &cfg->reps, &err); break;
         case 'd': o->device = optarg; break;
         case 'S': rc = sr_cli_u64("--seed", optarg, &o->seed, &err); break;
-        case 'P': rc = sr_cli_double("--peak-gflops", optarg, 1e-3, 1e9, &cfg->peak_gflops, &err); break;
-        case 'B': rc = sr_cli_double("--bw-gbps", optarg, 1e-3, 1e9, &cfg->bw_gbps, &err); break;
+        case 'P': rc = sr_cli_double("--peak-gflops", optarg, 1e-3, 1e9, &o->peak_gflops, &err); break;
+        case 'B': rc = sr_cli_double("--bw-gbps", optarg, 1e-3, 1e9, &o->bw_gbps, &err); break;
+        case 'C': o->ceilings = optarg; break;
+        case 'N': o->no_ceilings = 1; break;
         case 'y': o->python = optarg; break;
         case 'n': o->no_peers = 1; break;
         case 'j': o->json = 1; break;
@@ -267,6 +316,10 @@ static int parse_args(int argc, char **argv, bench_opts *o, bench_config *cfg)
         return sr_cli_fail("bench-kernels", &err);
     if (optind < argc)
         return sr_cli_usage("bench-kernels", "unexpected argument '%s'", argv[optind]);
+    if (o->bw_gbps > 0 && !(o->peak_gflops > 0))
+        return sr_cli_usage("bench-kernels", "--bw-gbps needs --peak-gflops");
+    if ((o->ceilings != NULL) + (o->peak_gflops > 0) + o->no_ceilings > 1)
+        return sr_cli_usage("bench-kernels", "--ceilings, --peak-gflops and --no-ceilings exclude each other");
     return 0;
 }
 
@@ -302,6 +355,8 @@ int main(int argc, char **argv)
     }
     cfg.cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cfg.load_before = load_average();
+    if (c == SR_OK)
+        c = get_ceilings(cl, &o, &cfg, &err);
     for (int i = 0; i < n && c == SR_OK; i++)
         c = setup_case(&cases[i], cl, &cfg, o.seed, !o.no_peers, &err);
     if (c == SR_OK)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench/ceilings_json.h"
 
 #define MAX_CMP 4
 
@@ -56,11 +57,11 @@ int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench
         snprintf(m->against, sizeof m->against, "FMA peak");
         m->unit = "of peak";
         m->target = 0.35;
-        if (cfg->peak_gflops > 0) {
-            m->theirs = cfg->peak_gflops;
-            m->ratio = ours / cfg->peak_gflops;
+        if (cfg->fma_gflops > 0) {
+            m->theirs = cfg->fma_gflops;
+            m->ratio = ours / cfg->fma_gflops;
         } else {
-            snprintf(m->note, sizeof m->note, "n/a: give --peak-gflops (measured)");
+            snprintf(m->note, sizeof m->note, "n/a: no measured FMA peak (--ceilings or --peak-gflops)");
         }
         judge(m);
     }
@@ -84,13 +85,18 @@ int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench
     return n;
 }
 
-double bench_efficiency(const bench_case *c, const bench_config *cfg)
+int bench_roofline(const bench_case *c, const bench_config *cfg, sr_roofline_point *pt)
 {
-    if (!(cfg->peak_gflops > 0 || cfg->bw_gbps > 0) || !(c->median_s > 0))
-        return 0.0;
-    const double tc = cfg->peak_gflops > 0 ? c->flops / (cfg->peak_gflops * 1e9) : 0.0;
-    const double tm = cfg->bw_gbps > 0 ? c->bytes / (cfg->bw_gbps * 1e9) : 0.0;
-    return (tc > tm ? tc : tm) / c->median_s;
+    const sr_gemm_cost cost = {.nnz = (double)c->s->nnz, .weight_bytes = (double)sr_sparse_weight_bytes(c->s),
+                               .flops = c->flops, .bytes = c->bytes, .ai = c->flops / c->bytes};
+    return cfg->have_ceilings && c->median_s > 0 &&
+           sr_roofline_point_of(&cost, &c->pat, SR_DTYPE_FP32, &cfg->ceilings, pt, NULL) == SR_OK;
+}
+
+/* Roofline time / measured time, 0 if n/a. */
+static double efficiency(const bench_case *c, const bench_config *cfg, sr_roofline_point *pt)
+{
+    return bench_roofline(c, cfg, pt) ? pt->time_s / c->median_s : 0.0;
 }
 
 /* v with `decimals` decimals, or "n/a" when v is not positive. */
@@ -110,15 +116,19 @@ static void shape(const bench_case *c, char *buf, size_t size)
 
 static void ceilings_line(const bench_config *cfg)
 {
-    printf("roofline ceilings: ");
-    if (cfg->peak_gflops > 0)
-        printf("FMA peak %.1f GFLOP/s", cfg->peak_gflops);
+    if (!cfg->have_ceilings && !(cfg->fma_gflops > 0)) {
+        printf("roofline ceilings: n/a (--ceilings FILE from 'sparseroof peaks --json', or --peak-gflops and "
+               "--bw-gbps)\n");
+        return;
+    }
+    printf("roofline ceilings (%s): fp32 FMA ", cfg->ceilings_source);
+    if (cfg->fma_gflops > 0)
+        printf("%.1f GFLOP/s", cfg->fma_gflops);
     else
-        printf("FMA peak n/a (--peak-gflops)");
-    if (cfg->bw_gbps > 0)
-        printf(", bandwidth %.1f GB/s\n", cfg->bw_gbps);
-    else
-        printf(", bandwidth n/a (--bw-gbps)\n");
+        printf("n/a");
+    for (size_t i = 0; cfg->have_ceilings && i < cfg->ceilings.n_levels; i++)
+        printf(", %s %.1f GB/s", cfg->ceilings.levels[i].level, cfg->ceilings.levels[i].gbps);
+    putchar('\n');
 }
 
 void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
@@ -133,17 +143,18 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
                cfg->load_before > 0.5 * (double)cfg->cpus || cfg->load_after > (double)cfg->cpus + 1.0
                    ? ": other work competed, ratios doubtful"
                    : "");
-    printf("\n%-10s %-15s %5s %9s %8s %5s  %-22s %8s %7s %-10s %-7s %s\n", "case", "M x K x N", "spars", "ours ms",
-           "GFLOP/s", "eff", "against", "GFLOP/s", "ratio", "ratio is", "target", "");
+    printf("\n%-10s %-15s %5s %9s %8s %5s %-7s  %-22s %8s %7s %-10s %-7s %s\n", "case", "M x K x N", "spars",
+           "ours ms", "GFLOP/s", "eff", "bound", "against", "GFLOP/s", "ratio", "ratio is", "target", "");
     for (int i = 0; i < n; i++) {
         const bench_case *c = &cases[i];
         bench_cmp cmp[MAX_CMP];
         const int nc = bench_compare(cases, i, cfg, cmp);
-        const double eff = bench_efficiency(c, cfg);
+        sr_roofline_point pt;
+        const double eff = efficiency(c, cfg, &pt);
         char shp[48], effs[16];
         shape(c, shp, sizeof shp);
-        printf("%-10s %-15s %5.2f %9.3f %8.1f %5s", c->id, shp, c->achieved, c->median_s * 1e3,
-               gflops(c->useful_flops, c->median_s), num(effs, sizeof effs, 2, eff));
+        printf("%-10s %-15s %5.2f %9.3f %8.1f %5s %-7s", c->id, shp, c->achieved, c->median_s * 1e3,
+               gflops(c->useful_flops, c->median_s), num(effs, sizeof effs, 2, eff), eff > 0 ? pt.bound : "");
         if (nc == 0)
             putchar('\n');
         for (int j = 0; j < nc; j++) {
@@ -154,7 +165,7 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
                 snprintf(target, sizeof target, "%s %g", m->at_most ? "<=" : ">=", m->target);
             const char *verdict = m->met == 1 ? "met" : m->met == 0 ? "MISSED" : m->note;
             if (j > 0)
-                printf("%-10s %-15s %5s %9s %8s %5s", "", "", "", "", "", "");
+                printf("%-10s %-15s %5s %9s %8s %5s %-7s", "", "", "", "", "", "", "");
             printf("  %-22s %8s %7s %-10s %-7s %s\n", m->against, num(theirs, sizeof theirs, 1, m->theirs),
                    num(ratio, sizeof ratio, 2, m->ratio), m->unit, target, verdict);
         }
@@ -162,7 +173,8 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
     printf("\nours: profiling events of X's repacking + the kernel (sparseroof kernel's timing), params per case\n"
            "  in --json; peers: wall clock. ours/peer = peer time / our time. GF/dense = our useful GFLOP/s /\n"
            "  our dense kernel's on the same shape; time/dense = our time / that dense time. eff = roofline\n"
-           "  time max(FLOPs/peak, bytes/bandwidth) / measured time (only the ceilings given count).\n");
+           "  time / measured time: max(FLOPs / FMA peak, bytes / bandwidth of the level the working set fits\n"
+           "  in), bound = which of them (sparseroof's model, model/roofline.h).\n");
     double best = 0;
     const char *best_by = NULL, *best_case = NULL;
     for (int i = 0; i < n; i++) {
@@ -225,7 +237,10 @@ static json_object *case_json(const bench_case *cases, int i, const bench_config
     json_object_object_add(j, "gflops", json_object_new_double(gflops(c->useful_flops, c->median_s)));
     json_object_object_add(j, "round_times_s", times_json(c->round_s, c->rounds));
     json_object_object_add(j, "timing_method", json_object_new_string(c->wallclock ? "wallclock" : "events"));
-    const double eff = bench_efficiency(c, cfg);
+    sr_roofline_point pt;
+    const double eff = efficiency(c, cfg, &pt);
+    json_object_object_add(j, "predicted_s", eff > 0 ? json_object_new_double(pt.time_s) : NULL);
+    json_object_object_add(j, "bound", eff > 0 ? json_object_new_string(pt.bound) : NULL);
     json_object_object_add(j, "efficiency", eff > 0 ? json_object_new_double(eff) : NULL);
     json_object *peers = json_object_new_array();
     for (int k = 0; k < c->npeers; k++) {
@@ -258,10 +273,13 @@ void bench_print_json(const bench_case *cases, int n, const bench_config *cfg)
     json_object_object_add(top, "compute_units", json_object_new_int((int)cfg->dev->compute_units));
     json_object_object_add(top, "rounds", json_object_new_int(cfg->rounds));
     json_object_object_add(top, "reps", json_object_new_int(cfg->reps));
-    json_object_object_add(top, "peak_gflops", cfg->peak_gflops > 0 ? json_object_new_double(cfg->peak_gflops) : NULL);
+    json_object_object_add(top, "fma_gflops", cfg->fma_gflops > 0 ? json_object_new_double(cfg->fma_gflops) : NULL);
+    json_object_object_add(top, "ceilings_source",
+                           cfg->have_ceilings || cfg->fma_gflops > 0 ? json_object_new_string(cfg->ceilings_source)
+                                                                     : NULL);
+    json_object_object_add(top, "ceilings", cfg->have_ceilings ? sr_ceilings_to_json(&cfg->ceilings) : NULL);
     json_object_object_add(top, "load_before", json_object_new_double(cfg->load_before));
     json_object_object_add(top, "load_after", json_object_new_double(cfg->load_after));
-    json_object_object_add(top, "bw_gbps", cfg->bw_gbps > 0 ? json_object_new_double(cfg->bw_gbps) : NULL);
     json_object *arr = json_object_new_array();
     for (int i = 0; i < n; i++)
         json_object_array_add(arr, case_json(cases, i, cfg));
