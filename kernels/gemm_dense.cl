@@ -1,51 +1,68 @@
-/* Dense GEMM Y = W * X. W is M x K row-major; X comes packed in panels
- * Xp[Np/TN][K][TN] (pack.cl). A work-item computes a TM x TN tile of Y over the whole K
- * in TM*NV vector accumulators: per k, NV vector loads of X, TM broadcasts of W, TM*NV
- * fma(). Rows run along dimension 0 so neighbouring work-groups share one X panel.
- * Build options: -DTM (rows per item) -DVW (vector width: 2,4,8,16) -DNV (vectors per
- * row; TN = VW*NV). Global size: (ceil(M/TM) rounded to the local size, Np/TN). */
-#if !defined(TM) || !defined(VW) || !defined(NV)
-#error "gemm_dense.cl needs -DTM -DVW -DNV"
+/* Dense GEMM Y = W * X. W is M x K row-major; X comes packed in panels Xp[Np/TN][K][TN]
+ * (pack.cl). A work-item computes ROWS = RT*TILES rows x TN columns in tiles of RT x TN,
+ * each held in RT*NV vector accumulators: per k, NV vector loads of X, RT broadcasts of
+ * W, RT*NV fma(). With TILES > 1 it walks K in blocks of KC (KC = 0: all of K at once)
+ * and runs every tile over a block before the next, so the block's KC x TN slice of X
+ * stays in L1 for all of them; partial sums wait in a private tile between blocks.
+ * Rows run along dimension 0 so neighbouring work-groups share one X panel in L2.
+ * Build options: -DRT -DTILES -DKC -DVW -DNV. Global: (ceil(M/ROWS) padded, Np/TN). */
+#if !defined(RT) || !defined(TILES) || !defined(KC) || !defined(VW) || !defined(NV)
+#error "gemm_dense.cl needs -DRT -DTILES -DKC -DVW -DNV"
 #endif
 #define TN (VW * NV)
+#define ROWS (RT * TILES)
 
 kernel void gemm_dense(const int M, const int N, const int K,
                        global const float *restrict W, global const float *restrict Xp,
                        global float *restrict Y)
 {
-    const int row0 = get_global_id(0) * TM;
+    const int row0 = get_global_id(0) * ROWS;
     const int panel = get_global_id(1);
     if (row0 >= M)
         return;
     global const float *xp = Xp + (size_t)panel * K * TN;
-    global const float *w[TM];
-    VEC acc[TM][NV];
-#pragma unroll
-    for (int r = 0; r < TM; r++) {
-        w[r] = W + (size_t)min(row0 + r, M - 1) * K; /* rows past M read a valid row, unused */
+    VEC tile[ROWS][NV];
+    for (int r = 0; r < ROWS; r++)
 #pragma unroll
         for (int v = 0; v < NV; v++)
-            acc[r][v] = (VEC)(0.0f);
-    }
-    for (int k = 0; k < K; k++) {
-        VEC x[NV];
+            tile[r][v] = (VEC)(0.0f);
+    const int kc = KC > 0 ? KC : K;
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        const int k1 = min(k0 + kc, K);
+        for (int t = 0; t < TILES; t++) {
+            global const float *w[RT];
+            VEC acc[RT][NV];
 #pragma unroll
-        for (int v = 0; v < NV; v++)
-            x[v] = VLOAD(v, xp + (size_t)k * TN);
+            for (int r = 0; r < RT; r++) {
+                /* rows past M read a valid row, unused */
+                w[r] = W + (size_t)min(row0 + t * RT + r, M - 1) * K;
 #pragma unroll
-        for (int r = 0; r < TM; r++) {
-            const VEC a = (VEC)(w[r][k]);
+                for (int v = 0; v < NV; v++)
+                    acc[r][v] = tile[t * RT + r][v];
+            }
+            for (int k = k0; k < k1; k++) {
+                VEC x[NV];
 #pragma unroll
-            for (int v = 0; v < NV; v++)
-                acc[r][v] = fma(a, x[v], acc[r][v]);
+                for (int v = 0; v < NV; v++)
+                    x[v] = VLOAD(v, xp + (size_t)k * TN);
+#pragma unroll
+                for (int r = 0; r < RT; r++) {
+                    const VEC a = (VEC)(w[r][k]);
+#pragma unroll
+                    for (int v = 0; v < NV; v++)
+                        acc[r][v] = fma(a, x[v], acc[r][v]);
+                }
+            }
+#pragma unroll
+            for (int r = 0; r < RT; r++)
+#pragma unroll
+                for (int v = 0; v < NV; v++)
+                    tile[t * RT + r][v] = acc[r][v];
         }
     }
     const int col0 = panel * TN;
-#pragma unroll
-    for (int r = 0; r < TM; r++) {
-        if (row0 + r < M) {
-            global float *yrow = Y + (size_t)(row0 + r) * N;
-            STORE_ROW(yrow, col0, N, acc[r]);
-        }
+    for (int r = 0; r < ROWS && row0 + r < M; r++) {
+        global float *yrow = Y + (size_t)(row0 + r) * N;
+        STORE_ROW(yrow, col0, N, tile[r]);
     }
 }

@@ -100,6 +100,46 @@ START_TEST(test_tile_params)
 }
 END_TEST
 
+/* Several register tiles per work-item and K blocks that divide nothing: rows past M in
+ * the last work-item, a last K block shorter than the others, K blocks that are not
+ * whole N:M groups, and tile counts that BSR must reduce to divide its block height. */
+START_TEST(test_tiles_and_k_blocks)
+{
+    static const char *params[] = {"vw=4,nv=2,rows=2,wg=0,tiles=3,kc=8", "vw=8,nv=1,rows=4,wg=2,tiles=5,kc=5",
+                                   "vw=16,nv=1,rows=1,wg=1,tiles=7,kc=1", "vw=4,nv=4,rows=2,wg=0,tiles=64,kc=0"};
+    static const char *pats[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4", "3:7"};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 6; j++)
+            check_case(pats[j], 37, 53, 41, 0.8, 0, params[i]); /* N:M and dense ignore the sparsity */
+}
+END_TEST
+
+/* The text form keeps the keys it is not given and refuses unknown ones and bad values. */
+START_TEST(test_params_text)
+{
+    sr_kernel_params kp = {.vw = 16, .nv = 4, .rows = 4, .wg = 8, .tiles = 1, .kc = 0};
+    sr_err err = {0};
+    ck_assert_int_eq(sr_kernel_params_parse("tiles=16,kc=128", &kp, &err), SR_OK);
+    ck_assert_int_eq(kp.tiles, 16);
+    ck_assert_int_eq(kp.kc, 128);
+    ck_assert_int_eq(kp.vw, 16);
+    char buf[96];
+    sr_kernel_params_format(&kp, buf, sizeof buf);
+    ck_assert_str_eq(buf, "vw=16,nv=4,rows=4,wg=8,tiles=16,kc=128");
+    sr_kernel_params back = {0};
+    ck_assert_int_eq(sr_kernel_params_parse(buf, &back, &err), SR_OK);
+    ck_assert_mem_eq(&back, &kp, sizeof kp);
+    ck_assert_int_eq(sr_kernel_params_parse("tile=2", &kp, &err), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "tile"));
+    ck_assert_int_eq(sr_kernel_params_parse("kc=-1", &kp, &err), SR_ERR_ARG);
+    sr_pattern p;
+    ck_assert_int_eq(sr_pattern_parse("dense", &p, &err), SR_OK);
+    kp.tiles = 0;
+    ck_assert_int_eq(sr_kernel_params_check(&kp, &p, &err), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "tiles"));
+}
+END_TEST
+
 /* A wrong result must be caught: corrupt one stored value after encoding. */
 START_TEST(test_verification_catches_errors)
 {
@@ -139,6 +179,8 @@ int main(void)
     tcase_add_loop_test(tc, test_all_zero, 0, NPAT);
     tcase_add_loop_test(tc, test_fully_dense, 0, NPAT);
     tcase_add_test(tc, test_tile_params);
+    tcase_add_test(tc, test_tiles_and_k_blocks);
+    tcase_add_test(tc, test_params_text);
     tcase_add_test(tc, test_verification_catches_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -1,6 +1,7 @@
 /* Default kernel parameters, and their text form. */
 #include "bench/params.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +10,35 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
 {
     const int cpu = device_type && strcmp(device_type, "GPU") != 0;
     if (cpu) {
-        /* CPU (PoCL): wide vectors and coarse work-items; a 4 x 64 tile keeps 16 float16
-         * accumulators in AVX-512 registers. */
-        *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 4, .wg = 8};
+        /* CPU (PoCL): wide vectors and coarse work-items. Dense and BSR: a 4 x 64 tile in
+         * 16 float16 accumulators over all of K (X streams from L2 in order). CSR: a row
+         * at a time, 8 rows per item. N:M: its X loads must hit L1, so 2 x 128 tiles,
+         * 16 of them per item, over K blocks of 64 (a 32 KiB slice of X). */
+        *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 4, .wg = 8, .tiles = 1, .kc = 0};
         if (p->kind == SR_PAT_UNSTRUCTURED)
-            *out = (sr_kernel_params){.vw = 16, .nv = 2, .rows = 1, .wg = 8};
+            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 1, .wg = 1, .tiles = 8, .kc = 0};
+        else if (p->kind == SR_PAT_NM)
+            *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 2, .wg = 1, .tiles = 16, .kc = 64};
     } else {
-        *out = (sr_kernel_params){.vw = 4, .nv = 1, .rows = 2, .wg = 64};
+        *out = (sr_kernel_params){.vw = 4, .nv = 1, .rows = 2, .wg = 64, .tiles = 1, .kc = 0};
         if (p->kind == SR_PAT_UNSTRUCTURED)
             out->rows = 1;
     }
     if (p->kind == SR_PAT_BLOCK && out->rows > p->br)
         out->rows = p->br;
 }
+
+/* The keys of the text form, with their field and largest value. */
+static const struct {
+    const char *key;
+    size_t offset;
+    long max;
+} keys[] = {
+    {"vw", offsetof(sr_kernel_params, vw), 1024},       {"nv", offsetof(sr_kernel_params, nv), 1024},
+    {"rows", offsetof(sr_kernel_params, rows), 1024},   {"wg", offsetof(sr_kernel_params, wg), 1024},
+    {"tiles", offsetof(sr_kernel_params, tiles), 1024}, {"kc", offsetof(sr_kernel_params, kc), 1 << 20},
+};
+#define NKEYS (sizeof keys / sizeof *keys)
 
 sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err)
 {
@@ -33,20 +50,16 @@ sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *
         if (!eq)
             return sr_err_set(err, SR_ERR_ARG, "kernel parameters '%s': '%s' is not key=value", text, tok);
         *eq = '\0';
+        size_t i = 0;
+        while (i < NKEYS && strcmp(tok, keys[i].key) != 0)
+            i++;
+        if (i == NKEYS)
+            return sr_err_set(err, SR_ERR_ARG,
+                              "kernel parameters '%s': unknown key '%s' (vw, nv, rows, wg, tiles, kc)", text, tok);
         long v = strtol(eq + 1, &end, 10);
-        if (!*(eq + 1) || *end || v < 0 || v > 1024)
+        if (!*(eq + 1) || *end || v < 0 || v > keys[i].max)
             return sr_err_set(err, SR_ERR_ARG, "kernel parameters '%s': bad value for %s", text, tok);
-        if (strcmp(tok, "vw") == 0)
-            kp.vw = (int)v;
-        else if (strcmp(tok, "nv") == 0)
-            kp.nv = (int)v;
-        else if (strcmp(tok, "rows") == 0)
-            kp.rows = (int)v;
-        else if (strcmp(tok, "wg") == 0)
-            kp.wg = (int)v;
-        else
-            return sr_err_set(err, SR_ERR_ARG, "kernel parameters '%s': unknown key '%s' (vw, nv, rows, wg)",
-                              text, tok);
+        *(int *)((char *)&kp + keys[i].offset) = (int)v;
     }
     *out = kp;
     return SR_OK;
@@ -54,7 +67,8 @@ sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *
 
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size)
 {
-    snprintf(buf, size, "vw=%d,nv=%d,rows=%d,wg=%d", kp->vw, kp->nv, kp->rows, kp->wg);
+    snprintf(buf, size, "vw=%d,nv=%d,rows=%d,wg=%d,tiles=%d,kc=%d", kp->vw, kp->nv, kp->rows, kp->wg, kp->tiles,
+             kp->kc);
 }
 
 sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err)
@@ -70,5 +84,9 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
                           kp->rows, p->br);
     if (kp->wg > 1024)
         return sr_err_set(err, SR_ERR_ARG, "kernel parameter wg=%d: at most 1024", kp->wg);
+    if (kp->tiles < 1 || kp->tiles > 64)
+        return sr_err_set(err, SR_ERR_ARG, "kernel parameter tiles=%d: must be 1 to 64", kp->tiles);
+    if (kp->kc < 0)
+        return sr_err_set(err, SR_ERR_ARG, "kernel parameter kc=%d: must be 0 (all of K) or positive", kp->kc);
     return SR_OK;
 }

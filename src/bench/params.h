@@ -11,14 +11,19 @@
 typedef struct {
     int vw;   /* vector width: 2, 4, 8, 16 */
     int nv;   /* vectors per row; the panel width is vw*nv columns of X */
-    int rows; /* rows of W per work-item (a divisor of the block height for BSR) */
-    int wg;   /* local size along the row dimension; 0 lets the driver choose */
+    int rows;  /* rows of the register tile (a divisor of the block height for BSR) */
+    int wg;    /* local size along the row dimension; 0 lets the driver choose */
+    int tiles; /* register tiles per work-item: it computes rows*tiles rows (BSR: at most
+                  that many, the most that divide the block height into equal parts) */
+    int kc;    /* columns of W per K block, so that the block's slice of X stays in L1 while
+                  all of a work-item's tiles use it; 0: all of K at once (dense and N:M
+                  only; N:M rounds it down to whole groups) */
 } sr_kernel_params;
 
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
 void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
 
-/* "vw=16,nv=4,rows=4,wg=8"; keys may be omitted (they keep *out's values). */
+/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0"; keys may be omitted (they keep *out's values). */
 sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err);
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size);
 

@@ -44,6 +44,16 @@ static int packed_k(const sr_sparse *w)
     return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
 }
 
+/* BSR work-items cover tiles*rows rows of one block row: the largest count of tiles, up to
+ * kp->tiles, that divides the block height's br/rows tiles. */
+static int bsr_tiles(const sr_kernel_params *kp, const sr_pattern *p)
+{
+    int t = kp->tiles < p->br / kp->rows ? kp->tiles : p->br / kp->rows;
+    while (t > 1 && (p->br / kp->rows) % t != 0)
+        t--;
+    return t;
+}
+
 static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char *buf, size_t size,
                            const char **file, const char **name)
 {
@@ -51,21 +61,22 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char 
     switch (p->kind) {
     case SR_PAT_DENSE:
         *file = "gemm_dense.cl", *name = "gemm_dense";
-        snprintf(buf, size, "-DTM=%d -DVW=%d -DNV=%d", kp->rows, kp->vw, kp->nv);
+        snprintf(buf, size, "-DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", kp->rows, kp->tiles, kp->kc, kp->vw,
+                 kp->nv);
         break;
     case SR_PAT_UNSTRUCTURED:
         *file = "spmm_csr.cl", *name = "spmm_csr";
-        snprintf(buf, size, "-DRM=%d -DVW=%d -DNV=%d", kp->rows, kp->vw, kp->nv);
+        snprintf(buf, size, "-DRT=%d -DTILES=%d -DVW=%d -DNV=%d", kp->rows, kp->tiles, kp->vw, kp->nv);
         break;
     case SR_PAT_BLOCK:
         *file = "spmm_bsr.cl", *name = "spmm_bsr";
-        snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows, kp->vw,
-                 kp->nv);
+        snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DTILES=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows,
+                 bsr_tiles(kp, p), kp->vw, kp->nv);
         break;
     case SR_PAT_NM:
         *file = "spmm_nm.cl", *name = "spmm_nm";
-        snprintf(buf, size, "-DNN=%d -DMM=%d -DRT=%d -DVW=%d -DNV=%d", p->n, p->m, kp->rows, kp->vw,
-                 kp->nv);
+        snprintf(buf, size, "-DNN=%d -DMM=%d -DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", p->n, p->m, kp->rows,
+                 kp->tiles, kp->kc, kp->vw, kp->nv);
         break;
     }
 }
@@ -107,8 +118,8 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
         (c = sr_cl_arg(pk, 3, sizeof(cl_mem), &xb, "pack_panels", err)) ||
         (c = sr_cl_arg(pk, 4, sizeof(cl_mem), &xpb, "pack_panels", err)))
         return c;
-    job->pack_global[0] = (size_t)kpk;
-    job->pack_global[1] = (size_t)(np / tn);
+    job->pack_global[0] = (size_t)(np / tn);
+    job->pack_global[1] = (size_t)kpk;
 
     const sr_pattern *p = &w->pattern;
     cl_kernel kk = job->kernel;
@@ -121,7 +132,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k);
         ARG(sizeof(cl_mem), &a0);
-        items0 = (m + kp->rows - 1) / kp->rows;
+        items0 = (m + kp->rows * kp->tiles - 1) / (kp->rows * kp->tiles);
         break;
     case SR_PAT_UNSTRUCTURED:
         if ((c = add_buf(job, ro, (size_t)(m + 1) * sizeof(int32_t), w->rowptr, "CSR row pointers", &a0, err)) ||
@@ -130,7 +141,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k);
         ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2);
-        items0 = (m + kp->rows - 1) / kp->rows;
+        items0 = (m + kp->rows * kp->tiles - 1) / (kp->rows * kp->tiles);
         break;
     case SR_PAT_BLOCK: {
         const int mb = w->mp / p->br;
@@ -140,7 +151,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &kpk); ARG(sizeof(int), &mb);
         ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2);
-        items0 = mb * (p->br / kp->rows);
+        items0 = mb * (p->br / (kp->rows * bsr_tiles(kp, p)));
         break;
     }
     case SR_PAT_NM:
@@ -149,7 +160,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &w->groups);
         ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1);
-        items0 = (m + kp->rows - 1) / kp->rows;
+        items0 = (m + kp->rows * kp->tiles - 1) / (kp->rows * kp->tiles);
         break;
     }
     ARG(sizeof(cl_mem), &xpb);
