@@ -1,17 +1,20 @@
 /* BSR SpMM Y = W * X, W in BR x BC blocks, X packed in panels Xp[Np/TN][Kp][TN] with Kp a
  * multiple of BC (zero rows past K). A work-item computes ROWS = RT*TILES rows of one
- * block row (ROWS divides BR) x TN columns, one tile of RT rows at a time: each X vector
- * serves RT rows from registers, as in the dense tile, and the X slices the block row
- * selects (its blocks x BC rows x TN) are fetched from L2 by the first tile and found in
- * L1 by the others.
- * Build options: -DBR -DBC -DRT -DTILES -DVW -DNV.
+ * block row (ROWS divides BR) x TN columns in tiles of RT rows; inside a tile each X
+ * vector serves RT rows from registers, as in the dense kernel. It walks the block row
+ * in runs of KC/BC blocks (KC = 0: the whole row) and runs every tile over a run before
+ * the next, so the run's X slices come from L2 once and then serve all tiles from L1;
+ * partial sums wait in a private tile between runs.
+ * Build options: -DBR -DBC -DRT -DTILES -DKC -DVW -DNV.
  * Global: (ceil(M/BR)*(BR/ROWS) padded, Np/TN). */
-#if !defined(BR) || !defined(BC) || !defined(RT) || !defined(TILES) || !defined(VW) || !defined(NV)
-#error "spmm_bsr.cl needs -DBR -DBC -DRT -DTILES -DVW -DNV"
+#if !defined(BR) || !defined(BC) || !defined(RT) || !defined(TILES) || !defined(KC) || \
+    !defined(VW) || !defined(NV)
+#error "spmm_bsr.cl needs -DBR -DBC -DRT -DTILES -DKC -DVW -DNV"
 #endif
 #define TN (VW * NV)
 #define ROWS (RT * TILES)
 #define PARTS (BR / ROWS) /* work-items per block row */
+#define RUN (KC >= BC ? KC / BC : 0) /* blocks per run; 0: all */
 
 kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
                      global const int *restrict rowptr, global const int *restrict colidx,
@@ -24,41 +27,51 @@ kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
     if (brow >= Mb)
         return;
     global const float *xp = Xp + (size_t)panel * Kp * TN;
+    VEC tile[ROWS][NV];
+    for (int r = 0; r < ROWS; r++)
+#pragma unroll
+        for (int v = 0; v < NV; v++)
+            tile[r][v] = (VEC)(0.0f);
     const int start = rowptr[brow], end = rowptr[brow + 1];
-    const int col0 = panel * TN;
-    for (int t = 0; t < TILES; t++) {
-        const int sub = part * ROWS + t * RT; /* first row of the tile inside the block */
-        VEC acc[RT][NV];
+    const int run = RUN > 0 ? RUN : max(end - start, 1);
+    for (int b0 = start; b0 < end; b0 += run) {
+        const int b1 = min(b0 + run, end);
+        for (int t = 0; t < TILES; t++) {
+            VEC acc[RT][NV];
 #pragma unroll
-        for (int r = 0; r < RT; r++)
-#pragma unroll
-            for (int v = 0; v < NV; v++)
-                acc[r][v] = (VEC)(0.0f);
-        for (int b = start; b < end; b++) {
-            global const float *blk = vals + (size_t)b * (BR * BC) + sub * BC;
-            global const float *xb = xp + (size_t)colidx[b] * BC * TN;
-#pragma unroll
-            for (int c = 0; c < BC; c++) {
-                VEC x[NV];
+            for (int r = 0; r < RT; r++)
 #pragma unroll
                 for (int v = 0; v < NV; v++)
-                    x[v] = VLOAD(v, xb + c * TN);
+                    acc[r][v] = tile[t * RT + r][v];
+            for (int b = b0; b < b1; b++) {
+                /* this tile's RT rows of the block (row-major) and the block's X slice */
+                global const float *blk = vals + (size_t)b * (BR * BC) + (part * ROWS + t * RT) * BC;
+                global const float *xb = xp + (size_t)colidx[b] * BC * TN;
 #pragma unroll
-                for (int r = 0; r < RT; r++) {
-                    const VEC a = (VEC)(blk[r * BC + c]);
+                for (int c = 0; c < BC; c++) {
+                    VEC x[NV];
 #pragma unroll
                     for (int v = 0; v < NV; v++)
-                        acc[r][v] = fma(a, x[v], acc[r][v]);
+                        x[v] = VLOAD(v, xb + c * TN);
+#pragma unroll
+                    for (int r = 0; r < RT; r++) {
+                        const VEC a = (VEC)(blk[r * BC + c]);
+#pragma unroll
+                        for (int v = 0; v < NV; v++)
+                            acc[r][v] = fma(a, x[v], acc[r][v]);
+                    }
                 }
             }
-        }
-        const int row0 = brow * BR + sub;
 #pragma unroll
-        for (int r = 0; r < RT; r++) {
-            if (row0 + r < M) {
-                global float *yrow = Y + (size_t)(row0 + r) * N;
-                STORE_ROW(yrow, col0, N, acc[r]);
-            }
+            for (int r = 0; r < RT; r++)
+#pragma unroll
+                for (int v = 0; v < NV; v++)
+                    tile[t * RT + r][v] = acc[r][v];
         }
+    }
+    const int row0 = brow * BR + part * ROWS, col0 = panel * TN;
+    for (int r = 0; r < ROWS && row0 + r < M; r++) {
+        global float *yrow = Y + (size_t)(row0 + r) * N;
+        STORE_ROW(yrow, col0, N, tile[r]);
     }
 }

@@ -70,8 +70,8 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char 
         break;
     case SR_PAT_BLOCK:
         *file = "spmm_bsr.cl", *name = "spmm_bsr";
-        snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DTILES=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows,
-                 bsr_tiles(kp, p), kp->vw, kp->nv);
+        snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows,
+                 bsr_tiles(kp, p), kp->kc, kp->vw, kp->nv);
         break;
     case SR_PAT_NM:
         *file = "spmm_nm.cl", *name = "spmm_nm";
