@@ -16,8 +16,8 @@ typedef struct {
     int tiles; /* register tiles per work-item: it computes rows*tiles rows (BSR: at most
                   that many, the most that divide the block height into equal parts) */
     int kc;    /* columns of W per K block, so that the block's slice of X stays in L1 while
-                  all of a work-item's tiles use it; 0: all of K at once (dense and N:M
-                  only; N:M rounds it down to whole groups) */
+                  all of a work-item's tiles use it; 0: all of K at once. N:M rounds it down
+                  to whole groups, BSR to whole blocks; CSR ignores it */
 } sr_kernel_params;
 
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
