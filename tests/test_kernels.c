@@ -137,6 +137,12 @@ START_TEST(test_params_text)
     kp.tiles = 0;
     ck_assert_int_eq(sr_kernel_params_check(&kp, &p, &err), SR_ERR_ARG);
     ck_assert_ptr_nonnull(strstr(err.msg, "tiles"));
+    /* 32 x 64 rows of 256 floats: 2 MiB of partial sums, refused (CSR keeps none) */
+    ck_assert_int_eq(sr_kernel_params_parse("rows=32,tiles=64,vw=16,nv=16", &kp, &err), SR_OK);
+    ck_assert_int_eq(sr_kernel_params_check(&kp, &p, &err), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "private memory"));
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &p, &err), SR_OK);
+    ck_assert_int_eq(sr_kernel_params_check(&kp, &p, &err), SR_OK);
 }
 END_TEST
 

@@ -91,6 +91,14 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
         return sr_err_set(err, SR_ERR_ARG, "kernel parameter wg=%d: at most 1024", kp->wg);
     if (kp->tiles < 1 || kp->tiles > 64)
         return sr_err_set(err, SR_ERR_ARG, "kernel parameter tiles=%d: must be 1 to 64", kp->tiles);
+    /* dense, BSR and N:M keep a work-item's partial sums in private memory (the stack of a
+     * CPU driver's thread: PoCL's overflows near 1 MiB) */
+    const long tile_bytes = (long)kp->rows * kp->tiles * kp->vw * kp->nv * (long)sizeof(float);
+    if (p->kind != SR_PAT_UNSTRUCTURED && tile_bytes > SR_MAX_TILE_BYTES)
+        return sr_err_set(err, SR_ERR_ARG,
+                          "kernel parameters rows=%d, tiles=%d, vw=%d, nv=%d: a work-item's partial sums "
+                          "(%ld KiB) exceed %d KiB of private memory",
+                          kp->rows, kp->tiles, kp->vw, kp->nv, tile_bytes / 1024, SR_MAX_TILE_BYTES / 1024);
     if (kp->kc < 0)
         return sr_err_set(err, SR_ERR_ARG, "kernel parameter kc=%d: must be 0 (all of K) or positive", kp->kc);
     return SR_OK;

@@ -27,7 +27,11 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
 sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err);
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size);
 
-/* Checks the parameters fit the pattern (e.g. rows divides the block height). */
+/* Largest private tile of partial sums (rows*tiles x vw*nv floats) a work-item may keep. */
+#define SR_MAX_TILE_BYTES (64 * 1024)
+
+/* Checks the parameters fit the pattern (e.g. rows divides the block height) and the
+ * private tile fits SR_MAX_TILE_BYTES. */
 sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err);
 
 #endif
