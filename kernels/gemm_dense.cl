@@ -22,47 +22,26 @@ kernel void gemm_dense(const int M, const int N, const int K,
         return;
     global const float *xp = Xp + (size_t)panel * K * TN;
     VEC tile[ROWS][NV];
-    for (int r = 0; r < ROWS; r++)
-#pragma unroll
-        for (int v = 0; v < NV; v++)
-            tile[r][v] = (VEC)(0.0f);
+    tile_zero(tile, ROWS);
     const int kc = KC > 0 ? KC : K;
     for (int k0 = 0; k0 < K; k0 += kc) {
         const int k1 = min(k0 + kc, K);
         for (int t = 0; t < TILES; t++) {
             global const float *w[RT];
-            VEC acc[RT][NV];
 #pragma unroll
-            for (int r = 0; r < RT; r++) {
-                /* rows past M read a valid row, unused */
+            for (int r = 0; r < RT; r++) /* rows past M read a valid row, unused */
                 w[r] = W + (size_t)min(row0 + t * RT + r, M - 1) * K;
-#pragma unroll
-                for (int v = 0; v < NV; v++)
-                    acc[r][v] = tile[t * RT + r][v];
-            }
+            VEC acc[RT][NV];
+            tile_get(acc, tile, t * RT);
             for (int k = k0; k < k1; k++) {
-                VEC x[NV];
+                float a[RT];
 #pragma unroll
-                for (int v = 0; v < NV; v++)
-                    x[v] = VLOAD(v, xp + (size_t)k * TN);
-#pragma unroll
-                for (int r = 0; r < RT; r++) {
-                    const VEC a = (VEC)(w[r][k]);
-#pragma unroll
-                    for (int v = 0; v < NV; v++)
-                        acc[r][v] = fma(a, x[v], acc[r][v]);
-                }
+                for (int r = 0; r < RT; r++)
+                    a[r] = w[r][k];
+                rank1_update(acc, xp + (size_t)k * TN, a);
             }
-#pragma unroll
-            for (int r = 0; r < RT; r++)
-#pragma unroll
-                for (int v = 0; v < NV; v++)
-                    tile[t * RT + r][v] = acc[r][v];
+            tile_put(tile, t * RT, acc);
         }
     }
-    const int col0 = panel * TN;
-    for (int r = 0; r < ROWS && row0 + r < M; r++) {
-        global float *yrow = Y + (size_t)(row0 + r) * N;
-        STORE_ROW(yrow, col0, N, tile[r]);
-    }
+    tile_store(Y, M, N, row0, panel * TN, tile, ROWS);
 }

@@ -28,50 +28,29 @@ kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
         return;
     global const float *xp = Xp + (size_t)panel * Kp * TN;
     VEC tile[ROWS][NV];
-    for (int r = 0; r < ROWS; r++)
-#pragma unroll
-        for (int v = 0; v < NV; v++)
-            tile[r][v] = (VEC)(0.0f);
+    tile_zero(tile, ROWS);
     const int start = rowptr[brow], end = rowptr[brow + 1];
     const int run = RUN > 0 ? RUN : max(end - start, 1);
     for (int b0 = start; b0 < end; b0 += run) {
         const int b1 = min(b0 + run, end);
         for (int t = 0; t < TILES; t++) {
             VEC acc[RT][NV];
-#pragma unroll
-            for (int r = 0; r < RT; r++)
-#pragma unroll
-                for (int v = 0; v < NV; v++)
-                    acc[r][v] = tile[t * RT + r][v];
+            tile_get(acc, tile, t * RT);
             for (int b = b0; b < b1; b++) {
                 /* this tile's RT rows of the block (row-major) and the block's X slice */
                 global const float *blk = vals + (size_t)b * (BR * BC) + (part * ROWS + t * RT) * BC;
                 global const float *xb = xp + (size_t)colidx[b] * BC * TN;
 #pragma unroll
                 for (int c = 0; c < BC; c++) {
-                    VEC x[NV];
+                    float a[RT];
 #pragma unroll
-                    for (int v = 0; v < NV; v++)
-                        x[v] = VLOAD(v, xb + c * TN);
-#pragma unroll
-                    for (int r = 0; r < RT; r++) {
-                        const VEC a = (VEC)(blk[r * BC + c]);
-#pragma unroll
-                        for (int v = 0; v < NV; v++)
-                            acc[r][v] = fma(a, x[v], acc[r][v]);
-                    }
+                    for (int r = 0; r < RT; r++)
+                        a[r] = blk[r * BC + c];
+                    rank1_update(acc, xb + c * TN, a);
                 }
             }
-#pragma unroll
-            for (int r = 0; r < RT; r++)
-#pragma unroll
-                for (int v = 0; v < NV; v++)
-                    tile[t * RT + r][v] = acc[r][v];
+            tile_put(tile, t * RT, acc);
         }
     }
-    const int row0 = brow * BR + part * ROWS, col0 = panel * TN;
-    for (int r = 0; r < ROWS && row0 + r < M; r++) {
-        global float *yrow = Y + (size_t)(row0 + r) * N;
-        STORE_ROW(yrow, col0, N, tile[r]);
-    }
+    tile_store(Y, M, N, brow * BR + part * ROWS, panel * TN, tile, ROWS);
 }

@@ -27,26 +27,21 @@ kernel void spmm_nm(const int M, const int N, const int G,
     const size_t stride = (size_t)G * NN; /* stored values per row */
     global const float *xp = Xp + (size_t)panel * G * MM * TN;
     VEC tile[ROWS][NV];
-    for (int r = 0; r < ROWS; r++)
-#pragma unroll
-        for (int v = 0; v < NV; v++)
-            tile[r][v] = (VEC)(0.0f);
+    tile_zero(tile, ROWS);
     const int kg = KG > 0 ? KG : G;
     for (int g0 = 0; g0 < G; g0 += kg) {
         const int g1 = min(g0 + kg, G);
         for (int t = 0; t < TILES; t++) {
             global const float *wv[RT];
             global const uchar *wi[RT];
-            VEC acc[RT][NV];
 #pragma unroll
             for (int r = 0; r < RT; r++) {
                 const size_t row = (size_t)min(row0 + t * RT + r, M - 1); /* past M: unused */
                 wv[r] = vals + row * stride;
                 wi[r] = idx + row * stride;
-#pragma unroll
-                for (int v = 0; v < NV; v++)
-                    acc[r][v] = tile[t * RT + r][v];
             }
+            VEC acc[RT][NV];
+            tile_get(acc, tile, t * RT);
             for (int g = g0; g < g1; g++) {
                 global const float *xg = xp + (size_t)g * MM * TN;
 #pragma unroll
@@ -62,16 +57,8 @@ kernel void spmm_nm(const int M, const int N, const int G,
                     }
                 }
             }
-#pragma unroll
-            for (int r = 0; r < RT; r++)
-#pragma unroll
-                for (int v = 0; v < NV; v++)
-                    tile[t * RT + r][v] = acc[r][v];
+            tile_put(tile, t * RT, acc);
         }
     }
-    const int col0 = panel * TN;
-    for (int r = 0; r < ROWS && row0 + r < M; r++) {
-        global float *yrow = Y + (size_t)(row0 + r) * N;
-        STORE_ROW(yrow, col0, N, tile[r]);
-    }
+    tile_store(Y, M, N, row0, panel * TN, tile, ROWS);
 }

@@ -21,3 +21,59 @@
                 (Yrow)[c_ + e_] = tmp_[e_];                                  \
         }                                                                    \
     }
+
+#if defined(VW) && defined(NV) && defined(RT)
+/* A work-item that computes several tiles of RT rows keeps their partial sums in a
+ * private tile[rows][NV] between K blocks; one tile at a time lives in the RT x NV
+ * accumulators acc (registers). */
+void tile_zero(VEC tile[][NV], int rows)
+{
+    for (int r = 0; r < rows; r++)
+#pragma unroll
+        for (int v = 0; v < NV; v++)
+            tile[r][v] = (VEC)(0.0f);
+}
+
+/* acc = the RT rows of the tile from `first` on, and back. */
+void tile_get(VEC acc[RT][NV], VEC tile[][NV], int first)
+{
+#pragma unroll
+    for (int r = 0; r < RT; r++)
+#pragma unroll
+        for (int v = 0; v < NV; v++)
+            acc[r][v] = tile[first + r][v];
+}
+
+void tile_put(VEC tile[][NV], int first, VEC acc[RT][NV])
+{
+#pragma unroll
+    for (int r = 0; r < RT; r++)
+#pragma unroll
+        for (int v = 0; v < NV; v++)
+            tile[first + r][v] = acc[r][v];
+}
+
+/* The rank-1 update of the dense and BSR kernels: acc[r] += a[r] * (the X row x), each
+ * X vector loaded once for all RT rows. */
+void rank1_update(VEC acc[RT][NV], global const float *x, const float a[RT])
+{
+    VEC xv[NV];
+#pragma unroll
+    for (int v = 0; v < NV; v++)
+        xv[v] = VLOAD(v, x);
+#pragma unroll
+    for (int r = 0; r < RT; r++)
+#pragma unroll
+        for (int v = 0; v < NV; v++)
+            acc[r][v] = fma((VEC)(a[r]), xv[v], acc[r][v]);
+}
+
+/* Writes rows of the tile to Y rows row0... (those below M), columns col0... */
+void tile_store(global float *Y, int M, int N, int row0, int col0, VEC tile[][NV], int rows)
+{
+    for (int r = 0; r < rows && row0 + r < M; r++) {
+        global float *yrow = Y + (size_t)(row0 + r) * N;
+        STORE_ROW(yrow, col0, N, tile[r]);
+    }
+}
+#endif
