@@ -114,6 +114,29 @@ START_TEST(test_tiles_and_k_blocks)
 }
 END_TEST
 
+/* A panel is never wider than N in vectors, and BSR tiles stay inside a block row: the
+ * result reports the parameters actually used. */
+START_TEST(test_effective_params)
+{
+    const int m = 24, k = 40, n = 20;
+    sr_pattern p;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("block:4x4", &p, &err), SR_OK);
+    float *w = malloc((size_t)m * k * sizeof *w), *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(w, m, k, 3);
+    sr_dense_random(x, k, n, 4);
+    sr_sparse *s = NULL;
+    ck_assert_int_eq(sr_sparse_from_dense(w, m, k, &p, &s, &err), SR_OK);
+    sr_kernel_params kp = {.vw = 16, .nv = 8, .rows = 2, .wg = 0, .tiles = 5, .kc = 0};
+    sr_spmm_result res;
+    ck_assert_msg(sr_spmm_run(cl, s, w, x, n, &kp, 1, &res, &err) == SR_OK, "%s", err.msg);
+    ck_assert_str_eq(res.params, "vw=16,nv=2,rows=2,wg=0,tiles=2,kc=0");
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
 /* The text form keeps the keys it is not given and refuses unknown ones and bad values. */
 START_TEST(test_params_text)
 {
@@ -187,6 +210,7 @@ int main(void)
     tcase_add_test(tc, test_tile_params);
     tcase_add_test(tc, test_tiles_and_k_blocks);
     tcase_add_test(tc, test_params_text);
+    tcase_add_test(tc, test_effective_params);
     tcase_add_test(tc, test_verification_catches_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

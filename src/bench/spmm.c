@@ -44,14 +44,23 @@ static int packed_k(const sr_sparse *w)
     return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
 }
 
-/* BSR work-items cover tiles*rows rows of one block row: the largest count of tiles, up to
- * kp->tiles, that divides the block height's br/rows tiles. */
-static int bsr_tiles(const sr_kernel_params *kp, const sr_pattern *p)
+/* The parameters a run really uses: a panel no wider than N (rounded up to whole
+ * vectors), and for BSR the most tiles, up to kp->tiles, that divide the block height's
+ * br/rows tiles (a work-item stays inside one block row). Call after the check. */
+static sr_kernel_params effective_params(const sr_kernel_params *kp, const sr_pattern *p, int n)
 {
-    int t = kp->tiles < p->br / kp->rows ? kp->tiles : p->br / kp->rows;
-    while (t > 1 && (p->br / kp->rows) % t != 0)
-        t--;
-    return t;
+    sr_kernel_params e = *kp;
+    const int nv_max = (n + kp->vw - 1) / kp->vw;
+    if (e.nv > nv_max)
+        e.nv = nv_max > 0 ? nv_max : 1;
+    if (p->kind == SR_PAT_BLOCK) {
+        const int per_block = p->br / kp->rows;
+        if (e.tiles > per_block)
+            e.tiles = per_block;
+        while (e.tiles > 1 && per_block % e.tiles != 0)
+            e.tiles--;
+    }
+    return e;
 }
 
 static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char *buf, size_t size,
@@ -71,7 +80,7 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char 
     case SR_PAT_BLOCK:
         *file = "spmm_bsr.cl", *name = "spmm_bsr";
         snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows,
-                 bsr_tiles(kp, p), kp->kc, kp->vw, kp->nv);
+                 kp->tiles, kp->kc, kp->vw, kp->nv);
         break;
     case SR_PAT_NM:
         *file = "spmm_nm.cl", *name = "spmm_nm";
@@ -151,7 +160,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &kpk); ARG(sizeof(int), &mb);
         ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2);
-        items0 = mb * (p->br / (kp->rows * bsr_tiles(kp, p)));
+        items0 = mb * (p->br / (kp->rows * kp->tiles));
         break;
     }
     case SR_PAT_NM:
@@ -205,6 +214,9 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
     sr_code c = sr_kernel_params_check(kp, &w->pattern, err);
     if (c != SR_OK)
         return c;
+    const sr_kernel_params eff = effective_params(kp, &w->pattern, n);
+    kp = &eff;
+    sr_kernel_params_format(kp, res->params, sizeof res->params);
     if (reps < 1)
         return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
     spmm_job job = {.cl = cl};
