@@ -114,26 +114,25 @@ START_TEST(test_tiles_and_k_blocks)
 }
 END_TEST
 
-/* A panel is never wider than N in vectors, and BSR tiles stay inside a block row: the
- * result reports the parameters actually used. */
+/* A panel is never wider than N in vectors, and BSR tiles stay inside a block row; a
+ * run with such parameters verifies. */
 START_TEST(test_effective_params)
 {
-    const int m = 24, k = 40, n = 20;
     sr_pattern p;
     sr_err err = {0};
     ck_assert_int_eq(sr_pattern_parse("block:4x4", &p, &err), SR_OK);
-    float *w = malloc((size_t)m * k * sizeof *w), *x = malloc((size_t)k * n * sizeof *x);
-    sr_dense_random(w, m, k, 3);
-    sr_dense_random(x, k, n, 4);
-    sr_sparse *s = NULL;
-    ck_assert_int_eq(sr_sparse_from_dense(w, m, k, &p, &s, &err), SR_OK);
-    sr_kernel_params kp = {.vw = 16, .nv = 8, .rows = 2, .wg = 0, .tiles = 5, .kc = 0};
-    sr_spmm_result res;
-    ck_assert_msg(sr_spmm_run(cl, s, w, x, n, &kp, 1, &res, &err) == SR_OK, "%s", err.msg);
-    ck_assert_str_eq(res.params, "vw=16,nv=2,rows=2,wg=0,tiles=2,kc=0");
-    sr_sparse_free(s);
-    free(w);
-    free(x);
+    const sr_kernel_params kp = {.vw = 16, .nv = 8, .rows = 2, .wg = 0, .tiles = 5, .kc = 0};
+    sr_kernel_params e;
+    sr_kernel_params_effective(&kp, &p, 20, &e);
+    ck_assert_int_eq(e.nv, 2);
+    ck_assert_int_eq(e.tiles, 2);
+    ck_assert_int_eq(e.rows, 2);
+    sr_kernel_params_effective(&kp, &p, 1000, &e);
+    ck_assert_int_eq(e.nv, 8);
+    ck_assert_int_eq(sr_pattern_parse("dense", &p, &err), SR_OK);
+    sr_kernel_params_effective(&kp, &p, 20, &e);
+    ck_assert_int_eq(e.tiles, 5);
+    check_case("block:4x4", 24, 40, 20, 0.5, 0, "vw=16,nv=8,rows=2,wg=0,tiles=5,kc=0");
 }
 END_TEST
 

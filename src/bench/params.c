@@ -105,3 +105,18 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
         return sr_err_set(err, SR_ERR_ARG, "kernel parameter kc=%d: must be 0 (all of K) or positive", kp->kc);
     return SR_OK;
 }
+
+void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out)
+{
+    *out = *kp;
+    const int nv_max = (n + kp->vw - 1) / kp->vw;
+    if (out->nv > nv_max)
+        out->nv = nv_max > 0 ? nv_max : 1;
+    if (p->kind == SR_PAT_BLOCK && kp->rows > 0) {
+        const int per_block = p->br / kp->rows;
+        if (out->tiles > per_block)
+            out->tiles = per_block;
+        while (out->tiles > 1 && per_block % out->tiles != 0)
+            out->tiles--;
+    }
+}

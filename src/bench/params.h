@@ -34,4 +34,10 @@ void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size)
  * private tile fits SR_MAX_TILE_BYTES. */
 sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err);
 
+/* The parameters a run with N columns really uses (after the check): a panel no wider
+ * than N rounded up to whole vectors, and for BSR the most tiles, up to kp->tiles, that
+ * divide the block height's br/rows tiles (a work-item stays inside one block row).
+ * Candidates with the same effective parameters run the same kernel. */
+void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
+
 #endif

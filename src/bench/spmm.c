@@ -44,25 +44,6 @@ static int packed_k(const sr_sparse *w)
     return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
 }
 
-/* The parameters a run really uses: a panel no wider than N (rounded up to whole
- * vectors), and for BSR the most tiles, up to kp->tiles, that divide the block height's
- * br/rows tiles (a work-item stays inside one block row). Call after the check. */
-static sr_kernel_params effective_params(const sr_kernel_params *kp, const sr_pattern *p, int n)
-{
-    sr_kernel_params e = *kp;
-    const int nv_max = (n + kp->vw - 1) / kp->vw;
-    if (e.nv > nv_max)
-        e.nv = nv_max > 0 ? nv_max : 1;
-    if (p->kind == SR_PAT_BLOCK) {
-        const int per_block = p->br / kp->rows;
-        if (e.tiles > per_block)
-            e.tiles = per_block;
-        while (e.tiles > 1 && per_block % e.tiles != 0)
-            e.tiles--;
-    }
-    return e;
-}
-
 static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char *buf, size_t size,
                            const char **file, const char **name)
 {
@@ -214,9 +195,9 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
     sr_code c = sr_kernel_params_check(kp, &w->pattern, err);
     if (c != SR_OK)
         return c;
-    const sr_kernel_params eff = effective_params(kp, &w->pattern, n);
+    sr_kernel_params eff;
+    sr_kernel_params_effective(kp, &w->pattern, n, &eff);
     kp = &eff;
-    sr_kernel_params_format(kp, res->params, sizeof res->params);
     if (reps < 1)
         return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
     spmm_job job = {.cl = cl};

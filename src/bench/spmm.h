@@ -15,8 +15,8 @@ typedef struct {
     double build_s;         /* program builds, kept apart from the time */
     sr_verify_result verify;
     int verified;
-    char params[96];        /* the parameters the run used: "vw=16,nv=4,rows=6,wg=8,tiles=1,kc=0"
-                               (nv at most N in vectors; BSR tiles dividing the block height) */
+    char params[96];        /* as requested: "vw=16,nv=4,rows=6,wg=8,tiles=1,kc=0" (the run
+                               uses sr_kernel_params_effective of them) */
 } sr_spmm_result;
 
 /* w: the matrix in its format; w_dense: the same weights dense (m x k), for the reference;
