@@ -7,9 +7,11 @@
 #include <string.h>
 
 static const int vw_values[] = {4, 8, 16};
-static const int nv_values[] = {1, 2, 4};
-static const int rows_values[] = {1, 2, 4, 8, 16};
+static const int nv_values[] = {1, 2, 4, 8, 16};
+static const int rows_values[] = {1, 2, 4, 6, 8, 16};
 static const int wg_values[] = {1, 2, 4, 8, 16, 32, 64};
+static const int tiles_values[] = {1, 4, 8, 16, 32};
+static const int kc_values[] = {0, 32, 64, 128};
 
 typedef struct {
     const int *values;
@@ -25,8 +27,8 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
                 const sr_kernel_params *start, int reps, double budget_s, sr_tune_progress progress,
                 void *ctx, sr_tune_result *out, sr_err *err)
 {
-    const axis axes[] = {AXIS(vw_values, vw), AXIS(nv_values, nv), AXIS(rows_values, rows),
-                         AXIS(wg_values, wg)};
+    const axis axes[] = {AXIS(vw_values, vw),       AXIS(nv_values, nv), AXIS(rows_values, rows),
+                         AXIS(tiles_values, tiles), AXIS(kc_values, kc), AXIS(wg_values, wg)};
     const double t_end = sr_wall_seconds() + budget_s;
     memset(out, 0, sizeof *out);
     sr_spmm_result res;
@@ -43,12 +45,15 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
         for (size_t a = 0; a < sizeof axes / sizeof *axes; a++) {
             const sr_kernel_params base = out->best;
             for (int i = 0; i < axes[a].count && sr_wall_seconds() < t_end && !out->stopped; i++) {
-                sr_kernel_params kp = base;
+                sr_kernel_params kp = base, eff, base_eff;
                 *field(&kp, axes[a].offset) = axes[a].values[i];
-                if (memcmp(&kp, &base, sizeof kp) == 0)
-                    continue;
                 sr_err e2 = {0};
                 if (sr_kernel_params_check(&kp, &w->pattern, &e2) != SR_OK)
+                    continue;
+                /* a candidate that runs the same kernel as the best so far is not tried */
+                sr_kernel_params_effective(&kp, &w->pattern, n, &eff);
+                sr_kernel_params_effective(&base, &w->pattern, n, &base_eff);
+                if (memcmp(&eff, &base_eff, sizeof eff) == 0)
                     continue;
                 c = sr_spmm_run(cl, w, w_dense, x, n, &kp, reps, &res, &e2);
                 if (c == SR_ERR_VERIFY) {

@@ -32,7 +32,8 @@ typedef struct {
 } sr_device_info;
 
 /* Every device of every platform. *out is malloc'ed (free() it); zero devices is not an
- * error (count 0). */
+ * error (count 0). Sets POCL_AFFINITY=1 unless the environment already sets it (PoCL's
+ * unpinned worker threads often leave a core out of short kernels). */
 sr_code sr_device_list(sr_device_info **out, size_t *count, sr_err *err);
 
 /* Picks a device by spec: NULL or "" = the first; "2" = the third overall; "1:0" =
