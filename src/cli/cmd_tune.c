@@ -48,9 +48,9 @@ static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, in
         char params[96];
         sr_kernel_params_format(kp, params, sizeof params);
         if (ok)
-            sr_cli_progress("%-13s %-26s %9.4f ms", p->pattern, params, time_s * 1e3);
+            sr_cli_progress("%-13s %-40s %9.4f ms", p->pattern, params, time_s * 1e3);
         else
-            sr_cli_progress("%-13s %-26s (skipped: did not build or run)", p->pattern, params);
+            sr_cli_progress("%-13s %-40s (skipped: did not build or run)", p->pattern, params);
     }
     return sr_cli_interrupted();
 }
@@ -138,7 +138,7 @@ static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, cons
             json_object_object_add(j, "skipped", json_object_new_int(t.failed));
             json_object_array_add(arr, j);
         } else if (c == SR_OK) {
-            printf("%-13s %8.4g %10.1f %10.1f %7.2fx  %-26s %5d\n", name, sparsity, def_gflops, t.best_gflops,
+            printf("%-13s %8.4g %10.1f %10.1f %7.2fx  %-40s %5d\n", name, sparsity, def_gflops, t.best_gflops,
                    t.best_gflops / def_gflops, rec.params, t.evaluated);
         }
     }
@@ -198,7 +198,7 @@ int sr_cmd_tune(int argc, char **argv)
     json_object *arr = o.json ? json_object_new_array() : NULL;
     if (c == SR_OK && !o.json) {
         printf("tuning on %s, M=%d K=%d N=%d, %.0f s budget\n", devs[di].name, o.m, o.k, o.n, o.budget);
-        printf("%-13s %8s %10s %10s %8s  %-26s %5s\n", "pattern", "sparsity", "default", "tuned", "gain",
+        printf("%-13s %8s %10s %10s %8s  %-40s %5s\n", "pattern", "sparsity", "default", "tuned", "gain",
                "best parameters", "tried");
         printf("%-13s %8s %10s %10s\n", "", "", "GFLOP/s", "GFLOP/s");
     }
