@@ -113,6 +113,11 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
     const int nv_max = (n + kp->vw - 1) / kp->vw;
     if (out->nv > nv_max)
         out->nv = nv_max > 0 ? nv_max : 1;
+    if (p->kind == SR_PAT_UNSTRUCTURED) { /* CSR walks its rows one at a time over all of K */
+        out->rows = kp->rows * kp->tiles;
+        out->tiles = 1;
+        out->kc = 0;
+    }
     if (p->kind == SR_PAT_BLOCK && kp->rows > 0) {
         const int per_block = p->br / kp->rows;
         if (out->tiles > per_block)
