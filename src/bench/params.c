@@ -14,15 +14,16 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
          * float16 accumulators over all of K (X streams from L2 in order; 10 loads per 24
          * FMAs). BSR: 16 accumulators of up to 8 rows (8 x 32 for blocks 8 high or more),
          * a height that divides the block's, two such tiles per item (a 16-row block row
-         * whole: its X slices come from L2 for the first tile, from L1 for the second). CSR: a row at a time, 8 rows per item,
-         * 128-wide panels (W is read once per panel). N:M: its X loads must hit L1, so
-         * 2 x 128 tiles, 16 of them per item, over K blocks of 64 (a 32 KiB slice of X). */
+         * whole: the second tile finds the row's X slices in L1). CSR: a row at a time,
+         * 96 rows per item, 64-wide panels (a 512 KiB panel of X stays in L2) and two
+         * accumulator sets. N:M: its X loads must hit L1, so 2 x 128 tiles, 16 of them
+         * per item, over K blocks of 64 (a 32 KiB slice of X). */
         *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 8, .tiles = 1, .kc = 0};
         if (p->kind == SR_PAT_BLOCK) {
             const int rows = p->br < 8 ? p->br : 8;
             *out = (sr_kernel_params){.vw = 16, .nv = 16 / rows, .rows = rows, .wg = 8, .tiles = 2, .kc = 0};
         } else if (p->kind == SR_PAT_UNSTRUCTURED) {
-            *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 1, .wg = 1, .tiles = 8, .kc = 0};
+            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 1, .tiles = 16, .kc = 0};
         } else if (p->kind == SR_PAT_NM) {
             *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 2, .wg = 1, .tiles = 16, .kc = 64};
         }
