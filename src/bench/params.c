@@ -13,15 +13,17 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
         /* CPU (PoCL): wide vectors and coarse work-items. Dense: a 6 x 64 tile in 24
          * float16 accumulators over all of K (X streams from L2 in order; 10 loads per 24
          * FMAs). BSR: 16 accumulators of up to 8 rows (8 x 32 for blocks 8 high or more),
-         * a height that divides the block's. CSR: a row at a time, 8 rows per item,
-         * 128-wide panels (W is read once per panel). N:M: its X loads must hit L1, so
-         * 2 x 128 tiles, 16 of them per item, over K blocks of 64 (a 32 KiB slice of X). */
+         * a height that divides the block's, two such tiles per item (a 16-row block row
+         * whole: the second tile finds the row's X slices in L1). CSR: a row at a time,
+         * 96 rows per item, 64-wide panels (a 512 KiB panel of X stays in L2) and two
+         * accumulator sets. N:M: its X loads must hit L1, so 2 x 128 tiles, 16 of them
+         * per item, over K blocks of 64 (a 32 KiB slice of X). */
         *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 8, .tiles = 1, .kc = 0};
         if (p->kind == SR_PAT_BLOCK) {
             const int rows = p->br < 8 ? p->br : 8;
-            *out = (sr_kernel_params){.vw = 16, .nv = 16 / rows, .rows = rows, .wg = 8, .tiles = 1, .kc = 0};
+            *out = (sr_kernel_params){.vw = 16, .nv = 16 / rows, .rows = rows, .wg = 8, .tiles = 2, .kc = 0};
         } else if (p->kind == SR_PAT_UNSTRUCTURED) {
-            *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 1, .wg = 1, .tiles = 8, .kc = 0};
+            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 1, .tiles = 16, .kc = 0};
         } else if (p->kind == SR_PAT_NM) {
             *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 2, .wg = 1, .tiles = 16, .kc = 64};
         }
@@ -112,6 +114,11 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
     const int nv_max = (n + kp->vw - 1) / kp->vw;
     if (out->nv > nv_max)
         out->nv = nv_max > 0 ? nv_max : 1;
+    if (p->kind == SR_PAT_UNSTRUCTURED) { /* CSR walks its rows one at a time over all of K */
+        out->rows = kp->rows * kp->tiles;
+        out->tiles = 1;
+        out->kc = 0;
+    }
     if (p->kind == SR_PAT_BLOCK && kp->rows > 0) {
         const int per_block = p->br / kp->rows;
         if (out->tiles > per_block)

@@ -36,8 +36,8 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
 
 /* The parameters a run with N columns really uses (after the check): a panel no wider
  * than N rounded up to whole vectors, and for BSR the most tiles, up to kp->tiles, that
- * divide the block height's br/rows tiles (a work-item stays inside one block row).
- * Candidates with the same effective parameters run the same kernel. */
+ * divide the block height's br/rows tiles (a work-item stays inside one block row); for
+ * CSR only the rows per item count (rows*tiles rows in one tile, no K blocks). Candidates with the same effective parameters run the same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
 
 #endif
