@@ -16,13 +16,13 @@ typedef struct {
 static const command commands[] = {
     {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
+    {"peaks", sr_cmd_peaks, "measure a device's ceilings, or --define a virtual device"},
     {"tune", sr_cmd_tune, "search each pattern's kernel parameters on a device; store the best"},
     {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
     {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
     {"runs", sr_cmd_runs, "list the runs stored in the database"},
     {"merge", sr_cmd_merge, "pool other machines' database files into this one"},
     {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
-    {"peaks", sr_cmd_peaks, "measure a device's ceilings, or --define a virtual device"},
 };
 
 static void usage(FILE *out)
