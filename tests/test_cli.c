@@ -3,6 +3,7 @@
 #include <check.h>
 #include <json-c/json.h>
 
+#include "check_run.h"
 #include "device_probe.h"
 #include "run_cli.h"
 
@@ -339,9 +340,5 @@ int main(void)
     tcase_add_test(tc, test_tune_then_kernel);
     tcase_add_test(tc, test_predict_stored);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "bench/spmm.h"
 #include "device_probe.h"
 
@@ -222,9 +223,5 @@ int main(void)
     tcase_add_test(tc, test_effective_params);
     tcase_add_test(tc, test_verification_catches_errors);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(s);
 }

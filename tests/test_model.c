@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "common/embedded.h"
 #include "model/ceilings.h"
 #include "model/network.h"
@@ -639,9 +640,5 @@ int main(void)
     tcase_add_test(tc, test_predict_patterns);
     tcase_add_test(tc, test_ceilings);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(s);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "common/pattern.h"
 
 static sr_code parse(const char *s, sr_pattern *p, sr_err *e)
@@ -61,9 +62,5 @@ int main(void)
     tcase_add_test(tc, test_parse_good);
     tcase_add_test(tc, test_parse_bad);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(s);
 }

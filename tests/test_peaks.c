@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "bench/ceilings_json.h"
 #include "bench/ceilings_define.h"
 #include "bench/peaks.h"
@@ -1056,9 +1057,5 @@ int main(void)
     } else {
         fprintf(stderr, "no OpenCL device: measurement tests skipped\n");
     }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(s);
 }

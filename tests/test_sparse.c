@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "sparse/format.h"
 
 void sparse_read_tests(Suite *s); /* tests/test_sparse_read.c */
@@ -582,9 +583,5 @@ int main(void)
     tcase_add_test(big, test_large);
     suite_add_tcase(s, big);
     sparse_read_tests(s);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "common/embedded.h"
 #include "store_fixtures.h"
 
@@ -574,9 +575,5 @@ int main(void)
     suite_add_tcase(su, tcase_merge());
     suite_add_tcase(su, tcase_fail());
     suite_add_tcase(su, tcase_cli());
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return sr_check_run(su);
 }
