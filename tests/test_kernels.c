@@ -76,6 +76,21 @@ START_TEST(test_odd_shape)
 }
 END_TEST
 
+/* The GPU defaults, run here on whatever device there is: a GPU user's first run must
+ * verify even where no GPU was at hand when they were chosen. */
+START_TEST(test_gpu_defaults)
+{
+    sr_pattern p;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse(patterns[_i], &p, &err), SR_OK);
+    sr_kernel_params kp;
+    sr_kernel_params_default(&p, "GPU", &kp);
+    char params[128];
+    sr_kernel_params_format(&kp, params, sizeof params);
+    check_case(patterns[_i], 67, 131, 29, 0.7, 0, params);
+}
+END_TEST
+
 START_TEST(test_all_zero)
 {
     check_case(patterns[_i], 33, 45, 17, 0.5, 1, NULL);
@@ -216,6 +231,7 @@ int main(void)
     tcase_set_timeout(tc, 120); /* cold PoCL builds: about 1 s per program */
     tcase_add_loop_test(tc, test_odd_shape, 0, NPAT);
     tcase_add_loop_test(tc, test_all_zero, 0, NPAT);
+    tcase_add_loop_test(tc, test_gpu_defaults, 0, NPAT);
     tcase_add_loop_test(tc, test_fully_dense, 0, NPAT);
     tcase_add_test(tc, test_tile_params);
     tcase_add_test(tc, test_tiles_and_k_blocks);
