@@ -57,7 +57,7 @@ static sr_code put_ceilings(sr_store *s, const char *device_uuid, const char *ru
     }
     for (size_t i = 0; rc == SR_OK && i < c->n_compute; i++) {
         sqlite3_bind_int(st, 10, c->compute[i].supported != 0);
-        rc = put_row(s, st, "compute", store_dtype_text(c->compute[i].dtype), (int)i,
+        rc = put_row(s, st, "compute", sr_dtype_name(c->compute[i].dtype), (int)i,
                      c->compute[i].gflops, "GFLOP/s", err);
     }
     if (rc == SR_OK && c->launch_overhead_s > 0)
@@ -119,7 +119,7 @@ static void read_row(sqlite3_stmt *st, sr_ceilings *c)
                               : (uint64_t)sqlite3_column_int64(st, 4);
     } else if (strcmp(kind, "compute") == 0 && c->n_compute < SR_MAX_DTYPES) {
         sr_compute_ceiling *k = &c->compute[c->n_compute];
-        if (store_dtype_parse(name, &k->dtype)) {
+        if (sr_dtype_parse(name, &k->dtype)) {
             k->gflops = value;
             k->supported = sqlite3_column_int(st, 5);
             c->n_compute++;

@@ -192,20 +192,3 @@ sr_code store_step_done(sr_store *s, sqlite3_stmt *st, const char *what, sr_err 
         return store_fail(s->db, s->path, rc, err, "%s", what);
     return SR_OK;
 }
-
-static const char *const dtype_names[] = {"fp32", "fp16", "fp64"};
-
-const char *store_dtype_text(sr_dtype d)
-{
-    return (unsigned)d < sizeof dtype_names / sizeof *dtype_names ? dtype_names[d] : "fp32";
-}
-
-int store_dtype_parse(const char *text, sr_dtype *out)
-{
-    for (size_t i = 0; i < sizeof dtype_names / sizeof *dtype_names; i++)
-        if (text && strcmp(text, dtype_names[i]) == 0) {
-            *out = (sr_dtype)i;
-            return 1;
-        }
-    return 0;
-}

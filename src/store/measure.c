@@ -82,7 +82,7 @@ static void bind_row(sqlite3_stmt *st, const sr_measurement *r, const char *uuid
     store_bind_int_pos(st, i++, nm ? r->pattern.n : 0);
     store_bind_int_pos(st, i++, nm ? r->pattern.m : 0);
     sqlite3_bind_double(st, i++, r->sparsity);
-    sqlite3_bind_text(st, i++, store_dtype_text(r->dtype), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, sr_dtype_name(r->dtype), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, i++, r->m);
     sqlite3_bind_int64(st, i++, r->k);
     sqlite3_bind_int64(st, i++, r->n);

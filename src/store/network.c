@@ -170,7 +170,7 @@ sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err)
         sqlite3_bind_text(st, 2, run, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, dev, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 4, t->pattern, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 5, store_dtype_text(t->dtype), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, sr_dtype_name(t->dtype), -1, SQLITE_STATIC);
         store_bind_double(st, 6, t->sparsity);
         store_bind_int_pos(st, 7, t->m);
         store_bind_int_pos(st, 8, t->k);
@@ -207,7 +207,7 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
         return rc;
     sqlite3_bind_text(st, 1, dev, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, pattern, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, store_dtype_text(dtype), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sr_dtype_name(dtype), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, m);
     sqlite3_bind_int64(st, 5, k);
     sqlite3_bind_int64(st, 6, n);
@@ -229,7 +229,7 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
         rc = sr_err_set(err, SR_ERR_NOTFOUND,
                         "no tuned parameters for %s on device '%s' (%s) in %s: run `sparseroof "
                         "tune`",
-                        pattern, device, store_dtype_text(dtype), s->path);
+                        pattern, device, sr_dtype_name(dtype), s->path);
     } else {
         rc = store_fail(s->db, s->path, step, err, "reading tuned parameters");
     }

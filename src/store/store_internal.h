@@ -50,9 +50,6 @@ double store_column_double(sqlite3_stmt *st, int col); /* NULL -> NAN */
 /* Steps a write statement to completion, resets it; err names `what`. */
 sr_code store_step_done(sr_store *s, sqlite3_stmt *st, const char *what, sr_err *err);
 
-const char *store_dtype_text(sr_dtype d);
-int store_dtype_parse(const char *text, sr_dtype *out);
-
 /* Pending measurements of one run: written inside the caller's transaction, dropped. */
 sr_code store_write_pending(sr_store *s, const char *run_uuid, sr_err *err);
 void store_drop_pending(sr_store *s, const char *run_uuid);
