@@ -81,3 +81,23 @@ void sr_cli_progress(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
 }
+
+sr_code sr_cli_patterns(const char *opt, const char *list, sr_pattern *out, int max, int *n, sr_err *err)
+{
+    char *buf = strdup(strcmp(list, "all") == 0 ? SR_CLI_ALL_PATTERNS : list);
+    if (!buf)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", opt);
+    sr_code rc = SR_OK;
+    *n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && rc == SR_OK;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (*n == max)
+            rc = sr_err_set(err, SR_ERR_ARG, "%s: at most %d patterns", opt, max);
+        else
+            rc = sr_pattern_parse(tok, &out[(*n)++], err);
+    }
+    if (rc == SR_OK && *n == 0)
+        rc = sr_err_set(err, SR_ERR_ARG, "%s '%s' names no pattern", opt, list);
+    free(buf);
+    return rc;
+}

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "common/pattern.h"
 #include "common/status.h"
 
 enum { SR_EXIT_OK = 0, SR_EXIT_FAIL = 1, SR_EXIT_USAGE = 2 };
@@ -26,6 +27,14 @@ sr_code sr_cli_int(const char *opt, const char *text, long min, long max, int *o
 sr_code sr_cli_double(const char *opt, const char *text, double min, double max, double *out,
                       sr_err *err);
 sr_code sr_cli_u64(const char *opt, const char *text, unsigned long long *out, sr_err *err);
+
+/* The patterns `kernel` and `tune` run by default ("all"). */
+#define SR_CLI_ALL_PATTERNS "dense,unstructured,block:4x4,block:16x16,2:4"
+
+/* A comma-separated pattern list for option opt ("all" = SR_CLI_ALL_PATTERNS) into
+ * out[0..max); *n receives the count. An empty list, more than max patterns or a bad
+ * pattern is refused with a message naming opt. */
+sr_code sr_cli_patterns(const char *opt, const char *list, sr_pattern *out, int max, int *n, sr_err *err);
 
 /* Progress to stderr, only when stderr is a terminal and not silenced (--json keeps it,
  * since JSON goes to stdout). */

@@ -54,7 +54,7 @@ static const char *help =
     "('sparseroof peaks'), the roofline's predicted time, its bound and the efficiency\n"
     "(predicted / measured time) are added. Every run is stored in the database.\n";
 
-static const char *all_patterns = "dense,unstructured,block:4x4,block:16x16,2:4";
+#define SR_MAX_PATTERNS 64
 
 typedef struct {
     int m, k, n, reps;
@@ -207,31 +207,21 @@ static int parse_args(int argc, char **argv, kernel_opts *o, char **patterns, sr
     return 0;
 }
 
-/* Parses the comma-separated pattern list into rows with their sparsity. */
+/* The pattern list into rows, each with its sparsity. */
 static int parse_patterns(const char *list, const kernel_opts *o, kernel_row **rows, int *count, sr_err *err)
 {
-    char *buf = strdup(strcmp(list, "all") == 0 ? all_patterns : list);
-    int n = 1;
-    for (const char *q = buf; q && *q; q++)
-        n += *q == ',';
-    *rows = calloc((size_t)n, sizeof **rows);
-    if (!buf || !*rows) {
-        free(buf);
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory"), SR_EXIT_FAIL;
+    sr_pattern pats[SR_MAX_PATTERNS];
+    if (sr_cli_patterns("--pattern", list, pats, SR_MAX_PATTERNS, count, err) != SR_OK)
+        return sr_cli_fail("kernel", err);
+    *rows = calloc((size_t)*count, sizeof **rows);
+    if (!*rows)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory"), sr_cli_fail("kernel", err);
+    for (int i = 0; i < *count; i++) {
+        (*rows)[i].pattern = pats[i];
+        if (!sr_pattern_fixed_sparsity(&pats[i], &(*rows)[i].sparsity))
+            (*rows)[i].sparsity = o->sparsity;
     }
-    *count = 0;
-    sr_code rc = SR_OK;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && rc == SR_OK;
-         tok = strtok_r(NULL, ",", &save)) {
-        kernel_row *r = &(*rows)[(*count)++];
-        rc = sr_pattern_parse(tok, &r->pattern, err);
-        if (rc == SR_OK && !sr_pattern_fixed_sparsity(&r->pattern, &r->sparsity))
-            r->sparsity = o->sparsity;
-    }
-    if (rc == SR_OK && *count == 0)
-        rc = sr_err_set(err, SR_ERR_ARG, "--pattern '%s' names no pattern", list);
-    free(buf);
-    return rc == SR_OK ? 0 : sr_cli_fail("kernel", err);
+    return 0;
 }
 
 /* The stored row of one pattern's run. */

@@ -149,25 +149,14 @@ static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, cons
 int sr_cmd_tune(int argc, char **argv)
 {
     tune_opts o = {.m = 2048, .k = 2048, .n = 256, .reps = 10, .sparsity = 0.9, .budget = 100,
-                   .patterns = "dense,unstructured,block:4x4,block:16x16,2:4"};
+                   .patterns = SR_CLI_ALL_PATTERNS};
     sr_err err = {0};
     int rc = parse_args(argc, argv, &o, &err);
     if (rc)
         return rc < 0 ? SR_EXIT_OK : rc;
     sr_pattern pats[64];
     int np = 0;
-    char *list = strdup(o.patterns);
-    sr_code c = list ? SR_OK : sr_err_set(&err, SR_ERR_NOMEM, "out of memory");
-    for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL; tok && c == SR_OK;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (np == 64)
-            c = sr_err_set(&err, SR_ERR_ARG, "--patterns: at most 64 patterns");
-        else
-            c = sr_pattern_parse(tok, &pats[np++], &err);
-    }
-    free(list);
-    if (c == SR_OK && np == 0)
-        c = sr_err_set(&err, SR_ERR_ARG, "--patterns '%s' names no pattern", o.patterns);
+    sr_code c = sr_cli_patterns("--patterns", o.patterns, pats, 64, &np, &err);
     if (c != SR_OK)
         return sr_cli_fail("tune", &err);
 
