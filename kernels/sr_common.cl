@@ -7,18 +7,43 @@
 #define VLOAD CAT(vload, VW)
 #define VSTORE CAT(vstore, VW)
 
+/* Y rows start on a vector boundary when N is a multiple of VW; the host then builds
+ * with -DY_ALIGNED and whole vectors of Y move as single aligned accesses (a vstoreN to
+ * an address of unknown alignment may be split: PoCL stores a float16 in three parts). */
+#ifdef Y_ALIGNED
+#define VSTORE_Y(val, p) (*(global VEC *)(p) = (val))
+#define VLOAD_Y(p) (*(global const VEC *)(p))
+#else
+#define VSTORE_Y(val, p) VSTORE((val), 0, (p))
+#define VLOAD_Y(p) VLOAD(0, (p))
+#endif
+
 /* Writes one row of NV accumulators at Yrow[col0...]: whole vectors inside N, element by
- * element at the right edge. */
+ * element at the right edge. Unrolled, so that accrow[] stays in registers. */
 #define STORE_ROW(Yrow, col0, N, accrow)                                     \
-    for (int v_ = 0; v_ < NV; v_++) {                                        \
+    _Pragma("unroll") for (int v_ = 0; v_ < NV; v_++) {                                        \
         const int c_ = (col0) + v_ * VW;                                     \
         if (c_ + VW <= (N)) {                                                \
-            VSTORE((accrow)[v_], 0, (Yrow) + c_);                            \
+            VSTORE_Y((accrow)[v_], (Yrow) + c_);                             \
         } else {                                                             \
             float tmp_[VW];                                                  \
             VSTORE((accrow)[v_], 0, tmp_);                                   \
             for (int e_ = 0; e_ < VW && c_ + e_ < (N); e_++)                 \
                 (Yrow)[c_ + e_] = tmp_[e_];                                  \
+        }                                                                    \
+    }
+
+/* Reads one row of NV accumulators back from Yrow[col0...] (zeros past N). */
+#define LOAD_ROW(Yrow, col0, N, accrow)                                      \
+    _Pragma("unroll") for (int v_ = 0; v_ < NV; v_++) {                                        \
+        const int c_ = (col0) + v_ * VW;                                     \
+        if (c_ + VW <= (N)) {                                                \
+            (accrow)[v_] = VLOAD_Y((Yrow) + c_);                             \
+        } else {                                                             \
+            float tmp_[VW];                                                  \
+            for (int e_ = 0; e_ < VW; e_++)                                  \
+                tmp_[e_] = c_ + e_ < (N) ? (Yrow)[c_ + e_] : 0.0f;           \
+            (accrow)[v_] = VLOAD(0, tmp_);                                   \
         }                                                                    \
     }
 

@@ -148,15 +148,18 @@ START_TEST(test_effective_params)
     ck_assert_int_eq(sr_pattern_parse("dense", &p, &err), SR_OK);
     sr_kernel_params_effective(&kp, &p, 20, &e);
     ck_assert_int_eq(e.tiles, 5);
-    /* CSR: the same rows per item in other tiles, or another kc, is the same kernel */
+    /* CSR: the same rows per item in other tiles is the same kernel; another kc is not */
     ck_assert_int_eq(sr_pattern_parse("unstructured", &p, &err), SR_OK);
-    const sr_kernel_params kc1 = {.vw = 16, .nv = 4, .rows = 2, .wg = 1, .tiles = 8, .kc = 64};
-    const sr_kernel_params kc2 = {.vw = 16, .nv = 4, .rows = 4, .wg = 1, .tiles = 4, .kc = 0};
+    sr_kernel_params kc1 = {.vw = 16, .nv = 4, .rows = 2, .wg = 1, .tiles = 8, .kc = 64};
+    const sr_kernel_params kc2 = {.vw = 16, .nv = 4, .rows = 4, .wg = 1, .tiles = 4, .kc = 64};
     sr_kernel_params e2;
     sr_kernel_params_effective(&kc1, &p, 256, &e);
     sr_kernel_params_effective(&kc2, &p, 256, &e2);
     ck_assert_int_eq(memcmp(&e, &e2, sizeof e), 0);
     ck_assert_int_eq(e.rows * e.tiles, 16);
+    kc1.kc = 128;
+    sr_kernel_params_effective(&kc1, &p, 256, &e);
+    ck_assert_int_ne(memcmp(&e, &e2, sizeof e), 0);
     ck_assert_int_eq(sr_pattern_parse("block:4x4", &p, &err), SR_OK);
     check_case("block:4x4", 24, 40, 20, 0.5, 0, "vw=16,nv=8,rows=2,wg=0,tiles=5,kc=0");
 }

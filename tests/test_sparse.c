@@ -10,6 +10,7 @@
 #include "sparse/format.h"
 
 void sparse_read_tests(Suite *s); /* tests/test_sparse_read.c */
+void csr_segments_tests(Suite *s); /* tests/test_csr_segments.c */
 
 static sr_pattern pat(const char *name)
 {
@@ -583,5 +584,6 @@ int main(void)
     tcase_add_test(big, test_large);
     suite_add_tcase(s, big);
     sparse_read_tests(s);
+    csr_segments_tests(s);
     return sr_check_run(s);
 }

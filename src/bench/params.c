@@ -15,7 +15,8 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
          * FMAs). BSR: 16 accumulators of up to 8 rows (8 x 32 for blocks 8 high or more),
          * a height that divides the block's, two such tiles per item (a 16-row block row
          * whole: the second tile finds the row's X slices in L1). CSR: a row at a time,
-         * 96 rows per item, 64-wide panels (a 512 KiB panel of X stays in L2) and two
+         * 32 rows per item run over K blocks of 256 (a 64 KiB slice of a 64-wide panel:
+         * mostly L1 hits, 25 nonzeros per row and block at 90% sparsity), two
          * accumulator sets. N:M: its X loads must hit L1, so 2 x 128 tiles, 16 of them
          * per item, over K blocks of 64 (a 32 KiB slice of X). */
         *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 8, .tiles = 1, .kc = 0};
@@ -23,7 +24,7 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
             const int rows = p->br < 8 ? p->br : 8;
             *out = (sr_kernel_params){.vw = 16, .nv = 16 / rows, .rows = rows, .wg = 8, .tiles = 2, .kc = 0};
         } else if (p->kind == SR_PAT_UNSTRUCTURED) {
-            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 1, .tiles = 16, .kc = 0};
+            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 2, .wg = 1, .tiles = 16, .kc = 256};
         } else if (p->kind == SR_PAT_NM) {
             *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 2, .wg = 1, .tiles = 16, .kc = 64};
         }
@@ -114,10 +115,9 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
     const int nv_max = (n + kp->vw - 1) / kp->vw;
     if (out->nv > nv_max)
         out->nv = nv_max > 0 ? nv_max : 1;
-    if (p->kind == SR_PAT_UNSTRUCTURED) { /* CSR walks its rows one at a time over all of K */
+    if (p->kind == SR_PAT_UNSTRUCTURED) { /* CSR runs its rows one at a time over each K block */
         out->rows = kp->rows * kp->tiles;
         out->tiles = 1;
-        out->kc = 0;
     }
     if (p->kind == SR_PAT_BLOCK && kp->rows > 0) {
         const int per_block = p->br / kp->rows;

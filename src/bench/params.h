@@ -16,8 +16,8 @@ typedef struct {
     int tiles; /* register tiles per work-item: it computes rows*tiles rows (BSR: at most
                   that many, the most that divide the block height into equal parts) */
     int kc;    /* columns of W per K block, so that the block's slice of X stays in L1 while
-                  all of a work-item's tiles use it; 0: all of K at once. N:M rounds it down
-                  to whole groups, BSR to whole blocks; CSR ignores it */
+                  all of a work-item's tiles (CSR: rows) use it; 0: all of K at once. N:M
+                  rounds it down to whole groups, BSR to whole blocks */
 } sr_kernel_params;
 
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
@@ -37,7 +37,7 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
 /* The parameters a run with N columns really uses (after the check): a panel no wider
  * than N rounded up to whole vectors, and for BSR the most tiles, up to kp->tiles, that
  * divide the block height's br/rows tiles (a work-item stays inside one block row); for
- * CSR only the rows per item count (rows*tiles rows in one tile, no K blocks). Candidates with the same effective parameters run the same kernel. */
+ * CSR only the rows per item count (rows*tiles rows in one tile). Candidates with the same effective parameters run the same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
 
 #endif

@@ -1,11 +1,13 @@
 /* Verified, timed SpMM runs: buffers, the pack + kernel pair, reference check, timing. */
 #include "bench/spmm.h"
 
+#include "sparse/csr_segments.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_BUFS 6
+#define MAX_BUFS 7
 
 typedef struct {
     sr_cl *cl;
@@ -13,6 +15,7 @@ typedef struct {
     int nbufs;
     cl_kernel pack, kernel;
     const char *name;     /* kernel name, for messages */
+    sr_csr_segments segs; /* CSR only: W cut into K-block segments */
     size_t pack_global[2], global[2], local[2];
     int use_local;
 } spmm_job;
@@ -30,6 +33,7 @@ static sr_code add_buf(spmm_job *job, cl_mem_flags flags, size_t bytes, const vo
 
 static void job_release(spmm_job *job)
 {
+    sr_csr_segments_free(&job->segs);
     for (int i = 0; i < job->nbufs; i++)
         clReleaseMemObject(job->bufs[i]);
     if (job->pack)
@@ -44,10 +48,13 @@ static int packed_k(const sr_sparse *w)
     return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
 }
 
-static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char *buf, size_t size,
+static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n, char *buf, size_t size,
                            const char **file, const char **name)
 {
     const sr_pattern *p = &w->pattern;
+    /* rows of Y start on a vector boundary: whole vectors of Y are stored aligned */
+    const size_t used = snprintf(buf, size, "%s", n % kp->vw == 0 ? "-DY_ALIGNED " : "");
+    buf += used, size -= used;
     switch (p->kind) {
     case SR_PAT_DENSE:
         *file = "gemm_dense.cl", *name = "gemm_dense";
@@ -56,7 +63,7 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, char 
         break;
     case SR_PAT_UNSTRUCTURED:
         *file = "spmm_csr.cl", *name = "spmm_csr";
-        snprintf(buf, size, "-DRT=%d -DTILES=%d -DVW=%d -DNV=%d", kp->rows, kp->tiles, kp->vw, kp->nv);
+        snprintf(buf, size, "-DROWS=%d -DVW=%d -DNV=%d", kp->rows, kp->vw, kp->nv);
         break;
     case SR_PAT_BLOCK:
         *file = "spmm_bsr.cl", *name = "spmm_bsr";
@@ -80,7 +87,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     char opts[256], popts[64];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
-    kernel_options(w, kp, opts, sizeof opts, &file, &name);
+    kernel_options(w, kp, n, opts, sizeof opts, &file, &name);
     job->name = name;
     snprintf(popts, sizeof popts, "-DTN=%d", tn);
     sr_code c = sr_cl_kernel(job->cl, "pack.cl", "pack_panels", popts, &job->pack, &b1, err);
@@ -96,7 +103,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     if (c == SR_OK)
         c = add_buf(job, CL_MEM_READ_WRITE, (size_t)np * kpk * sizeof(float), NULL, "packed X", &xpb, err);
     if (c == SR_OK)
-        c = add_buf(job, CL_MEM_WRITE_ONLY, (size_t)m * n * sizeof(float), NULL, "Y", &yb, err);
+        c = add_buf(job, CL_MEM_READ_WRITE, (size_t)m * n * sizeof(float), NULL, "Y", &yb, err);
     if (c != SR_OK)
         return c;
     *ybuf = yb;
@@ -124,15 +131,23 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
         ARG(sizeof(cl_mem), &a0);
         items0 = (m + kp->rows * kp->tiles - 1) / (kp->rows * kp->tiles);
         break;
-    case SR_PAT_UNSTRUCTURED:
-        if ((c = add_buf(job, ro, (size_t)(m + 1) * sizeof(int32_t), w->rowptr, "CSR row pointers", &a0, err)) ||
-            (c = add_buf(job, ro, w->nnz * sizeof(int32_t), w->colidx, "CSR column indices", &a1, err)) ||
-            (c = add_buf(job, ro, w->nnz * sizeof(float), w->vals, "CSR values", &a2, err)))
+    case SR_PAT_UNSTRUCTURED: {
+        /* W is prepared once, as BSR and N:M are: not part of the time */
+        sr_csr_segments *sg = &job->segs;
+        if ((c = sr_csr_segments_build(w, kp->kc, kp->rows, sg, err)) != SR_OK)
             return c;
-        ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k);
-        ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2);
-        items0 = (m + kp->rows * kp->tiles - 1) / (kp->rows * kp->tiles);
+        const size_t nseg = (size_t)sg->nblocks * (size_t)m;
+        cl_mem a3 = NULL;
+        if ((c = add_buf(job, ro, nseg * sizeof(int32_t), sg->seg_row, "CSR segment rows", &a0, err)) ||
+            (c = add_buf(job, ro, (nseg + 1) * sizeof(int32_t), sg->seg_ptr, "CSR segment starts", &a1, err)) ||
+            (c = add_buf(job, ro, sg->nnz * sizeof(int32_t), sg->colidx, "CSR column indices", &a2, err)) ||
+            (c = add_buf(job, ro, sg->nnz * sizeof(float), sg->vals, "CSR values", &a3, err)))
+            return c;
+        ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k); ARG(sizeof(int), &sg->nblocks);
+        ARG(sizeof(cl_mem), &a0); ARG(sizeof(cl_mem), &a1); ARG(sizeof(cl_mem), &a2); ARG(sizeof(cl_mem), &a3);
+        items0 = (m + kp->rows - 1) / kp->rows;
         break;
+    }
     case SR_PAT_BLOCK: {
         const int mb = w->mp / p->br;
         if ((c = add_buf(job, ro, (size_t)(mb + 1) * sizeof(int32_t), w->rowptr, "BSR row pointers", &a0, err)) ||

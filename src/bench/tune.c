@@ -11,7 +11,7 @@ static const int nv_values[] = {1, 2, 4, 8, 16};
 static const int rows_values[] = {1, 2, 4, 6, 8, 16};
 static const int wg_values[] = {1, 2, 4, 8, 16, 32, 64};
 static const int tiles_values[] = {1, 4, 8, 16, 32};
-static const int kc_values[] = {0, 32, 64, 128};
+static const int kc_values[] = {0, 32, 64, 128, 256};
 
 typedef struct {
     const int *values;
