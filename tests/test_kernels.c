@@ -165,6 +165,18 @@ START_TEST(test_effective_params)
 }
 END_TEST
 
+/* One panel exactly as wide as X (and K needing no padding) reads X as it is, with no
+ * pack; K padded to a block or group still packs. Both verify. */
+START_TEST(test_x_as_one_panel)
+{
+    static const char *pats[] = {"dense", "unstructured", "block:4x4", "2:4"};
+    for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
+        check_case(pats[i], 37, 52, 32, 0.7, 0, "vw=8,nv=4,rows=2,tiles=2,kc=8,wg=0"); /* K = 52: no padding */
+        check_case(pats[i], 37, 53, 32, 0.7, 0, "vw=8,nv=4,rows=2,tiles=2,kc=8,wg=0"); /* padded K for 4x4, 2:4 */
+    }
+}
+END_TEST
+
 /* The text form keeps the keys it is not given and refuses unknown ones and bad values. */
 START_TEST(test_params_text)
 {
@@ -240,6 +252,7 @@ int main(void)
     tcase_add_test(tc, test_tiles_and_k_blocks);
     tcase_add_test(tc, test_params_text);
     tcase_add_test(tc, test_effective_params);
+    tcase_add_test(tc, test_x_as_one_panel);
     tcase_add_test(tc, test_verification_catches_errors);
     suite_add_tcase(s, tc);
     return sr_check_run(s);

@@ -78,45 +78,58 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n
     }
 }
 
+/* The pack kernel that lays X out in panels Xp[Np/TN][Kp][TN]. */
+static sr_code pack_setup(spmm_job *job, int k, int n, int kpk, int tn, cl_mem xb, cl_mem xpb, double *build_s,
+                          sr_err *err)
+{
+    char popts[64];
+    snprintf(popts, sizeof popts, "-DTN=%d", tn);
+    cl_kernel pk = NULL;
+    sr_code c = sr_cl_kernel(job->cl, "pack.cl", "pack_panels", popts, &job->pack, build_s, err);
+    if (c == SR_OK)
+        pk = job->pack;
+    if (c != SR_OK || (c = sr_cl_arg(pk, 0, sizeof(int), &k, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 1, sizeof(int), &n, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 2, sizeof(int), &kpk, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 3, sizeof(cl_mem), &xb, "pack_panels", err)) ||
+        (c = sr_cl_arg(pk, 4, sizeof(cl_mem), &xpb, "pack_panels", err)))
+        return c;
+    job->pack_global[0] = (size_t)((n + tn - 1) / tn);
+    job->pack_global[1] = (size_t)kpk;
+    return SR_OK;
+}
+
 /* Creates buffers and kernels and sets every argument. */
 static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int n,
                          const sr_kernel_params *kp, cl_mem *ybuf, double *build_s, sr_err *err)
 {
     const int m = w->m, k = w->k, tn = kp->vw * kp->nv, kpk = packed_k(w);
     const int np = round_up(n, tn);
-    char opts[256], popts[64];
+    /* one panel exactly as wide as X, no rows of padding: X is its own packed form */
+    const int packed_already = tn == n && kpk == k;
+    char opts[256];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
     kernel_options(w, kp, n, opts, sizeof opts, &file, &name);
     job->name = name;
-    snprintf(popts, sizeof popts, "-DTN=%d", tn);
-    sr_code c = sr_cl_kernel(job->cl, "pack.cl", "pack_panels", popts, &job->pack, &b1, err);
-    if (c == SR_OK)
-        c = sr_cl_kernel(job->cl, file, name, opts, &job->kernel, &b2, err);
-    *build_s = b1 + b2;
+    sr_code c = sr_cl_kernel(job->cl, file, name, opts, &job->kernel, &b2, err);
     if (c != SR_OK)
         return c;
 
     cl_mem xb, xpb, yb, a0 = NULL, a1 = NULL, a2 = NULL;
     const cl_mem_flags ro = CL_MEM_READ_ONLY;
     c = add_buf(job, ro, (size_t)k * n * sizeof(float), x, "X", &xb, err);
-    if (c == SR_OK)
+    xpb = xb;
+    if (c == SR_OK && !packed_already)
         c = add_buf(job, CL_MEM_READ_WRITE, (size_t)np * kpk * sizeof(float), NULL, "packed X", &xpb, err);
     if (c == SR_OK)
         c = add_buf(job, CL_MEM_READ_WRITE, (size_t)m * n * sizeof(float), NULL, "Y", &yb, err);
+    if (c == SR_OK && !packed_already)
+        c = pack_setup(job, k, n, kpk, tn, xb, xpb, &b1, err);
+    *build_s = b1 + b2;
     if (c != SR_OK)
         return c;
     *ybuf = yb;
-
-    cl_kernel pk = job->pack;
-    if ((c = sr_cl_arg(pk, 0, sizeof(int), &k, "pack_panels", err)) ||
-        (c = sr_cl_arg(pk, 1, sizeof(int), &n, "pack_panels", err)) ||
-        (c = sr_cl_arg(pk, 2, sizeof(int), &kpk, "pack_panels", err)) ||
-        (c = sr_cl_arg(pk, 3, sizeof(cl_mem), &xb, "pack_panels", err)) ||
-        (c = sr_cl_arg(pk, 4, sizeof(cl_mem), &xpb, "pack_panels", err)))
-        return c;
-    job->pack_global[0] = (size_t)(np / tn);
-    job->pack_global[1] = (size_t)kpk;
 
     const sr_pattern *p = &w->pattern;
     cl_kernel kk = job->kernel;
@@ -179,12 +192,14 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     return SR_OK;
 }
 
-/* One repetition: pack then kernel, waited for; event and wall times. */
+/* One repetition: pack (unless X needs none) then kernel, waited for; event and wall
+ * times. */
 static sr_code job_rep(spmm_job *job, sr_rep_time *t, sr_err *err)
 {
     cl_event e1 = NULL, e2 = NULL;
     const double t0 = sr_wall_seconds();
-    sr_code c = sr_cl_launch(job->cl, job->pack, 2, job->pack_global, NULL, "pack_panels", &e1, err);
+    sr_code c = job->pack ? sr_cl_launch(job->cl, job->pack, 2, job->pack_global, NULL, "pack_panels", &e1, err)
+                          : SR_OK;
     if (c == SR_OK)
         c = sr_cl_launch(job->cl, job->kernel, 2, job->global, job->use_local ? job->local : NULL, job->name,
                          &e2, err);
@@ -192,7 +207,7 @@ static sr_code job_rep(spmm_job *job, sr_rep_time *t, sr_err *err)
         c = sr_cl_finish(job->cl, job->name, err);
     t->wall_s = sr_wall_seconds() - t0;
     if (c == SR_OK) {
-        const double s1 = sr_cl_event_seconds(e1), s2 = sr_cl_event_seconds(e2);
+        const double s1 = e1 ? sr_cl_event_seconds(e1) : 0.0, s2 = sr_cl_event_seconds(e2);
         t->event_s = (s1 < 0 || s2 < 0) ? -1.0 : s1 + s2;
     }
     if (e1)
