@@ -13,7 +13,7 @@
 #include "runtime/runtime.h"
 #include "sparse/format.h"
 
-typedef enum { PEER_OPENBLAS, PEER_CLBLAST, PEER_SCIPY } peer_kind;
+typedef enum { PEER_OPENBLAS, PEER_CLBLAST, PEER_SCIPY, PEER_PLAIN_CSR } peer_kind;
 
 #define MAX_PEERS 2
 

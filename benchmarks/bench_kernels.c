@@ -43,8 +43,10 @@ static const char *help =
     "\n"
     "Peers (optional; \"n/a\" when absent): OpenBLAS cblas_sgemm with as many threads as\n"
     "the device has compute units, CLBlast SGEMM on the same OpenCL queue (dense cases),\n"
-    "SciPy's CSR product (csr). BSR and 2:4 are compared with our dense kernel on the same\n"
-    "shape. Every peer's output is checked against the CPU reference.\n";
+    "SciPy's CSR product (csr), and our CSR algorithm in plain C (OpenMP, -march=native;\n"
+    "csr: how much of what the CPU gives the algorithm the OpenCL kernel gets). BSR and 2:4\n"
+    "are compared with our dense kernel on the same shape. Every peer's output is checked\n"
+    "against the CPU reference.\n";
 
 static const bench_case case_table[] = {
     {.id = "dense1024", .pattern = "dense", .m = 1024, .k = 1024, .n = 1024},
@@ -139,6 +141,7 @@ static sr_code setup_case(bench_case *c, sr_cl *cl, const bench_config *cfg, uns
         c->peers[c->npeers++].kind = PEER_CLBLAST;
     } else if (peers && c->pat.kind == SR_PAT_UNSTRUCTURED) {
         c->peers[c->npeers++].kind = PEER_SCIPY;
+        c->peers[c->npeers++].kind = PEER_PLAIN_CSR;
     }
     for (int i = 0; i < c->npeers; i++) {
         sr_cli_progress("%s: preparing %s", c->id, peer_name(c->peers[i].kind));

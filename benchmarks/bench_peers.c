@@ -1,7 +1,7 @@
 /* The benchmark's peers: OpenBLAS cblas_sgemm on the host (threads = the OpenCL device's
- * compute units), CLBlast's SGEMM on the same OpenCL context and queue as ours, and
- * SciPy's CSR product through benchmarks/scipy_csr.py fed with the very matrices ours
- * runs. Each output is checked against the CPU reference, so a broken peer cannot flatter
+ * compute units), CLBlast's SGEMM on the same OpenCL context and queue as ours, SciPy's
+ * CSR product through benchmarks/scipy_csr.py fed with the very matrices ours runs, and
+ * our CSR algorithm in plain C (peer_plain_csr.c: what the CPU gives it without OpenCL). Each output is checked against the CPU reference, so a broken peer cannot flatter
  * us. Peers time by the wall clock (CLBlast may launch several kernels; OpenBLAS has no
  * events); SciPy times itself in Python, interpreter start-up left out. */
 #include "bench.h"
@@ -22,12 +22,20 @@
 #ifdef HAVE_CLBLAST
 #include <clblast_c.h>
 #endif
+#ifdef HAVE_PLAIN_CSR
+#include <omp.h>
+
+#include "peer_plain_csr.h"
+#endif
 
 struct peer_state {
     float *y;             /* the peer's output, m x n */
     sr_cl *cl;            /* CLBlast */
     cl_mem wb, xb, yb;
     char dir[64];         /* SciPy: the files it reads and writes */
+#ifdef HAVE_PLAIN_CSR
+    plain_csr *plain;
+#endif
 };
 
 const char *peer_name(peer_kind kind)
@@ -36,6 +44,7 @@ const char *peer_name(peer_kind kind)
     case PEER_OPENBLAS: return "OpenBLAS";
     case PEER_CLBLAST: return "CLBlast";
     case PEER_SCIPY: return "SciPy CSR";
+    case PEER_PLAIN_CSR: return "plain C, same algorithm";
     }
     return "?";
 }
@@ -205,6 +214,23 @@ static void clblast_setup(bench_peer *p, sr_cl *cl, const bench_case *c)
 #endif
 }
 
+static void plain_csr_setup(bench_peer *p, const bench_case *c, const bench_config *cfg)
+{
+#ifdef HAVE_PLAIN_CSR
+    sr_err err = {0};
+    omp_set_num_threads(cfg->threads);
+    if (!(p->state->plain = plain_csr_create(c->s, c->n, &err))) {
+        disable(p, "failed: %s", err.msg);
+        return;
+    }
+    snprintf(p->note, sizeof p->note, "OpenMP, %d threads, -O3 -march=native, FMA contraction", cfg->threads);
+#else
+    (void)c;
+    (void)cfg;
+    disable(p, "%s", "n/a: built without OpenMP");
+#endif
+}
+
 void peer_setup(bench_peer *p, sr_cl *cl, const bench_case *c, const bench_config *cfg)
 {
     p->usable = 1;
@@ -228,6 +254,7 @@ void peer_setup(bench_peer *p, sr_cl *cl, const bench_case *c, const bench_confi
         break;
     case PEER_CLBLAST: clblast_setup(p, cl, c); break;
     case PEER_SCIPY: scipy_setup(p, c, cfg); break;
+    case PEER_PLAIN_CSR: plain_csr_setup(p, c, cfg); break;
     }
 }
 
@@ -267,6 +294,17 @@ sr_code peer_round(bench_peer *p, const bench_case *c, const bench_config *cfg, 
 #endif
         break;
     case PEER_SCIPY: code = scipy_round(p, c, cfg, reps, verify, median_s, err); break;
+    case PEER_PLAIN_CSR:
+#ifdef HAVE_PLAIN_CSR
+        for (int i = -1; i < reps; i++) { /* i = -1: warm-up */
+            const double t0 = sr_wall_seconds();
+            plain_csr_run(st->plain, c->x, st->y);
+            if (i >= 0)
+                t[i] = sr_wall_seconds() - t0;
+        }
+        *median_s = sr_median(t, reps);
+#endif
+        break;
     }
     free(t);
     if (code == SR_OK && verify) {
@@ -298,6 +336,9 @@ void peer_free(bench_peer *p)
             }
             rmdir(st->dir);
         }
+#ifdef HAVE_PLAIN_CSR
+        plain_csr_free(st->plain);
+#endif
         free(st->y);
         free(st);
     }

@@ -150,10 +150,14 @@ START_TEST(test_build_failure_shows_log)
     snprintf(path, sizeof path, "%s/sr_common.cl", dir);
     FILE *f = fopen(path, "w");
     fclose(f);
-    snprintf(path, sizeof path, "%s/pack.cl", dir);
-    f = fopen(path, "w");
-    fputs("kernel void pack_panels(global float *x) { x[0] = undeclared_thing; }\n", f);
-    fclose(f);
+    /* the dense kernel and the pack, whichever is built first */
+    static const char *files[] = {"gemm_dense.cl", "pack.cl"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        f = fopen(path, "w");
+        fputs("kernel void k(global float *x) { x[0] = undeclared_thing; }\n", f);
+        fclose(f);
+    }
     setenv("SPARSEROOF_KERNEL_DIR", dir, 1);
     sr_cli_result r;
     sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--m", "8", "--k", "8", "--n", "8", NULL}, &r);
@@ -162,7 +166,10 @@ START_TEST(test_build_failure_shows_log)
     ck_assert_ptr_nonnull(strstr(r.err, "CL_BUILD_PROGRAM_FAILURE (-11)"));
     ck_assert_ptr_nonnull(strstr(r.err, "build log"));
     ck_assert_ptr_nonnull(strstr(r.err, "undeclared_thing"));
-    unlink(path);
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
     snprintf(path, sizeof path, "%s/sr_common.cl", dir);
     unlink(path);
     rmdir(dir);

@@ -24,7 +24,7 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
             const int rows = p->br < 8 ? p->br : 8;
             *out = (sr_kernel_params){.vw = 16, .nv = 16 / rows, .rows = rows, .wg = 8, .tiles = 2, .kc = 0};
         } else if (p->kind == SR_PAT_UNSTRUCTURED) {
-            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 2, .wg = 1, .tiles = 16, .kc = 256};
+            *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 2, .wg = 2, .tiles = 16, .kc = 256};
         } else if (p->kind == SR_PAT_NM) {
             *out = (sr_kernel_params){.vw = 16, .nv = 8, .rows = 2, .wg = 1, .tiles = 16, .kc = 64};
         }
