@@ -194,7 +194,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
 
 /* One repetition: pack (unless X needs none) then kernel, waited for; event and wall
  * times. */
-static sr_code job_rep(spmm_job *job, sr_rep_time *t, sr_err *err)
+static sr_code job_rep(spmm_job *job, sr_rep_time *t, double *pack_s, sr_err *err)
 {
     cl_event e1 = NULL, e2 = NULL;
     const double t0 = sr_wall_seconds();
@@ -209,6 +209,7 @@ static sr_code job_rep(spmm_job *job, sr_rep_time *t, sr_err *err)
     if (c == SR_OK) {
         const double s1 = e1 ? sr_cl_event_seconds(e1) : 0.0, s2 = sr_cl_event_seconds(e2);
         t->event_s = (s1 < 0 || s2 < 0) ? -1.0 : s1 + s2;
+        *pack_s = s1 > 0 ? s1 : 0.0;
     }
     if (e1)
         clReleaseEvent(e1);
@@ -234,7 +235,8 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
     cl_mem yb = NULL;
     float *y = malloc((size_t)w->m * n * sizeof *y);
     sr_rep_time *times = calloc((size_t)reps, sizeof *times);
-    if (!y || !times) {
+    double *pack_s = calloc((size_t)reps, sizeof *pack_s), warm_pack = 0;
+    if (!y || !times || !pack_s) {
         c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d result", w->m, n);
         goto done;
     }
@@ -242,7 +244,7 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
         goto done;
     /* Warm-up: the first launch compiles for its local size; its result is verified. */
     sr_rep_time warm;
-    if ((c = job_rep(&job, &warm, err)) != SR_OK ||
+    if ((c = job_rep(&job, &warm, &warm_pack, err)) != SR_OK ||
         (c = sr_cl_read(cl, yb, (size_t)w->m * n * sizeof *y, y, "Y", err)) != SR_OK)
         goto done;
     res->verified = sr_verify_spmm(w_dense, x, y, w->m, w->k, n, &res->verify);
@@ -255,11 +257,13 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
         goto done;
     }
     for (int i = 0; i < reps; i++)
-        if ((c = job_rep(&job, &times[i], err)) != SR_OK)
+        if ((c = job_rep(&job, &times[i], &pack_s[i], err)) != SR_OK)
             goto done;
     sr_time_stats_compute(times, reps, &res->time);
+    res->pack_s = res->time.wallclock ? 0.0 : sr_median(pack_s, reps);
 done:
     job_release(&job);
+    free(pack_s);
     free(times);
     free(y);
     return c;

@@ -12,6 +12,8 @@
 
 typedef struct {
     sr_time_stats time;     /* per repetition: pack + kernel */
+    double pack_s;          /* median event time of the pack alone (0: X needed none, or
+                               the time is by the wall clock) */
     double build_s;         /* program builds, kept apart from the time */
     sr_verify_result verify;
     int verified;

@@ -101,6 +101,7 @@ static json_object *row_json(const kernel_opts *o, const kernel_row *r, const sr
                            json_object_new_string(r->res.time.wallclock ? "wallclock" : "events"));
     if (r->res.time.wallclock)
         json_object_object_add(j, "timing_note", json_object_new_string(r->res.time.note));
+    json_object_object_add(j, "repack_median_s", json_object_new_double(r->res.pack_s));
     json_object_object_add(j, "gflops", json_object_new_double(r->flops / t * 1e-9));
     json_object_object_add(j, "gbps", json_object_new_double(r->bytes / t * 1e-9));
     json_object_object_add(j, "verified", json_object_new_boolean(r->res.verified));
@@ -129,6 +130,8 @@ static void row_print(const kernel_opts *o, const kernel_row *r, const sr_device
            t->min_s * 1e3, t->max_s * 1e3, t->reps, t->wallclock ? "wall clock" : "profiling events");
     if (t->wallclock)
         printf("              %s\n", t->note);
+    if (r->res.pack_s > 0)
+        printf("              of which repacking X %.4g ms (median)\n", r->res.pack_s * 1e3);
     printf("  speed       %.1f GFLOP/s   %.1f GB/s\n", r->flops / t->median_s * 1e-9,
            r->bytes / t->median_s * 1e-9);
     printf("  verified    %s (largest error %.2g of the fp32 bound)\n", r->res.verified ? "yes" : "NO",
