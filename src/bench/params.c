@@ -21,8 +21,9 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
          * per item, over K blocks of 64 (a 32 KiB slice of X). */
         *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 6, .wg = 8, .tiles = 1, .kc = 0};
         if (p->kind == SR_PAT_BLOCK) {
-            const int rows = p->br < 8 ? p->br : 8;
-            *out = (sr_kernel_params){.vw = 16, .nv = 16 / rows, .rows = rows, .wg = 8, .tiles = 2, .kc = 0};
+            /* blocks under 4 high: a 64-wide panel (wider ones ran at half speed here) */
+            const int rows = p->br < 8 ? p->br : 8, nv = rows < 4 ? 4 : 16 / rows;
+            *out = (sr_kernel_params){.vw = 16, .nv = nv, .rows = rows, .wg = 8, .tiles = 2, .kc = 0};
         } else if (p->kind == SR_PAT_UNSTRUCTURED) {
             *out = (sr_kernel_params){.vw = 16, .nv = 4, .rows = 2, .wg = 2, .tiles = 16, .kc = 256};
         } else if (p->kind == SR_PAT_NM) {
