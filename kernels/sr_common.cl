@@ -82,6 +82,12 @@ void tile_put(VEC tile[][NV], int first, VEC acc[RT][NV])
  * X vector loaded once for all RT rows. */
 void rank1_update(VEC acc[RT][NV], global const float *x, const float a[RT])
 {
+#if RT == 1
+    /* one row: each X vector feeds one FMA straight from memory (no copies in registers) */
+#pragma unroll
+    for (int v = 0; v < NV; v++)
+        acc[0][v] = fma((VEC)(a[0]), VLOAD(v, x), acc[0][v]);
+#else
     VEC xv[NV];
 #pragma unroll
     for (int v = 0; v < NV; v++)
@@ -91,6 +97,7 @@ void rank1_update(VEC acc[RT][NV], global const float *x, const float a[RT])
 #pragma unroll
         for (int v = 0; v < NV; v++)
             acc[r][v] = fma((VEC)(a[r]), xv[v], acc[r][v]);
+#endif
 }
 
 /* Writes rows of the tile to Y rows row0... (those below M), columns col0... */
