@@ -116,6 +116,21 @@ START_TEST(test_kernel_json)
     ck_assert(nnz % 16 == 0 && nnz > 0); /* whole 4x4 blocks */
     json_object_object_get_ex(o, "flops", &v);
     ck_assert_double_eq_tol(json_object_get_double(v), 2.0 * (double)nnz * 29, 0.5);
+    /* X is repacked (29 columns in wider panels), inside the time */
+    json_object_object_get_ex(o, "repack_median_s", &v);
+    const double repack = json_object_get_double(v);
+    json_object_object_get_ex(o, "time_median_s", &v);
+    ck_assert(repack > 0.0 && repack < json_object_get_double(v));
+    json_object_put(o);
+
+    /* one panel exactly as wide as X: no repacking */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense", "--m", "16", "--k", "32", "--n", "64", "--reps",
+                                "1", "--params", "vw=16,nv=4", "--json", NULL},
+               &r);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    o = json_tokener_parse(r.out);
+    json_object_object_get_ex(o, "repack_median_s", &v);
+    ck_assert_double_eq(json_object_get_double(v), 0.0);
     json_object_put(o);
 
     /* N:M fixes its sparsity: --sparsity may be left out */
