@@ -14,6 +14,7 @@
 #include "bench/ceilings_define.h"
 #include "bench/peaks.h"
 #include "bench/plateau.h"
+#include "common/host.h"
 #include "device_probe.h"
 #include "run_cli.h"
 #include "store/store.h"
@@ -281,6 +282,28 @@ START_TEST(test_labels_from_cache_sizes)
     ck_assert_str_eq(c.levels[2].level, "DRAM");
     ck_assert_uint_eq(c.levels[2].ws_max_bytes, UINT64_MAX);
     ck_assert_double_eq(c.levels[1].gbps, p[1].gbps);
+}
+END_TEST
+
+/* The OS's cache sizes (Linux /sys): levels in order, each at least as large for more
+ * CPUs, and nothing past the slots given. */
+START_TEST(test_host_cache_sizes)
+{
+    uint64_t one[4], two[4], l1only[1];
+    const size_t n1 = sr_host_cache_sizes(1, one, 4), n2 = sr_host_cache_sizes(2, two, 4);
+    ck_assert_uint_eq(n1, n2);
+    if (access("/sys/devices/system/cpu/cpu0/cache/index0/size", R_OK) != 0) {
+        ck_assert_uint_eq(n1, 0); /* no /sys: nothing found, nothing invented */
+        return;
+    }
+    ck_assert_uint_ge(n1, 1);
+    for (size_t i = 0; i < n1; i++) {
+        ck_assert(one[i] == 0 || two[i] >= one[i]);
+        ck_assert(two[i] <= 2 * one[i]);
+    }
+    ck_assert_uint_gt(one[0], 0);
+    ck_assert_uint_eq(sr_host_cache_sizes(1, l1only, 1), 1);
+    ck_assert_uint_eq(l1only[0], one[0]);
 }
 END_TEST
 
@@ -1032,6 +1055,7 @@ int main(void)
     tcase_add_test(tp, test_few_points);
     tcase_add_test(tp, test_max_out_merges);
     tcase_add_test(tp, test_labels_from_cache_sizes);
+    tcase_add_test(tp, test_host_cache_sizes);
     tcase_add_test(tp, test_bad_series);
     tcase_add_test(tp, test_sweep_sizes);
     suite_add_tcase(s, tp);

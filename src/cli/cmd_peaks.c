@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
 #include "cli/signals.h"
+#include "common/host.h"
 #include "runtime/runtime.h"
 
 static const char *help =
@@ -159,71 +160,6 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
     if (!a->defining && a->max_ws && a->max_ws < 64 * 1024)
         return sr_cli_usage("peaks", "--max-ws must be at least 64K (the sweep starts at 16K)");
     return 0;
-}
-
-/* ---- the OS's cache sizes, to name the levels ---- */
-
-/* CPUs in a /sys cpu list ("0-3,8,10-11"). */
-static int count_cpus(const char *list)
-{
-    int n = 0;
-    for (const char *s = list; *s;) {
-        char *end;
-        long a = strtol(s, &end, 10), b = a;
-        if (end == s)
-            break;
-        if (*end == '-')
-            b = strtol(end + 1, &end, 10);
-        n += (int)(b - a + 1);
-        s = *end == ',' ? end + 1 : end + strlen(end);
-    }
-    return n > 0 ? n : 1;
-}
-
-static int read_small(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int ok = fgets(buf, (int)size, f) != NULL;
-    fclose(f);
-    buf[strcspn(buf, "\n")] = '\0';
-    return ok;
-}
-
-/* Linux only (elsewhere none are found, and levels are named in order): the total size of
- * each data cache level that `units` cores of the device see. Belongs with the platform
- * file (common/host) once that lands. */
-static size_t os_cache_sizes(unsigned units, uint64_t *out, size_t max)
-{
-    size_t n = 0;
-    memset(out, 0, max * sizeof *out);
-    for (int idx = 0; idx < 16; idx++) {
-        char base[96], path[160], level[16], type[32], size[32], shared[256];
-        snprintf(base, sizeof base, "/sys/devices/system/cpu/cpu0/cache/index%d", idx);
-        snprintf(path, sizeof path, "%s/level", base);
-        if (!read_small(path, level, sizeof level))
-            break;
-        snprintf(path, sizeof path, "%s/type", base);
-        if (!read_small(path, type, sizeof type) || strcmp(type, "Instruction") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/size", base);
-        if (!read_small(path, size, sizeof size))
-            continue;
-        snprintf(path, sizeof path, "%s/shared_cpu_list", base);
-        if (!read_small(path, shared, sizeof shared))
-            snprintf(shared, sizeof shared, "0");
-        uint64_t bytes;
-        int lv = atoi(level);
-        if (lv < 1 || (size_t)lv > max || sr_parse_bytes("cache size", size, &bytes, NULL) != SR_OK)
-            continue;
-        /* instances of this cache among the device's cores */
-        unsigned sharing = (unsigned)count_cpus(shared);
-        unsigned inst = (units + sharing - 1) / sharing;
-        out[lv - 1] = bytes * (inst ? inst : 1);
-        n = (size_t)lv > n ? (size_t)lv : n;
-    }
-    return n;
 }
 
 /* ---- progress ---- */
@@ -525,7 +461,7 @@ static int run_measure(int argc, char **argv, const peaks_args *a)
         c = sr_cli_run_begin(store, argc, argv, &devs[di], run, device_uuid, &err);
     if (c == SR_OK) {
         if (strcmp(devs[di].type, "CPU") == 0) {
-            o.n_cache = os_cache_sizes(devs[di].compute_units, caches, 4);
+            o.n_cache = sr_host_cache_sizes(devs[di].compute_units, caches, 4);
             o.cache_bytes = caches;
         }
         sr_cli_progress("measuring %s%s (about %s)", devs[di].name,

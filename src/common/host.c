@@ -96,6 +96,71 @@ void sr_host_read(sr_host_info *out)
 }
 
 /* Prefixes of the variables that change how OpenCL drivers and libraries run. */
+/* CPUs in a /sys cpu list ("0-3,8,10-11"); at least 1. */
+static int count_cpus(const char *list)
+{
+    int n = 0;
+    for (const char *s = list; *s;) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s)
+            break;
+        if (*end == '-')
+            b = strtol(end + 1, &end, 10);
+        n += (int)(b - a + 1);
+        s = *end == ',' ? end + 1 : end + strlen(end);
+    }
+    return n > 0 ? n : 1;
+}
+
+/* A /sys cache size ("48K", "2048K", "105M"); 0 if it is not one. */
+static uint64_t sys_size(const char *text)
+{
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text)
+        return 0;
+    switch (*end) {
+    case 'K': return (uint64_t)v << 10;
+    case 'M': return (uint64_t)v << 20;
+    case 'G': return (uint64_t)v << 30;
+    case '\0': return (uint64_t)v;
+    default: return 0;
+    }
+}
+
+size_t sr_host_cache_sizes(unsigned cpus, uint64_t *out, size_t max)
+{
+    size_t n = 0;
+    memset(out, 0, max * sizeof *out);
+    for (int idx = 0; idx < 16; idx++) {
+        char base[96], path[160], level[16], type[32], size[32], shared[256];
+        snprintf(base, sizeof base, "/sys/devices/system/cpu/cpu0/cache/index%d", idx);
+        snprintf(path, sizeof path, "%s/level", base);
+        read_line(path, level, sizeof level);
+        if (!level[0])
+            break;
+        snprintf(path, sizeof path, "%s/type", base);
+        read_line(path, type, sizeof type);
+        if (!type[0] || strcmp(type, "Instruction") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/size", base);
+        read_line(path, size, sizeof size);
+        snprintf(path, sizeof path, "%s/shared_cpu_list", base);
+        read_line(path, shared, sizeof shared);
+        const int lv = atoi(level);
+        const uint64_t bytes = sys_size(size);
+        if (lv < 1 || (size_t)lv > max || bytes == 0)
+            continue;
+        /* instances of this cache among those CPUs */
+        const unsigned sharing = (unsigned)count_cpus(shared[0] ? shared : "0");
+        const unsigned inst = (cpus + sharing - 1) / sharing;
+        out[lv - 1] = bytes * (inst ? inst : 1);
+        n = (size_t)lv > n ? (size_t)lv : n;
+    }
+    return n;
+}
+
 static int affects_timings(const char *var)
 {
     static const char *prefixes[] = {"POCL_", "CL_", "OCL_", "OPENCL_", "OMP_", "GOMP_",

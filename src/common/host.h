@@ -5,6 +5,7 @@
 #ifndef SR_HOST_H
 #define SR_HOST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/status.h"
@@ -22,6 +23,11 @@ typedef struct {
 
 /* Fills *out; never fails (unknown fields stay empty). */
 void sr_host_read(sr_host_info *out);
+
+/* Linux only (elsewhere 0 levels are found): the total size in bytes of each data cache
+ * level (out[0] = L1) that `cpus` of the machine's CPUs see together (a cache shared by
+ * 4 CPUs counts once for those 4). Returns the deepest level found (<= max). */
+size_t sr_host_cache_sizes(unsigned cpus, uint64_t *out, size_t max);
 
 /* The variables that affect timings (POCL_*, CL_*, OMP_*, OPENBLAS_*, ...), one
  * "NAME=value" a line, sorted. *out is malloc'ed ("" when none is set); free() it. */
