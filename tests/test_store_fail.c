@@ -376,6 +376,20 @@ START_TEST(test_sigkill)
     long long n = query_int(path, "SELECT count(*) FROM measurement");
     ck_assert_int_ge(n, 4 * SET);
     ck_assert_int_eq(n % SET, 0); /* whole sets only */
+
+    /* the next run on this host finds the killed one's process gone and closes it; a run
+     * whose process is alive (this one) stays open */
+    char dev[SR_UUID_LEN], live[SR_UUID_LEN], next[SR_UUID_LEN];
+    sr_store *a = fx_begin(path, "cpu", "kernel", dev, live);
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM run WHERE command = 'bench' AND status = 'interrupted' "
+                                     "AND message LIKE '%ended without closing the run%' AND ended_at IS NULL"),
+                     1);
+    sr_store *b = fx_begin(path, "cpu", "peaks", dev, next);
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM run WHERE command = 'kernel' AND status = 'running'"), 1);
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM run WHERE pid IS NULL OR process_start NOT LIKE '%:%'"),
+                     0); /* every run knows its process */
+    sr_store_close(b);
+    sr_store_close(a);
 }
 END_TEST
 

@@ -161,6 +161,31 @@ size_t sr_host_cache_sizes(unsigned cpus, uint64_t *out, size_t max)
     return n;
 }
 
+void sr_host_process_start(long pid, char *buf, size_t size)
+{
+    char boot[64], path[64], line[1024];
+    buf[0] = '\0';
+    read_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!boot[0] || !f) {
+        if (f)
+            fclose(f);
+        return;
+    }
+    const int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    /* field 22 (starttime) counts from the ')' that ends field 2, the command name,
+     * which may hold spaces and parentheses itself */
+    const char *p = ok ? strrchr(line, ')') : NULL;
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    if (!p)
+        return;
+    const unsigned long long start = strtoull(p + 1, NULL, 10);
+    snprintf(buf, size, "%s:%llu", boot, start);
+}
+
 static int affects_timings(const char *var)
 {
     static const char *prefixes[] = {"POCL_", "CL_", "OCL_", "OPENCL_", "OMP_", "GOMP_",

@@ -29,6 +29,11 @@ void sr_host_read(sr_host_info *out);
  * 4 CPUs counts once for those 4). Returns the deepest level found (<= max). */
 size_t sr_host_cache_sizes(unsigned cpus, uint64_t *out, size_t max);
 
+/* A process's identity beyond its pid, which the system reuses: the boot's id and the
+ * process's start time ("<boot id>:<start ticks>"). "" when the process does not exist
+ * or the system does not say (Linux /proc only). */
+void sr_host_process_start(long pid, char *buf, size_t size);
+
 /* The variables that affect timings (POCL_*, CL_*, OMP_*, OPENBLAS_*, ...), one
  * "NAME=value" a line, sorted. *out is malloc'ed ("" when none is set); free() it. */
 sr_code sr_host_environment(char **out, sr_err *err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_internal.h"
 
@@ -223,6 +224,44 @@ static const char run_device_sql[] =
     "cl_platform_version = (SELECT platform_version FROM device WHERE uuid = ?2), "
     "cl_driver_version = (SELECT driver_version FROM device WHERE uuid = ?2)";
 
+/* Runs of this host left 'running' by a process that is gone (killed by SIGKILL, or the
+ * machine restarted: its pid no longer names the same process) are closed as
+ * 'interrupted'; their end time stays unknown. */
+static sr_code close_stale_runs(sr_store *s, const char *host, sr_err *err)
+{
+    sqlite3_stmt *st, *up = NULL;
+    sr_code rc = store_prepare(s,
+                               "SELECT uuid, pid, process_start FROM run WHERE status = 'running' AND "
+                               "host_uuid = ?1 AND pid IS NOT NULL AND process_start IS NOT NULL",
+                               &st, err);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
+    rc = store_prepare(s,
+                       "UPDATE run SET status = 'interrupted', message = ?2 WHERE uuid = ?1 AND "
+                       "status = 'running'",
+                       &up, err);
+    int step;
+    while (rc == SR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const long pid = (long)sqlite3_column_int64(st, 1);
+        char now_start[128], msg[192];
+        sr_host_process_start(pid, now_start, sizeof now_start);
+        if (strcmp(now_start, (const char *)sqlite3_column_text(st, 2)) == 0)
+            continue; /* still going */
+        snprintf(msg, sizeof msg,
+                 "its process (pid %ld) ended without closing the run: killed, or the machine restarted", pid);
+        sqlite3_reset(up);
+        sqlite3_bind_text(up, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(up, 2, msg, -1, SQLITE_TRANSIENT);
+        rc = store_step_done(s, up, "closing a run whose process is gone", err);
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = store_fail(s->db, s->path, step, err, "looking for runs whose process is gone");
+    sqlite3_finalize(st);
+    sqlite3_finalize(up);
+    return rc;
+}
+
 static sr_code insert_run(sr_store *s, const sr_run_info *info, const char *uuid, sr_err *err)
 {
     char host[SR_UUID_LEN], now[32], *env = NULL, *line = NULL;
@@ -232,13 +271,15 @@ static sr_code insert_run(sr_store *s, const sr_run_info *info, const char *uuid
         rc = sr_host_environment(&env, err);
     if (rc == SR_OK && !(line = command_line(info->argc, info->argv)))
         rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory recording the command line");
+    if (rc == SR_OK)
+        rc = close_stale_runs(s, host, err);
     sqlite3_stmt *st = NULL;
     if (rc == SR_OK)
         rc = store_prepare(s,
                            "INSERT INTO run (uuid, host_uuid, command, command_line, tool_version, "
                            "started_at, status, cpu_model, cores, governor, os_version, "
-                           "environment) VALUES (?1, ?3, ?4, ?5, ?6, ?7, 'running', ?8, ?9, ?10, "
-                           "?11, ?12)",
+                           "environment, pid, process_start) VALUES (?1, ?3, ?4, ?5, ?6, ?7, "
+                           "'running', ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                            &st, err);
     if (rc == SR_OK) {
         store_now(now);
@@ -253,6 +294,10 @@ static sr_code insert_run(sr_store *s, const sr_run_info *info, const char *uuid
         store_bind_text(st, 10, h.governor);
         store_bind_text(st, 11, h.os_version);
         sqlite3_bind_text(st, 12, env, -1, SQLITE_TRANSIENT);
+        char started[128];
+        sr_host_process_start((long)getpid(), started, sizeof started);
+        sqlite3_bind_int64(st, 13, (sqlite3_int64)getpid());
+        store_bind_text(st, 14, started);
         rc = store_step_done(s, st, "recording the run", err);
     }
     sqlite3_finalize(st);
