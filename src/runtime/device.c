@@ -64,6 +64,9 @@ static void describe(sr_device_info *out, int pi, int di, cl_platform_id p, cl_d
     size_t wg = 0;
     clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof wg, &wg, NULL);
     out->max_work_group_size = wg;
+    u = 0;
+    clGetDeviceInfo(d, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof u, &u, NULL); /* in bits */
+    out->base_align_bytes = u / 8;
 
     char ext[8192];
     info_str(d, CL_DEVICE_EXTENSIONS, ext, sizeof ext);

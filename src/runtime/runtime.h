@@ -26,6 +26,7 @@ typedef struct {
     unsigned max_clock_mhz;
     uint64_t global_mem_bytes, max_alloc_bytes, local_mem_bytes, global_cache_bytes;
     size_t max_work_group_size;
+    unsigned base_align_bytes; /* alignment of a buffer's start (CL_DEVICE_MEM_BASE_ADDR_ALIGN) */
     int fp64, fp16;       /* whether the device supports them */
     cl_platform_id platform_id;
     cl_device_id device_id;
