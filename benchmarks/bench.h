@@ -47,6 +47,8 @@ typedef struct {
     double *round_s;
     int rounds;
     double median_s;
+    double *pack_round_s; /* of which repacking X (0: none, or timed by the wall clock) */
+    double pack_median_s;
     char params[96];
     int wallclock;       /* some round was timed by the wall clock */
     bench_peer peers[MAX_PEERS];

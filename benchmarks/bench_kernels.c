@@ -117,7 +117,8 @@ static sr_code setup_case(bench_case *c, sr_cl *cl, const bench_config *cfg, uns
     c->w = malloc((size_t)c->m * c->k * sizeof *c->w);
     c->x = malloc((size_t)c->k * c->n * sizeof *c->x);
     c->round_s = calloc((size_t)cfg->rounds, sizeof *c->round_s);
-    if (!w || !c->w || !c->x || !c->round_s) {
+    c->pack_round_s = calloc((size_t)cfg->rounds, sizeof *c->pack_round_s);
+    if (!w || !c->w || !c->x || !c->round_s || !c->pack_round_s) {
         free(w);
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory for case %s", c->id);
     }
@@ -158,6 +159,7 @@ static void free_case(bench_case *c)
     free(c->w);
     free(c->x);
     free(c->round_s);
+    free(c->pack_round_s);
 }
 
 /* Lets OpenBLAS's threads stop spinning before the next side runs. */
@@ -227,6 +229,7 @@ static sr_code run_ours(sr_cl *cl, bench_case *c, int round, const bench_config 
     sr_code code = sr_spmm_run(cl, c->s, c->w, c->x, c->n, &c->kp, cfg->reps, &res, err);
     if (code != SR_OK)
         return sr_err_prefix(err, "%s (%s %dx%dx%d)", c->id, c->pattern, c->m, c->k, c->n);
+    c->pack_round_s[c->rounds] = res.pack_s;
     c->round_s[c->rounds++] = res.time.median_s;
     c->wallclock |= res.time.wallclock;
     snprintf(c->params, sizeof c->params, "%s", res.params);
@@ -276,6 +279,7 @@ static sr_code run_rounds(sr_cl *cl, bench_case *cases, int n, const bench_confi
         }
     for (int i = 0; i < n; i++) {
         cases[i].median_s = median_of(cases[i].round_s, cases[i].rounds);
+        cases[i].pack_median_s = median_of(cases[i].pack_round_s, cases[i].rounds);
         for (int j = 0; j < cases[i].npeers; j++) {
             bench_peer *p = &cases[i].peers[j];
             p->median_s = p->usable ? median_of(p->round_s, p->rounds) : 0.0;
