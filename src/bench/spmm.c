@@ -283,11 +283,14 @@ sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int
     const size_t tn = (size_t)kp->vw * kp->nv, np = ((size_t)n + tn - 1) / tn * tn;
     const size_t kpad = (size_t)k + 32 + (size_t)SR_NM_MAX_M; /* covers padding to any block/group */
     const size_t xb = (size_t)k * n * 4, xpb = np * kpad * 4, yb = (size_t)m * n * 4;
+    /* CSR's segment index: a row and a start per (K block, row) */
+    const size_t kblocks = kp->kc > 0 && kp->kc < k ? ((size_t)k + (size_t)kp->kc - 1) / (size_t)kp->kc : 1;
+    const size_t segb = p->kind == SR_PAT_UNSTRUCTURED ? (kblocks * (size_t)m + 1) * 4 : 0;
     size_t largest = wl;
-    const size_t sizes[] = {xb, xpb, yb};
-    for (int i = 0; i < 3; i++)
+    const size_t sizes[] = {xb, xpb, yb, segb};
+    for (int i = 0; i < 4; i++)
         largest = sizes[i] > largest ? sizes[i] : largest;
-    const double total = (double)wt + (double)xb + (double)xpb + (double)yb;
+    const double total = (double)wt + (double)xb + (double)xpb + (double)yb + 2.0 * (double)segb;
     if (dev->max_alloc_bytes && largest > dev->max_alloc_bytes)
         return sr_err_set(err, SR_ERR_ARG,
                           "matrix too large for %s: a %zu-byte buffer exceeds its largest allocation "
