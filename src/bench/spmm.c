@@ -1,11 +1,11 @@
 /* Verified, timed SpMM runs: buffers, the pack + kernel pair, reference check, timing. */
 #include "bench/spmm.h"
 
-#include "sparse/csr_segments.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sparse/csr_segments.h"
 
 #define MAX_BUFS 7
 
