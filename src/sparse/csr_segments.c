@@ -72,13 +72,6 @@ sr_code sr_csr_segments_build(const sr_sparse *csr, int kc, int rows, sr_csr_seg
     return SR_OK;
 }
 
-size_t sr_csr_segments_index_bytes(const sr_csr_segments *s)
-{
-    const size_t nseg = (size_t)s->nblocks * (size_t)s->m;
-    const size_t index = (2 * nseg + 1) * sizeof(int32_t), rowptr = ((size_t)s->m + 1) * sizeof(int32_t);
-    return index > rowptr ? index - rowptr : 0;
-}
-
 void sr_csr_segments_free(sr_csr_segments *s)
 {
     if (!s)

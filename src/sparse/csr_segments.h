@@ -35,10 +35,6 @@ typedef struct {
  * kc > k: one block) and groups of `rows` rows (>= 1). */
 sr_code sr_csr_segments_build(const sr_sparse *csr, int kc, int rows, sr_csr_segments *out, sr_err *err);
 
-/* Bytes of the segment index (seg_row + seg_ptr) beyond the CSR arrays it replaces
- * (rowptr): what the kernel reads in addition to values and column indices. */
-size_t sr_csr_segments_index_bytes(const sr_csr_segments *s);
-
 void sr_csr_segments_free(sr_csr_segments *s); /* frees the arrays; NULL is a no-op */
 
 #endif
