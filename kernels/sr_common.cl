@@ -24,6 +24,15 @@
 #define VLOAD_Y(p) VLOAD(0, (p))
 #endif
 
+/* A prefetch of global memory into the L1 cache. OpenCL's prefetch() does nothing in
+ * PoCL; on a CPU device (-DCPU_PREFETCH), where the address spaces are one, clang's
+ * builtin takes the address as a plain pointer. */
+#ifdef CPU_PREFETCH
+#define PREFETCH_GLOBAL(p) __builtin_prefetch((const void *)(size_t)(p), 0, 3)
+#else
+#define PREFETCH_GLOBAL(p) prefetch((p), 1)
+#endif
+
 /* Writes one row of NV accumulators at Yrow[col0...]: whole vectors inside N, element by
  * element at the right edge. Unrolled, so that accrow[] stays in registers. */
 #define STORE_ROW(Yrow, col0, N, accrow)                                     \
