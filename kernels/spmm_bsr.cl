@@ -5,9 +5,10 @@
  * in runs of KC/BC blocks (KC = 0: the whole row) and runs every tile over a run before
  * the next, so the run's X slices come from L2 once and then serve all tiles from L1;
  * partial sums wait in a private tile between runs (one run: none, each tile's sums
- * go from registers to Y). While a tile works on a block it prefetches the next block's X
- * slice (blocks 4 or more wide; PREFETCH_GLOBAL in sr_common.cl): the slices lie at
- * scattered block columns, where the hardware prefetchers do not follow.
+ * go from registers to Y). While the first tile works on a block it prefetches the next
+ * block's X slice (blocks 4 or more wide; PREFETCH_GLOBAL in sr_common.cl): the slices
+ * lie at scattered block columns, where the hardware prefetchers do not follow; the
+ * other tiles find them in L1 and run a copy of the loop without prefetches.
  * Build options: -DBR -DBC -DRT -DTILES -DKC -DVW -DNV [-DCPU_PREFETCH].
  * Global: (ceil(M/BR)*(BR/ROWS) padded, Np/TN). */
 #if !defined(BR) || !defined(BC) || !defined(RT) || !defined(TILES) || !defined(KC) || \
@@ -20,18 +21,20 @@
 #define RUN (KC >= BC ? KC / BC : 0) /* blocks per run; 0: all */
 
 /* acc += the tile's RT rows of block blk (row-major, BC wide) times its X slice xb;
- * xn: the next block's X slice, prefetched a row per column where blocks are 4 or more
- * wide (narrower ones have too few FMAs per X row to pay for it: 2x1 lost 14%). A
- * macro: PoCL does not inline a function this large, and acc[] must stay in registers. */
+ * PF(address) is applied to the next block's X slice xn, a row per column: PREFETCH_SLICE
+ * (a prefetch where blocks are 4 or more wide; narrower ones have too few FMAs per X row
+ * to pay for it: 2x1 lost 14%) or NO_PREFETCH. A macro: PoCL does not inline a function
+ * this large, and acc[] must stay in registers. */
 #if BC >= 4
 #define PREFETCH_SLICE(p) PREFETCH_GLOBAL(p)
 #else
 #define PREFETCH_SLICE(p)
 #endif
-#define BLOCK_UPDATE(acc, blk, xb, xn)                                                   \
+#define NO_PREFETCH(p)
+#define BLOCK_UPDATE(acc, blk, xb, xn, PF)                                               \
     _Pragma("unroll") for (int c_ = 0; c_ < BC; c_++) {                                  \
         _Pragma("unroll") for (int v_ = 0; v_ < NV; v_++)                                \
-            PREFETCH_SLICE((xn) + c_ * TN + v_ * VW);                                    \
+            PF((xn) + c_ * TN + v_ * VW);                                                \
         float a_[RT];                                                                    \
         _Pragma("unroll") for (int r_ = 0; r_ < RT; r_++)                                \
             a_[r_] = (blk)[r_ * BC + c_];                                                \
@@ -52,6 +55,16 @@ kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
     const int start = rowptr[brow], end = rowptr[brow + 1];
 #define BLOCK(b) (vals + (size_t)(b) * (BR * BC) + (part * ROWS + t * RT) * BC)
 #define SLICE(b) (xp + (size_t)colidx[b] * BC * TN)
+/* tile t over blocks b0 .. b1-1; only the first tile prefetches */
+#define BLOCKS(b0, b1)                                                                   \
+    if (t == 0) {                                                                        \
+        for (int b = (b0); b < (b1); b++)                                                \
+            BLOCK_UPDATE(acc, BLOCK(b), SLICE(b), SLICE(min(b + 1, (b1) - 1)),           \
+                         PREFETCH_SLICE);                                                \
+    } else {                                                                             \
+        for (int b = (b0); b < (b1); b++)                                                \
+            BLOCK_UPDATE(acc, BLOCK(b), SLICE(b), xp, NO_PREFETCH);                      \
+    }
 #if RUN == 0
     for (int t = 0; t < TILES; t++) {
         VEC acc[RT][NV];
@@ -60,8 +73,7 @@ kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
 #pragma unroll
             for (int v = 0; v < NV; v++)
                 acc[r][v] = (VEC)(0.0f);
-        for (int b = start; b < end; b++)
-            BLOCK_UPDATE(acc, BLOCK(b), SLICE(b), SLICE(min(b + 1, end - 1)));
+        BLOCKS(start, end);
         const int row0 = brow * BR + part * ROWS + t * RT;
 #pragma unroll
         for (int r = 0; r < RT; r++)
@@ -78,8 +90,7 @@ kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
         for (int t = 0; t < TILES; t++) {
             VEC acc[RT][NV];
             tile_get(acc, tile, t * RT);
-            for (int b = b0; b < b1; b++)
-                BLOCK_UPDATE(acc, BLOCK(b), SLICE(b), SLICE(min(b + 1, b1 - 1)));
+            BLOCKS(b0, b1);
             tile_put(tile, t * RT, acc);
         }
     }
