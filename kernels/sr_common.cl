@@ -10,12 +10,27 @@
 /* Y rows start on a vector boundary when N is a multiple of VW; the host then builds
  * with -DY_ALIGNED and whole vectors of Y move as single aligned accesses (a vstoreN to
  * an address of unknown alignment may be split: PoCL stores a float16 in three parts). */
-#ifdef Y_ALIGNED
+/* With -DY_STREAM too (CPU devices, kernels that write each element of Y once and never
+ * read it back), those stores are non-temporal: Y's lines are neither read for ownership
+ * nor kept in the caches that W and X need. */
+#if defined(Y_ALIGNED) && defined(Y_STREAM)
+#define VSTORE_Y(val, p) __builtin_nontemporal_store((val), (global VEC *)(p))
+#define VLOAD_Y(p) (*(global const VEC *)(p))
+#elif defined(Y_ALIGNED)
 #define VSTORE_Y(val, p) (*(global VEC *)(p) = (val))
 #define VLOAD_Y(p) (*(global const VEC *)(p))
 #else
 #define VSTORE_Y(val, p) VSTORE((val), 0, (p))
 #define VLOAD_Y(p) VLOAD(0, (p))
+#endif
+
+/* A prefetch of global memory into the L1 cache. OpenCL's prefetch() does nothing in
+ * PoCL; on a CPU device (-DCPU_PREFETCH), where the address spaces are one, clang's
+ * builtin takes the address as a plain pointer. */
+#ifdef CPU_PREFETCH
+#define PREFETCH_GLOBAL(p) __builtin_prefetch((const void *)(size_t)(p), 0, 3)
+#else
+#define PREFETCH_GLOBAL(p) prefetch((p), 1)
 #endif
 
 /* Writes one row of NV accumulators at Yrow[col0...]: whole vectors inside N, element by

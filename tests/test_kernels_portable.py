@@ -26,7 +26,7 @@ CASES = [
     ("spmm_csr.cl", "-DY_ALIGNED -DROWS=32 -DVW=16 -DNV=4"),
     ("spmm_csr.cl", "-DROWS=1 -DVW=4 -DNV=1"),
     ("spmm_csr.cl", "-DROWS=5 -DVW=2 -DNV=8"),
-    ("spmm_bsr.cl", "-DY_ALIGNED -DBR=16 -DBC=16 -DRT=8 -DTILES=2 -DKC=0 -DVW=16 -DNV=2"),
+    ("spmm_bsr.cl", "-DY_ALIGNED -DY_STREAM -DCPU_PREFETCH -DBR=16 -DBC=16 -DRT=8 -DTILES=2 -DKC=0 -DVW=16 -DNV=2"),
     ("spmm_bsr.cl", "-DBR=4 -DBC=4 -DRT=1 -DTILES=4 -DKC=64 -DVW=16 -DNV=16"),
     ("spmm_bsr.cl", "-DBR=2 -DBC=1 -DRT=2 -DTILES=1 -DKC=0 -DVW=4 -DNV=1"),
     ("spmm_nm.cl", "-DY_ALIGNED -DNN=2 -DMM=4 -DRT=2 -DTILES=16 -DKC=64 -DVW=16 -DNV=8"),

@@ -48,14 +48,19 @@ static int packed_k(const sr_sparse *w)
     return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
 }
 
-static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n, unsigned base_align, char *buf,
-                           size_t size, const char **file, const char **name)
+static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n, const sr_device_info *dev,
+                           char *buf, size_t size, const char **file, const char **name)
 {
     const sr_pattern *p = &w->pattern;
     /* every row of Y starts on a vector boundary (N whole vectors, and buffers start at
      * least that aligned): whole vectors of Y move as aligned accesses */
-    const int aligned = n % kp->vw == 0 && base_align >= (unsigned)kp->vw * sizeof(float);
-    const size_t used = snprintf(buf, size, "%s", aligned ? "-DY_ALIGNED " : "");
+    const int aligned = n % kp->vw == 0 && dev->base_align_bytes >= (unsigned)kp->vw * sizeof(float);
+    /* on a CPU: software prefetches, and non-temporal stores of Y where the kernel writes
+     * Y once (CSR reads its rows back between K blocks) */
+    const int cpu = strcmp(dev->type, "CPU") == 0;
+    const int stream = aligned && cpu && p->kind != SR_PAT_UNSTRUCTURED;
+    const size_t used = snprintf(buf, size, "%s%s%s", aligned ? "-DY_ALIGNED " : "", stream ? "-DY_STREAM " : "",
+                                 cpu ? "-DCPU_PREFETCH " : "");
     buf += used, size -= used;
     switch (p->kind) {
     case SR_PAT_DENSE:
@@ -112,7 +117,7 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     char opts[256];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
-    kernel_options(w, kp, n, sr_cl_info(job->cl)->base_align_bytes, opts, sizeof opts, &file, &name);
+    kernel_options(w, kp, n, sr_cl_info(job->cl), opts, sizeof opts, &file, &name);
     job->name = name;
     sr_code c = sr_cl_kernel(job->cl, file, name, opts, &job->kernel, &b2, err);
     if (c != SR_OK)
