@@ -13,7 +13,7 @@
 /* With -DY_STREAM too (CPU devices, kernels that write each element of Y once and never
  * read it back), those stores are non-temporal: Y's lines are neither read for ownership
  * nor kept in the caches that W and X need. */
-#if defined(Y_ALIGNED) && defined(Y_STREAM)
+#if defined(Y_ALIGNED) && defined(Y_STREAM) && defined(__clang__) /* clang's builtin */
 #define VSTORE_Y(val, p) __builtin_nontemporal_store((val), (global VEC *)(p))
 #define VLOAD_Y(p) (*(global const VEC *)(p))
 #elif defined(Y_ALIGNED)
@@ -26,8 +26,9 @@
 
 /* A prefetch of global memory into the L1 cache. OpenCL's prefetch() does nothing in
  * PoCL; on a CPU device (-DCPU_PREFETCH), where the address spaces are one, clang's
- * builtin takes the address as a plain pointer. */
-#ifdef CPU_PREFETCH
+ * builtin takes the address as a plain pointer (a compiler other than clang gets the
+ * standard call). */
+#if defined(CPU_PREFETCH) && defined(__clang__)
 #define PREFETCH_GLOBAL(p) __builtin_prefetch((const void *)(size_t)(p), 0, 3)
 #else
 #define PREFETCH_GLOBAL(p) prefetch((p), 1)
