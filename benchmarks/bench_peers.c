@@ -296,11 +296,13 @@ sr_code peer_round(bench_peer *p, const bench_case *c, const bench_config *cfg, 
     case PEER_SCIPY: code = scipy_round(p, c, cfg, reps, verify, median_s, err); break;
     case PEER_PLAIN_CSR:
 #ifdef HAVE_PLAIN_CSR
-        for (int i = -1; i < reps; i++) { /* i = -1: warm-up */
+        /* warm-up for at least 2 ms, as ours gets (bench/spmm.c) */
+        for (const double t_warm = sr_wall_seconds() + 2e-3; sr_wall_seconds() < t_warm;)
+            plain_csr_run(st->plain, c->x, st->y);
+        for (int i = 0; i < reps; i++) {
             const double t0 = sr_wall_seconds();
             plain_csr_run(st->plain, c->x, st->y);
-            if (i >= 0)
-                t[i] = sr_wall_seconds() - t0;
+            t[i] = sr_wall_seconds() - t0;
         }
         *median_s = sr_median(t, reps);
 #endif
