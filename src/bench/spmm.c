@@ -1,6 +1,7 @@
 /* Verified, timed SpMM runs: buffers, the pack + kernel pair, reference check, timing. */
 #include "bench/spmm.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,11 +158,19 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
         sr_csr_segments *sg = &job->segs;
         if ((c = sr_csr_segments_build(w, kp->kc, kp->rows, sg, err)) != SR_OK)
             return c;
+        /* the kernel takes column indices as offsets into its panel (row * TN floats),
+         * so that its loop adds them without scaling */
+        if ((long long)k * tn > INT32_MAX)
+            return sr_err_set(err, SR_ERR_ARG,
+                              "CSR: K = %d times a panel width of %d exceeds a 32-bit offset; reduce --k or "
+                              "the kernel parameters vw, nv", k, tn);
+        for (size_t j = 0; j < sg->nnz; j++)
+            sg->colidx[j] *= tn;
         const size_t nseg = (size_t)sg->nblocks * (size_t)m;
         cl_mem a3 = NULL;
         if ((c = add_buf(job, ro, nseg * sizeof(int32_t), sg->seg_row, "CSR segment rows", &a0, err)) ||
             (c = add_buf(job, ro, (nseg + 1) * sizeof(int32_t), sg->seg_ptr, "CSR segment starts", &a1, err)) ||
-            (c = add_buf(job, ro, sg->nnz * sizeof(int32_t), sg->colidx, "CSR column indices", &a2, err)) ||
+            (c = add_buf(job, ro, sg->nnz * sizeof(int32_t), sg->colidx, "CSR column offsets", &a2, err)) ||
             (c = add_buf(job, ro, sg->nnz * sizeof(float), sg->vals, "CSR values", &a3, err)))
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k); ARG(sizeof(int), &sg->nblocks);
