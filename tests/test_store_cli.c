@@ -229,16 +229,20 @@ START_TEST(test_run_begin_from_device_info)
     snprintf(info.driver_version, sizeof info.driver_version, "5.0");
     info.compute_units = 4;
     info.fp64 = 1;
-    sr_store *s = fx_open(a);
-    char run[SR_UUID_LEN];
     sr_err e;
     char *argv[] = {"kernel", "--m", "64", NULL};
-    ck_assert_msg(sr_cli_run_begin(s, 3, argv, &info, run, NULL, &e) == SR_OK, "%s", e.msg);
+    sr_session ses;
+    sr_session_init(&ses, 3, argv, NULL);
+    ses.dev = &info; /* a device as OpenCL would describe it, without opening one */
+    ses.store = fx_open(a);
+    ck_assert_msg(sr_session_begin(&ses, &e) == SR_OK, "%s", e.msg);
+    ck_assert(ses.device_uuid[0] && ses.run[0]);
     sr_measurement m;
     fx_measurement(&m, "dense", 0, 64, 1e-3); /* run and device left empty: the current ones */
-    ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);
-    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
-    sr_store_close(s);
+    ck_assert_msg(sr_store_add_measurement(ses.store, &m, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_session_end(&ses, SR_OK, &e) == SR_OK, "%s", e.msg);
+    ses.dev = NULL;
+    sr_session_close(&ses);
     ck_assert_int_eq(query_int(a, "SELECT count(*) FROM v_run WHERE command = 'kernel' AND "
                                   "command_line = 'sparseroof kernel --m 64' AND device = "
                                   "'cpu-haswell' AND platform = 'Portable Computing Language' "

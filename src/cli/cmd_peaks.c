@@ -17,6 +17,8 @@
 #include "bench/peaks.h"
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
+#include "cli/json_out.h"
+#include "session/ceilings.h"
 #include "cli/signals.h"
 #include "common/host.h"
 #include "runtime/runtime.h"
@@ -210,10 +212,10 @@ static json_object *levels_json(const sr_plateau *p, size_t n)
     for (size_t k = 0; k < n; k++) {
         json_object *e = json_object_new_object();
         json_object_object_add(e, "level", json_object_new_string(p[k].level));
-        json_object_object_add(e, "gbps", json_object_new_double(p[k].gbps));
+        json_object_object_add(e, "gbps", sr_cli_json_num(p[k].gbps));
         json_object_object_add(e, "ws_min_bytes", json_object_new_uint64(p[k].ws_min_bytes));
         json_object_object_add(e, "ws_max_bytes", json_object_new_uint64(p[k].ws_max_bytes));
-        json_object_object_add(e, "spread", json_object_new_double(p[k].spread));
+        json_object_object_add(e, "spread", sr_cli_json_num(p[k].spread));
         json_object_array_add(a, e);
     }
     return a;
@@ -226,11 +228,11 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object_object_get_ex(j, "bandwidth", &a);
     for (size_t k = 0; k < r->n_levels && k < json_object_array_length(a); k++) {
         json_object *e = json_object_array_get_idx(a, k);
-        json_object_object_add(e, "spread", json_object_new_double(r->levels[k].spread));
+        json_object_object_add(e, "spread", sr_cli_json_num(r->levels[k].spread));
         json_object_object_add(e, "read_gbps",
-                               json_object_new_double(series_level(r->read, &r->levels[k])));
+                               sr_cli_json_num(series_level(r->read, &r->levels[k])));
         json_object_object_add(e, "triad_gbps",
-                               json_object_new_double(series_level(r->triad, &r->levels[k])));
+                               sr_cli_json_num(series_level(r->triad, &r->levels[k])));
     }
     json_object_object_get_ex(j, "compute", &a);
     for (size_t k = 0; k < r->n_compute && k < json_object_array_length(a); k++) {
@@ -238,16 +240,16 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
         if (!f->supported)
             continue;
         json_object *e = json_object_array_get_idx(a, k);
-        json_object_object_add(e, "gflops_worst", json_object_new_double(f->gflops_worst));
+        json_object_object_add(e, "gflops_worst", sr_cli_json_num(f->gflops_worst));
         json_object_object_add(e, "vector_width", json_object_new_int(f->vw));
         json_object_object_add(e, "chains", json_object_new_int(f->chains));
         if (f->wallclock)
             json_object_object_add(e, "wallclock", json_object_new_boolean(1));
     }
     json_object *l = json_object_new_object();
-    json_object_object_add(l, "median_s", json_object_new_double(r->launch.median_s));
-    json_object_object_add(l, "min_s", json_object_new_double(r->launch.min_s));
-    json_object_object_add(l, "max_s", json_object_new_double(r->launch.max_s));
+    json_object_object_add(l, "median_s", sr_cli_json_num(r->launch.median_s));
+    json_object_object_add(l, "min_s", sr_cli_json_num(r->launch.min_s));
+    json_object_object_add(l, "max_s", sr_cli_json_num(r->launch.max_s));
     json_object_object_add(l, "reps", json_object_new_int(r->launch.reps));
     json_object_object_add(j, "launch", l);
     json_object_object_add(j, "read", levels_json(r->read_levels, r->n_read_levels));
@@ -255,11 +257,11 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object *sw = json_object_new_array();
     for (size_t i = 0; i < r->n_points; i++) {
         json_object *e = json_object_new_object();
-        json_object_object_add(e, "ws_bytes", json_object_new_double(r->read[i].ws_bytes));
-        json_object_object_add(e, "read_gbps", json_object_new_double(r->read[i].gbps));
-        json_object_object_add(e, "read_gbps_worst", json_object_new_double(r->read[i].gbps_worst));
-        json_object_object_add(e, "triad_gbps", json_object_new_double(r->triad[i].gbps));
-        json_object_object_add(e, "triad_gbps_worst", json_object_new_double(r->triad[i].gbps_worst));
+        json_object_object_add(e, "ws_bytes", sr_cli_json_num(r->read[i].ws_bytes));
+        json_object_object_add(e, "read_gbps", sr_cli_json_num(r->read[i].gbps));
+        json_object_object_add(e, "read_gbps_worst", sr_cli_json_num(r->read[i].gbps_worst));
+        json_object_object_add(e, "triad_gbps", sr_cli_json_num(r->triad[i].gbps));
+        json_object_object_add(e, "triad_gbps_worst", sr_cli_json_num(r->triad[i].gbps_worst));
         if (r->read[i].wallclock || r->triad[i].wallclock)
             json_object_object_add(e, "wallclock", json_object_new_boolean(1));
         json_object_array_add(sw, e);
@@ -270,8 +272,8 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
         json_object_object_add(j, "timing_note", json_object_new_string(r->timing_note));
     json_object_object_add(j, "reps", json_object_new_int(o->reps));
     json_object_object_add(j, "points_per_octave", json_object_new_int(o->points_per_octave));
-    json_object_object_add(j, "build_s", json_object_new_double(r->build_s));
-    json_object_object_add(j, "elapsed_s", json_object_new_double(r->elapsed_s));
+    json_object_object_add(j, "build_s", sr_cli_json_num(r->build_s));
+    json_object_object_add(j, "elapsed_s", sr_cli_json_num(r->elapsed_s));
     return j;
 }
 
@@ -331,11 +333,6 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     printf("Took %.1f s (kernel builds %.1f s, not timed)\n", r->elapsed_s, r->build_s);
 }
 
-static void print_json(json_object *j)
-{
-    puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 /* ---- the two modes ---- */
 
 
@@ -377,26 +374,27 @@ static int run_virtual(int argc, char **argv, const peaks_args *a, sr_ceilings *
                        const char *source)
 {
     sr_err err = {0};
-    char run[SR_UUID_LEN] = "", uuid[SR_UUID_LEN];
-    sr_store *store = NULL;
+    char uuid[SR_UUID_LEN];
+    sr_session s;
+    sr_cli_session_init(&s, argc, argv);
     c->is_virtual = 1;
-    sr_code rc = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
+    sr_code rc = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     if (rc == SR_OK)
-        rc = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+        rc = sr_session_begin(&s, &err);
     if (rc == SR_OK)
-        rc = sr_store_define_virtual(store, run, c, uuid, &err);
-    rc = sr_cli_run_end(store, run, rc, &err, &err);
-    sr_store_close(store);
-    if (rc != SR_OK)
-        return sr_cli_fail("peaks", &err);
+        rc = sr_store_define_virtual(s.store, s.run, c, uuid, &err);
+    char run[SR_UUID_LEN];
+    memcpy(run, s.run, sizeof run);
+    const int exit_rc = sr_cli_session_finish(&s, "peaks", rc, NULL, &err);
+    if (exit_rc != SR_EXIT_OK)
+        return exit_rc;
     if (a->json) {
         json_object *j = sr_ceilings_to_json(c);
         json_object_object_add(j, "device_uuid", json_object_new_string(uuid));
         json_object_object_add(j, "run_uuid", json_object_new_string(run));
         if (source)
             json_object_object_add(j, "imported_from", json_object_new_string(source));
-        print_json(j);
-        json_object_put(j);
+        sr_cli_json_print(j);
         return SR_EXIT_OK;
     }
     print_virtual(c, source);
@@ -431,72 +429,49 @@ static int run_import(int argc, char **argv, const peaks_args *a)
 static int run_measure(int argc, char **argv, const peaks_args *a)
 {
     sr_err err = {0};
-    sr_device_info *devs = NULL;
-    size_t ndev = 0, di = 0;
-    sr_cl *cl = NULL;
-    sr_store *store = NULL;
-    char run[SR_UUID_LEN] = "", device_uuid[SR_UUID_LEN] = "";
+    sr_session s;
     sr_peaks_result r;
     memset(&r, 0, sizeof r);
     sr_peaks_opts o;
-    sr_peaks_opts_default(&o, a->thorough);
-    if (a->reps)
-        o.reps = a->reps;
-    if (a->max_ws)
-        o.max_ws_bytes = (double)a->max_ws;
     uint64_t caches[4];
     progress_state ps = {.tty = isatty(STDERR_FILENO)};
-    o.progress = on_progress;
-    o.progress_ctx = &ps;
-    o.stop = sr_cli_interrupted;
-    sr_cli_signals_install();
-
-    sr_code c = sr_device_list(&devs, &ndev, &err);
-    if (c == SR_OK)
-        c = sr_device_find(devs, ndev, a->device, &di, &err);
-    /* the database first: a bad --db is refused before a minute of measuring */
-    if (c == SR_OK)
-        c = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
-    if (c == SR_OK)
-        c = sr_cli_run_begin(store, argc, argv, &devs[di], run, device_uuid, &err);
+    sr_cli_session_init(&s, argc, argv);
+    sr_code c = sr_session_find_device(&s, a->device, &err);
     if (c == SR_OK) {
-        if (strcmp(devs[di].type, "CPU") == 0) {
-            o.n_cache = sr_host_cache_sizes(devs[di].compute_units, caches, 4);
-            o.cache_bytes = caches;
-        }
-        sr_cli_progress("measuring %s%s (about %s)", devs[di].name,
-                        a->thorough ? ", thorough" : "", a->thorough ? "a few minutes" : "a minute");
-        c = sr_cl_open(&devs[di], &cl, &err);
+        sr_session_peaks_opts(s.dev, a->thorough, &o, caches);
+        if (a->reps)
+            o.reps = a->reps;
+        if (a->max_ws)
+            o.max_ws_bytes = (double)a->max_ws;
+        o.progress = on_progress;
+        o.progress_ctx = &ps;
+        o.stop = sr_cli_interrupted;
+        /* the database first: a bad --db is refused before a minute of measuring */
+        c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     }
     if (c == SR_OK)
-        c = sr_peaks_measure(cl, &o, &r, &err);
+        c = sr_session_begin(&s, &err);
+    if (c == SR_OK) {
+        sr_cli_progress("measuring %s%s (about %s)", s.dev->name, a->thorough ? ", thorough" : "",
+                        a->thorough ? "a few minutes" : "a minute");
+        c = sr_session_open_device(&s, &err);
+    }
+    if (c == SR_OK)
+        c = sr_session_measure_ceilings(&s, &o, &r, &err);
     progress_end(&ps);
-    if (c == SR_OK)
-        c = sr_store_put_ceilings(store, device_uuid, run, &r.ceilings, &err);
-    if (c == SR_OK && r.wallclock) /* the stored run says how it was timed */
-        c = sr_store_run_set_message(store, run, r.timing_note, &err);
-    c = sr_cli_run_end(store, run, c, &err, &err);
-    int rc;
-    if (c != SR_OK) {
-        rc = sr_cli_exit("peaks", c, run, &err);
-        goto done;
-    }
-    if (a->json) {
+    c = sr_session_end(&s, c, &err);
+    int rc = sr_cli_exit("peaks", c, s.run, NULL, &err);
+    if (rc == SR_EXIT_OK && a->json) {
         json_object *j = result_json(&r, &o);
-        json_object_object_add(j, "device_uuid", json_object_new_string(device_uuid));
-        json_object_object_add(j, "run_uuid", json_object_new_string(run));
-        print_json(j);
-        json_object_put(j);
-    } else {
-        print_result(&r, &o, &devs[di]);
-        printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), run);
+        json_object_object_add(j, "device_uuid", json_object_new_string(s.device_uuid));
+        json_object_object_add(j, "run_uuid", json_object_new_string(s.run));
+        sr_cli_json_print(j);
+    } else if (rc == SR_EXIT_OK) {
+        print_result(&r, &o, s.dev);
+        printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), s.run);
     }
-    rc = SR_EXIT_OK;
-done:
     sr_peaks_result_free(&r);
-    sr_cl_close(cl);
-    sr_store_close(store);
-    free(devs);
+    sr_session_close(&s);
     return rc;
 }
 

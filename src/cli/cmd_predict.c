@@ -9,6 +9,9 @@
 #include "cli/cli.h"
 #include "cli/cmd_model.h"
 #include "cli/cmd_store.h"
+#include "cli/json_out.h"
+#include "session/ceilings.h"
+#include "session/records.h"
 #include "cli/signals.h"
 #include "store/store.h"
 #include "model/predict.h"
@@ -86,17 +89,17 @@ static json_object *layer_json(const sr_layer_prediction *l)
     json_object *o = json_object_new_object();
     sr_cli_json_shape(o, l->name, l->kind, l->m, l->k, l->n, l->groups);
     json_object_object_add(o, "pruned", json_object_new_boolean(l->pruned));
-    json_object_object_add(o, "sparsity", json_object_new_double(l->sparsity));
-    json_object_object_add(o, "nnz", json_object_new_double(l->nnz));
-    json_object_object_add(o, "flops", json_object_new_double(l->flops));
-    json_object_object_add(o, "bytes", json_object_new_double(l->bytes));
-    json_object_object_add(o, "ai", json_object_new_double(l->ai));
-    json_object_object_add(o, "extra_bytes", json_object_new_double(l->extra_bytes));
+    json_object_object_add(o, "sparsity", sr_cli_json_num(l->sparsity));
+    json_object_object_add(o, "nnz", sr_cli_json_num(l->nnz));
+    json_object_object_add(o, "flops", sr_cli_json_num(l->flops));
+    json_object_object_add(o, "bytes", sr_cli_json_num(l->bytes));
+    json_object_object_add(o, "ai", sr_cli_json_num(l->ai));
+    json_object_object_add(o, "extra_bytes", sr_cli_json_num(l->extra_bytes));
     json_object_object_add(o, "bound", json_object_new_string(l->bound));
-    json_object_object_add(o, "gflops_ceiling", json_object_new_double(l->gflops));
-    json_object_object_add(o, "gbps_ceiling", json_object_new_double(l->gbps));
-    json_object_object_add(o, "time_s", json_object_new_double(l->time_s));
-    json_object_object_add(o, "dense_time_s", json_object_new_double(l->dense_time_s));
+    json_object_object_add(o, "gflops_ceiling", sr_cli_json_num(l->gflops));
+    json_object_object_add(o, "gbps_ceiling", sr_cli_json_num(l->gbps));
+    json_object_object_add(o, "time_s", sr_cli_json_num(l->time_s));
+    json_object_object_add(o, "dense_time_s", sr_cli_json_num(l->dense_time_s));
     return o;
 }
 
@@ -108,10 +111,10 @@ static json_object *results_json(const sr_prediction *p)
         json_object *o = json_object_new_object(), *layers = json_object_new_array(),
                     *pruned = json_object_new_array();
         json_object_object_add(o, "pattern", json_object_new_string(res->pattern_name));
-        json_object_object_add(o, "sparsity", json_object_new_double(res->sparsity));
-        json_object_object_add(o, "dense_time_s", json_object_new_double(res->dense_time_s));
-        json_object_object_add(o, "time_s", json_object_new_double(res->time_s));
-        json_object_object_add(o, "speedup", json_object_new_double(res->speedup));
+        json_object_object_add(o, "sparsity", sr_cli_json_num(res->sparsity));
+        json_object_object_add(o, "dense_time_s", sr_cli_json_num(res->dense_time_s));
+        json_object_object_add(o, "time_s", sr_cli_json_num(res->time_s));
+        json_object_object_add(o, "speedup", sr_cli_json_num(res->speedup));
         for (size_t i = 0; i < res->n_layers; i++) {
             json_object_array_add(layers, layer_json(&res->layers[i]));
             if (res->layers[i].pruned)
@@ -293,53 +296,29 @@ static int tuned_ceilings(sr_store *store, const char *device_uuid, const predic
 static sr_code store_prediction(sr_store *store, const sr_network *net, const sr_prediction *p,
                                 const char *which, sr_err *err)
 {
-    size_t nl = sr_network_n_layers(net);
-    sr_layer_rec *layers = calloc(nl ? nl : 1, sizeof *layers);
-    if (!layers)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory storing the prediction");
-    for (size_t i = 0; i < nl; i++) {
-        const sr_layer *l = sr_network_layer(net, i);
-        snprintf(layers[i].name, sizeof layers[i].name, "%.*s", (int)sizeof layers[i].name - 1, l->name);
-        snprintf(layers[i].kind, sizeof layers[i].kind, "%s", sr_layer_kind_name(l->kind));
-        layers[i].m = l->m, layers[i].k = l->k, layers[i].n = l->n;
-        layers[i].groups = (int)l->groups;
-        layers[i].prunable = l->prunable;
-    }
-    sr_network_rec rec;
-    memset(&rec, 0, sizeof rec);
-    snprintf(rec.name, sizeof rec.name, "%.*s", (int)sizeof rec.name - 1, sr_network_name(net));
-    snprintf(rec.description, sizeof rec.description, "%.*s", (int)sizeof rec.description - 1, sr_network_description(net));
     char net_uuid[SR_UUID_LEN];
-    sr_code c = sr_store_put_network(store, &rec, layers, nl, net_uuid, err);
-    free(layers);
+    sr_code c = sr_record_network(store, net, net_uuid, err);
     for (size_t r = 0; r < p->n_results && c == SR_OK; r++) {
         const sr_network_prediction *res = &p->results[r];
         const int dense = res->pattern.kind == SR_PAT_DENSE;
         for (size_t i = 0; i < res->n_layers && c == SR_OK; i++) {
-            const sr_layer_prediction *l = &res->layers[i];
-            if (!dense && !l->pruned)
+            if (!dense && !res->layers[i].pruned)
                 continue;
             sr_measurement m;
-            sr_measurement_init(&m);
-            snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net_uuid);
-            m.layer_index = (int)i;
-            m.kind = SR_PREDICTED;
-            m.pattern = res->pattern;
-            m.sparsity = dense ? 0.0 : l->sparsity;
-            m.dtype = p->opts.dtype;
-            m.m = l->m, m.k = l->k, m.n = l->n;
-            m.groups = (int)l->groups;
-            m.batch = (int)p->opts.batch;
-            m.nnz = (int64_t)l->nnz;
-            m.flops = l->flops, m.bytes = l->bytes, m.ai = l->ai;
-            m.predicted_time_s = l->time_s;
-            snprintf(m.bound, sizeof m.bound, "%s", l->bound);
-            snprintf(m.params, sizeof m.params, "ceilings=%s", which);
+            sr_record_layer_prediction(net_uuid, i, res, &p->opts, which, &m);
             c = sr_store_add_measurement(store, &m, err);
         }
         /* a layer every result keeps dense is stored once, with the dense result */
     }
     return c;
+}
+
+static void on_ceilings_progress(void *ctx, const char *stage, int done, int total, const char *detail)
+{
+    (void)ctx;
+    (void)detail;
+    if (done == total)
+        sr_cli_progress("measuring ceilings: %s done", stage);
 }
 
 int sr_cmd_predict(int argc, char **argv)
@@ -358,16 +337,17 @@ int sr_cmd_predict(int argc, char **argv)
     sr_err err = {0};
     sr_network *net = NULL;
     sr_prediction *pred = NULL, *tpred = NULL;
-    sr_store *store = NULL;
     sr_ceilings ceilings, tceil;
-    char device_uuid[SR_UUID_LEN] = "", run[SR_UUID_LEN] = "";
-    sr_cli_signals_install();
+    char device_uuid[SR_UUID_LEN] = "";
+    sr_session s;
+    sr_cli_session_init(&s, argc, argv);
     sr_code code = sr_cli_network_open(a.network, &net, &err);
     if (code == SR_OK)
-        code = sr_store_open(sr_cli_db_path(a.db), 0, &store, &err);
+        code = sr_session_open_store(&s, sr_cli_db_path(a.db), &err);
     if (code == SR_OK)
-        code = sr_cli_device_ceilings(store, argc, argv, a.device, &ceilings, device_uuid, &err);
-    const int have_tuned = code == SR_OK && a.tuned && tuned_ceilings(store, device_uuid, &a, &ceilings, &tceil);
+        code = sr_session_device_ceilings(s.store, argc, argv, sr_cli_interrupted, a.device, on_ceilings_progress,
+                                          &ceilings, device_uuid, &err);
+    const int have_tuned = code == SR_OK && a.tuned && tuned_ceilings(s.store, device_uuid, &a, &ceilings, &tceil);
     if (code == SR_OK && tuned_asked_alone && !have_tuned)
         code = sr_err_set(&err, SR_ERR_NOTFOUND,
                           "--ceilings tuned: no tuned throughput for dense and every pattern asked for on %s "
@@ -381,26 +361,20 @@ int sr_cmd_predict(int argc, char **argv)
                           &err);
     /* the run: an inline virtual device is recorded under it */
     if (code == SR_OK)
-        code = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+        code = sr_session_begin(&s, &err);
     if (code == SR_OK && !device_uuid[0])
-        code = sr_store_define_virtual(store, run, &ceilings, device_uuid, &err);
+        code = sr_store_define_virtual(s.store, s.run, &ceilings, device_uuid, &err);
     if (code == SR_OK)
-        code = sr_store_run_set_device(store, run, device_uuid, &err);
+        code = sr_store_run_set_device(s.store, s.run, device_uuid, &err);
     if (code == SR_OK)
-        code = store_prediction(store, net, pred ? pred : tpred, pred ? "peak" : "tuned", &err);
-    code = sr_cli_run_end(store, run, code, &err, &err);
-    if (code != SR_OK) {
-        rc = sr_cli_exit("predict", code, run, &err);
-    } else {
-        if (a.json)
-            print_json(pred, tpred);
-        else
-            print_table(pred, tpred, a.layers, a.tuned && !have_tuned);
-        rc = SR_EXIT_OK;
-    }
+        code = store_prediction(s.store, net, pred ? pred : tpred, pred ? "peak" : "tuned", &err);
+    rc = sr_cli_session_finish(&s, "predict", code, NULL, &err);
+    if (rc == SR_EXIT_OK && a.json)
+        print_json(pred, tpred);
+    else if (rc == SR_EXIT_OK)
+        print_table(pred, tpred, a.layers, a.tuned && !have_tuned);
     sr_prediction_free(pred);
     sr_prediction_free(tpred);
-    sr_store_close(store);
     sr_network_free(net);
     return rc;
 }

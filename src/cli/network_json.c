@@ -18,13 +18,6 @@ void sr_cli_json_shape(json_object *o, const char *name, sr_layer_kind kind, int
     json_object_object_add(o, "groups", json_object_new_int64(groups));
 }
 
-void sr_cli_json_print(json_object *o)
-{
-    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-}
-
 /* A positive whole number field; absent: `dflt` when positive, else an error. */
 static sr_code json_dim(json_object *o, const char *key, int64_t dflt, int64_t *out,
                         const char *where, sr_err *err)

@@ -132,7 +132,8 @@ typedef struct {
     int groups;     /* 0 is stored as 1 */
     int batch;      /* 0: NULL */
     int64_t nnz;    /* < 0: NULL */
-    double flops, bytes, ai;
+    double flops, bytes, ai; /* bytes: the model's count (model/roofline.h) */
+    double layout_bytes;     /* what the kernel's own layout reads, where measured; NAN: NULL */
     double predicted_time_s;
     char bound[SR_NAME_MAX]; /* "compute" or a memory level name */
     double time_median_s, time_min_s, time_max_s;
@@ -143,6 +144,7 @@ typedef struct {
     double build_time_s;
     char params[256];        /* kernel parameters, "-DTM=4 -DVW=8" */
     double efficiency;       /* NAN: the views compute predicted / measured */
+    int64_t rows_checked;    /* rows of Y compared with the reference; 0: NULL (all, or none) */
 } sr_measurement;
 
 /* Zeroes *m and sets every double to NAN (NULL), verified and nnz to -1 (NULL). */
@@ -217,13 +219,18 @@ typedef struct {
     int64_t m, k, n;  /* shape tuned on; 0: NULL */
     char params[256]; /* "-DTM=4 -DVW=8" */
     double gflops, time_s;
+    int tier;         /* read only: where sr_store_get_tuned found it (SR_TUNED_*) */
 } sr_tuned_rec;
+
+enum { SR_TUNED_EXACT = 1, SR_TUNED_SAME_NAME = 2, SR_TUNED_SAME_KIND = 3 };
 
 sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err);
 
 /* The best-known parameters for device (UUID or name), pattern and dtype from completed
- * runs, by the fallback chain of tuning databases: the device itself first, then any
- * device of the same vendor and type (out->device_uuid says which one it came from);
+ * runs, by the fallback chain of tuning databases: the device itself first
+ * (SR_TUNED_EXACT), then the same device name under any driver version or host
+ * (SR_TUNED_SAME_NAME), then any real device of the same vendor and type
+ * (SR_TUNED_SAME_KIND); out->tier and out->device_uuid say which;
  * those tuned on shape (m, k, n) before any other shape; newest first. Fills *out or
  * returns SR_ERR_NOTFOUND (the caller falls back to built-in defaults). */
 sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern, sr_dtype dtype,
