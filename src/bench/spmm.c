@@ -322,12 +322,15 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     for (const double t_warm = sr_wall_seconds() + WARM_S;;) {
         if ((c = jobs_rep(jobs, groups, &warm, &warm_pack, err)) != SR_OK)
             goto done;
+        res->device_s += warm.wall_s;
         if (sr_wall_seconds() >= t_warm)
             break;
     }
-    for (int i = 0; i < reps; i++)
+    for (int i = 0; i < reps; i++) {
         if ((c = jobs_rep(jobs, groups, &times[i], &pack_s[i], err)) != SR_OK)
             goto done;
+        res->device_s += times[i].wall_s;
+    }
     sr_time_stats_compute(times, reps, &res->time);
     res->pack_s = res->time.wallclock ? 0.0 : sr_median(pack_s, reps);
     res->launches = 0;

@@ -19,6 +19,8 @@ typedef struct {
     int verified;
     size_t rows_checked;    /* rows of Y compared with the reference (over every group) */
     int launches;           /* kernel launches a repetition makes (pack and product, per group) */
+    double device_s;        /* wall clock of the repetitions, untimed warm ones included:
+                               what a sweep spends running kernels */
     char params[96];        /* as requested: "vw=16,nv=4,rows=6,wg=8,tiles=1,kc=0" (the run
                                uses sr_kernel_params_effective of them) */
 } sr_spmm_result;

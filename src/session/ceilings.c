@@ -117,3 +117,23 @@ sr_code sr_session_device_ceilings(sr_store *store, int argc, char **argv, int (
     sr_session_close(&here);
     return c;
 }
+
+sr_code sr_session_ceilings(sr_session *s, sr_peaks_progress_fn progress, sr_ceilings *out, sr_err *err)
+{
+    if (!s->device_uuid[0]) {
+        sr_device_rec rec;
+        sr_session_device_rec(s->dev, &rec);
+        const sr_code c = sr_store_put_device(s->store, &rec, NULL, s->device_uuid, err);
+        if (c != SR_OK)
+            return c;
+    }
+    if (sr_store_get_ceilings(s->store, s->device_uuid, out, NULL) == SR_OK)
+        return SR_OK;
+    sr_session m;
+    sr_session_init(&m, s->argc, s->argv, s->interrupted);
+    m.dev = s->dev;
+    const sr_code c = measure(&m, s->store, progress, out, err);
+    m.dev = NULL;
+    sr_session_close(&m);
+    return c;
+}

@@ -18,6 +18,10 @@ void sr_session_peaks_opts(const sr_device_info *dev, int thorough, sr_peaks_opt
  * sr_peaks_result_free, also after a failure. */
 sr_code sr_session_measure_ceilings(sr_session *s, const sr_peaks_opts *o, sr_peaks_result *r, sr_err *err);
 
+/* The ceilings of the session's chosen OpenCL device (recorded on the way): those stored,
+ * else measured now under a run of their own. Call it before the session's run begins. */
+sr_code sr_session_ceilings(sr_session *s, sr_peaks_progress_fn progress, sr_ceilings *out, sr_err *err);
+
 /* The ceilings of `device` (NULL: the first OpenCL device): "virtual:GBPS:GFLOPS" (not
  * stored; device_uuid stays ""), a device stored in store by name or UUID, or an OpenCL
  * device here, measured with sr_session_peaks_opts under a run of its own (command line

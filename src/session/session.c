@@ -81,6 +81,25 @@ sr_code sr_session_begin(sr_session *s, sr_err *err)
     return rc;
 }
 
+sr_code sr_session_resume(sr_session *s, const char *run_uuid, sr_err *err)
+{
+    sr_run_rec run;
+    sr_device_rec rec;
+    sr_code rc = sr_store_get_run(s->store, run_uuid, &run, err);
+    if (rc == SR_OK && s->dev) {
+        sr_session_device_rec(s->dev, &rec);
+        rc = sr_store_put_device(s->store, &rec, NULL, s->device_uuid, err);
+    }
+    if (rc == SR_OK && strcmp(run.device_uuid, s->device_uuid) != 0)
+        rc = sr_err_set(err, SR_ERR_ARG, "run %s ran on another device (or driver version) than %s", run.uuid,
+                        s->dev ? s->dev->name : "none");
+    if (rc == SR_OK)
+        rc = sr_store_run_resume(s->store, run.uuid, err);
+    if (rc == SR_OK)
+        memcpy(s->run, run.uuid, sizeof s->run);
+    return rc;
+}
+
 sr_code sr_session_open_device(sr_session *s, sr_err *err)
 {
     if (!s->dev)

@@ -31,6 +31,10 @@ sr_code sr_session_open_store(sr_session *s, const char *path, sr_err *err);
 /* Records the chosen device (if any) and begins a run of the command on it. */
 sr_code sr_session_begin(sr_session *s, sr_err *err);
 
+/* Takes up run_uuid again (one that was interrupted or failed) on the chosen device,
+ * which must be the device it ran on. */
+sr_code sr_session_resume(sr_session *s, const char *run_uuid, sr_err *err);
+
 /* Opens the chosen device for kernels. */
 sr_code sr_session_open_device(sr_session *s, sr_err *err);
 

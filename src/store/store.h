@@ -115,6 +115,35 @@ sr_code sr_store_run_set_message(sr_store *s, const char *run_uuid, const char *
 /* This handle's current run ("" if none). */
 const char *sr_store_current_run(const sr_store *s);
 
+typedef struct {
+    char uuid[SR_UUID_LEN], command[32], status[16], device_uuid[SR_UUID_LEN];
+    char command_line[4096]; /* "sparseroof bench --network ...", shell-quoted */
+} sr_run_rec;
+
+/* A stored run by UUID or a prefix of 4 or more characters (SR_ERR_NOTFOUND, or
+ * SR_ERR_ARG when the prefix is ambiguous). */
+sr_code sr_store_get_run(sr_store *s, const char *spec, sr_run_rec *out, sr_err *err);
+
+/* A stored command line taken apart into words again (the inverse of its quoting); *argv
+ * is one malloc'ed block, NULL-terminated: free() it. */
+sr_code sr_store_split_command_line(const char *line, int *argc, char ***argv, sr_err *err);
+
+/* Makes a run that ended (interrupted or failed) running again, under this process, and
+ * this handle's current run, so that more rows can be added before it ends again. */
+sr_code sr_store_run_resume(sr_store *s, const char *run_uuid, sr_err *err);
+
+/* A network layer's measured row of a run, as a sweep reads back what it stored. */
+typedef struct {
+    int layer_index;
+    char pattern[SR_NAME_MAX];
+    double sparsity, time_s, predicted_s, flops, bytes;
+    char bound[SR_NAME_MAX];
+    int verified;
+} sr_layer_row;
+
+/* The measured network rows of a run, in the order stored; *rows is malloc'ed. */
+sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row **rows, size_t *n, sr_err *err);
+
 /* ---- Measurements ------------------------------------------------------------------ */
 
 typedef enum { SR_MEASURED = 0, SR_PREDICTED } sr_measure_kind;
