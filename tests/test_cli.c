@@ -59,6 +59,17 @@ static const struct {
     {{"tune", "--budget", "0", NULL}, "--budget"},
     {{"tune", "--patterns", "2:2", NULL}, "2:2"},
     {{"tune", "--m", "0", NULL}, "--m"},
+    /* lists: an empty item is refused, not skipped (issue 15, defect 21) */
+    {{"predict", "--network", "resnet18", "--patterns", "dense", "--sparsities", "0.9,", NULL},
+     "--sparsities '0.9,': an empty item"},
+    {{"predict", "--network", "resnet18", "--patterns", "dense", "--sparsities", "0.9,,0.8", NULL},
+     "--sparsities '0.9,,0.8': an empty item"},
+    {{"predict", "--network", "resnet18", "--patterns", ",2:4", NULL}, "--patterns ',2:4'"},
+    {{"predict", "--network", "resnet18", "--patterns", "2:4", "--sparsities", "", NULL},
+     "--sparsities: the list is empty"},
+    {{"predict", "--network", "resnet18", "--patterns", "2:4,sparse", NULL}, "--patterns: "},
+    {{"kernel", "--pattern", "dense,", NULL}, "--pattern 'dense,'"},
+    {{"tune", "--patterns", "dense,,2:4", NULL}, "--patterns 'dense,,2:4'"},
 };
 
 START_TEST(test_bad_input)

@@ -90,6 +90,19 @@ START_TEST(test_runs)
     char *filtered[] = {"runs", "--status", "failed", "--json", NULL};
     ck_assert_int_eq(run_cmd(sr_cmd_runs, filtered), 0);
     ck_assert_str_eq(out, "[\n]\n");
+    /* A filter that matches nothing says so, and how many runs there are (issue 15, 13). */
+    char *none[] = {"runs", "--status", "failed", NULL};
+    ck_assert_int_eq(run_cmd(sr_cmd_runs, none), 0);
+    ck_assert_msg(strstr(out, "RUN") && !strstr(out, "complete"), "%s", out);
+    ck_assert_msg(strstr(errs, "no runs with status failed") && strstr(errs, "1 run stored"),
+                  "%s", errs);
+    ck_assert_ptr_null(strstr(errs, "no runs stored"));
+    char *limit0[] = {"runs", "--limit", "0", NULL};
+    ck_assert_int_eq(run_cmd(sr_cmd_runs, limit0), 2);
+    ck_assert_msg(strstr(errs, "--limit"), "%s", errs);
+    char *limit1[] = {"runs", "--limit", "1", NULL};
+    ck_assert_int_eq(run_cmd(sr_cmd_runs, limit1), 0);
+    ck_assert_msg(strstr(out, "complete"), "%s", out);
     char *bad[] = {"runs", "--status", "done", NULL};
     ck_assert_int_eq(run_cmd(sr_cmd_runs, bad), 2);
     ck_assert_ptr_nonnull(strstr(errs, "done"));

@@ -122,7 +122,7 @@ typedef struct {
 
 static void config_name(const sr_sweep_config *c, char *buf, size_t size)
 {
-    char p[SR_NAME_MAX];
+    char p[32];
     sr_pattern_name(&c->pattern, p, sizeof p);
     if (c->pattern.kind == SR_PAT_DENSE || c->pattern.kind == SR_PAT_NM)
         snprintf(buf, size, "%s", p);
@@ -135,7 +135,7 @@ static void on_progress(void *ctx, const sr_sweep_event *ev)
     progress_state *ps = ctx;
     if (ps->quiet)
         return;
-    char cfg[64];
+    char cfg[48];
     config_name(ev->config, cfg, sizeof cfg);
     const char *note = ev->skipped ? "kept dense: " : ev->reused ? "same shape as an earlier layer"
                        : ev->resumed ? "stored before" : "";
@@ -178,7 +178,7 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
     printf("%-20s %12s %12s %10s %10s\n", "", "", "", "speedup", "speedup");
     for (size_t i = 0; i < sum->n_results; i++) {
         const sr_sweep_result *r = &sum->results[i];
-        char cfg[64];
+        char cfg[48];
         config_name(&r->config, cfg, sizeof cfg);
         printf("%-20s %12.4f %12.4f %10.3f %10.3f %+7.1f%%", cfg, r->measured_s * 1e3, r->predicted_s * 1e3,
                r->measured_speedup, r->predicted_speedup, 100 * r->error);
@@ -194,7 +194,7 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
         printf("\nLayers furthest from their prediction (predicted / measured time):\n");
     for (size_t i = 0; i < show; i++) {
         const sr_sweep_layer *l = &sum->layers[i];
-        char cfg[64];
+        char cfg[48];
         config_name(&l->config, cfg, sizeof cfg);
         printf("  %-28.28s %-18s %9.4f ms measured %9.4f ms predicted  %5.2f  %s-bound%s\n", l->name, cfg,
                l->measured_s * 1e3, l->predicted_s * 1e3, l->ratio, l->bound,

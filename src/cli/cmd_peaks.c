@@ -82,70 +82,73 @@ typedef struct {
     int defining; /* any of the --define options was given */
 } peaks_args;
 
-/* Returns -1 after --help, 0 to go on, else an exit status. */
-static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
+enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON,
+       O_DB, O_IMPORT, O_NAME };
+static const struct option long_opts[] = {
+    {"device", required_argument, NULL, 'd'},
+    {"reps", required_argument, NULL, 'r'},
+    {"json", no_argument, NULL, O_JSON},
+    {"db", required_argument, NULL, O_DB},
+    {"thorough", no_argument, NULL, O_THOROUGH},
+    {"max-ws", required_argument, NULL, O_MAXWS},
+    {"define", required_argument, NULL, O_DEFINE},
+    {"bandwidth", required_argument, NULL, O_BW},
+    {"compute", required_argument, NULL, O_COMPUTE},
+    {"launch", required_argument, NULL, O_LAUNCH},
+    {"pattern-compute", required_argument, NULL, O_PCOMP},
+    {"pattern-metadata-bits", required_argument, NULL, O_PBITS},
+    {"import", required_argument, NULL, O_IMPORT},
+    {"name", required_argument, NULL, O_NAME},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* The last option given that belongs to one mode only, to refuse a mix of modes. */
+typedef struct {
+    const char *define, *measure;
+} mode_opts;
+
+/* Takes option c (its value in optarg) into a. Returns 0 for an option it does not know;
+ * a bad value leaves its failure in *rc and err. */
+static int take_option(int c, peaks_args *a, mode_opts *m, sr_code *rc, sr_err *err)
 {
-    enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON,
-           O_DB, O_IMPORT, O_NAME };
-    static const struct option opts[] = {
-        {"device", required_argument, NULL, 'd'},
-        {"reps", required_argument, NULL, 'r'},
-        {"json", no_argument, NULL, O_JSON},
-        {"db", required_argument, NULL, O_DB},
-        {"thorough", no_argument, NULL, O_THOROUGH},
-        {"max-ws", required_argument, NULL, O_MAXWS},
-        {"define", required_argument, NULL, O_DEFINE},
-        {"bandwidth", required_argument, NULL, O_BW},
-        {"compute", required_argument, NULL, O_COMPUTE},
-        {"launch", required_argument, NULL, O_LAUNCH},
-        {"pattern-compute", required_argument, NULL, O_PCOMP},
-        {"pattern-metadata-bits", required_argument, NULL, O_PBITS},
-        {"import", required_argument, NULL, O_IMPORT},
-        {"name", required_argument, NULL, O_NAME},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int c;
-    sr_code rc = SR_OK;
-    const char *only_define = NULL, *only_measure = NULL;
-    optind = 1;
-    while (rc == SR_OK && (c = getopt_long(argc, argv, "d:r:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': a->device = optarg; only_measure = "--device"; break;
-        case 'r':
-            rc = sr_cli_int("--reps", optarg, 1, 1000, &a->reps, err);
-            only_measure = "--reps";
-            break;
-        case O_JSON: a->json = 1; break;
-        case O_DB: a->db = optarg; break;
-        case O_THOROUGH: a->thorough = 1; only_measure = "--thorough"; break;
-        case O_MAXWS:
-            rc = sr_parse_bytes("--max-ws", optarg, &a->max_ws, err);
-            only_measure = "--max-ws";
-            break;
-        case O_DEFINE: a->def.name = optarg; break;
-        case O_BW: a->def.bandwidth = optarg; only_define = "--bandwidth"; break;
-        case O_COMPUTE: a->def.compute = optarg; only_define = "--compute"; break;
-        case O_LAUNCH: a->def.launch = optarg; only_define = "--launch"; break;
-        case O_PCOMP: a->def.pattern_compute = optarg; only_define = "--pattern-compute"; break;
-        case O_PBITS:
-            a->def.pattern_metadata_bits = optarg;
-            only_define = "--pattern-metadata-bits";
-            break;
-        case O_IMPORT: a->import = optarg; break;
-        case O_NAME: a->name = optarg; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return sr_cli_usage("peaks", "bad option");
-        }
+    switch (c) {
+    case 'd': a->device = optarg; m->measure = "--device"; break;
+    case 'r':
+        *rc = sr_cli_int("--reps", optarg, 1, 1000, &a->reps, err);
+        m->measure = "--reps";
+        break;
+    case O_JSON: a->json = 1; break;
+    case O_DB: a->db = optarg; break;
+    case O_THOROUGH: a->thorough = 1; m->measure = "--thorough"; break;
+    case O_MAXWS:
+        *rc = sr_parse_bytes("--max-ws", optarg, &a->max_ws, err);
+        m->measure = "--max-ws";
+        break;
+    case O_DEFINE: a->def.name = optarg; break;
+    case O_BW: a->def.bandwidth = optarg; m->define = "--bandwidth"; break;
+    case O_COMPUTE: a->def.compute = optarg; m->define = "--compute"; break;
+    case O_LAUNCH: a->def.launch = optarg; m->define = "--launch"; break;
+    case O_PCOMP: a->def.pattern_compute = optarg; m->define = "--pattern-compute"; break;
+    case O_PBITS:
+        a->def.pattern_metadata_bits = optarg;
+        m->define = "--pattern-metadata-bits";
+        break;
+    case O_IMPORT: a->import = optarg; break;
+    case O_NAME: a->name = optarg; break;
+    default: return 0;
     }
-    if (rc != SR_OK)
-        return sr_cli_fail("peaks", err);
-    if (optind < argc)
-        return sr_cli_usage("peaks", "unexpected argument '%s'", argv[optind]);
+    return 1;
+}
+
+/* The options given must belong to one mode: import, define or measure. Returns 0 or the
+ * exit status of a usage error. */
+static int check_mode(peaks_args *a, const mode_opts *m)
+{
     a->defining = a->def.name != NULL;
     if (a->name && !a->import)
         return sr_cli_usage("peaks", "--name names an imported device: it needs --import FILE");
     if (a->import) {
-        const char *other = a->defining ? "--define" : only_define ? only_define : only_measure;
+        const char *other = a->defining ? "--define" : m->define ? m->define : m->measure;
         if (other)
             return sr_cli_usage("peaks", "--import records ceilings from a file: %s does not go "
                                 "with it", other);
@@ -153,15 +156,37 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
             return sr_cli_usage("peaks", "--import needs a file name");
         return 0;
     }
-    if (!a->defining && only_define)
+    if (!a->defining && m->define)
         return sr_cli_usage("peaks", "%s describes a virtual device: it needs --define NAME",
-                            only_define);
-    if (a->defining && only_measure)
+                            m->define);
+    if (a->defining && m->measure)
         return sr_cli_usage("peaks", "%s is for measuring a device, not for --define",
-                            only_measure);
+                            m->measure);
     if (!a->defining && a->max_ws && a->max_ws < 64 * 1024)
         return sr_cli_usage("peaks", "--max-ws must be at least 64K (the sweep starts at 16K)");
     return 0;
+}
+
+/* Returns -1 after --help, 0 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
+{
+    int c;
+    sr_code rc = SR_OK;
+    mode_opts m = {NULL, NULL};
+    optind = 1;
+    while (rc == SR_OK && (c = getopt_long(argc, argv, "d:r:h", long_opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return -1;
+        }
+        if (!take_option(c, a, &m, &rc, err))
+            return sr_cli_usage("peaks", "bad option");
+    }
+    if (rc != SR_OK)
+        return sr_cli_fail("peaks", err);
+    if (optind < argc)
+        return sr_cli_usage("peaks", "unexpected argument '%s'", argv[optind]);
+    return check_mode(a, &m);
 }
 
 /* ---- progress ---- */
@@ -199,11 +224,6 @@ static double series_level(const sr_bw_point *pts, const sr_plateau *pl)
     for (size_t i = pl->first; i <= pl->last && n < 512; i++)
         v[n++] = pts[i].gbps;
     return sr_median(v, n);
-}
-
-static const char *dtype_label(sr_dtype d)
-{
-    return d == SR_DTYPE_FP64 ? "fp64" : d == SR_DTYPE_FP16 ? "fp16" : "fp32";
 }
 
 static json_object *levels_json(const sr_plateau *p, size_t n)
@@ -319,10 +339,10 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     for (size_t k = 0; k < r->n_compute; k++) {
         const sr_fma_result *f = &r->compute[k];
         if (!f->supported)
-            printf("  %-6s %9s\n", dtype_label(f->dtype), "unsupported");
+            printf("  %-6s %9s\n", sr_dtype_name(f->dtype), "unsupported");
         else
             printf("  %-6s %9.1f GFLOP/s  (vectors of %d, %d chains; worst repetition %.1f)\n",
-                   dtype_label(f->dtype), f->gflops, f->vw, f->chains, f->gflops_worst);
+                   sr_dtype_name(f->dtype), f->gflops, f->vw, f->chains, f->gflops_worst);
     }
     printf("\nLaunch overhead %.3g us (median of %d empty launches; min %.3g, max %.3g)\n",
            r->launch.median_s * 1e6, r->launch.reps, r->launch.min_s * 1e6, r->launch.max_s * 1e6);
@@ -347,10 +367,10 @@ static void print_virtual(const sr_ceilings *c, const char *source)
     printf("\nCompute\n");
     for (size_t k = 0; k < c->n_compute; k++)
         if (c->compute[k].supported)
-            printf("  %-6s %9.1f GFLOP/s\n", dtype_label(c->compute[k].dtype),
+            printf("  %-6s %9.1f GFLOP/s\n", sr_dtype_name(c->compute[k].dtype),
                    c->compute[k].gflops);
         else
-            printf("  %-6s %9s\n", dtype_label(c->compute[k].dtype), "unsupported");
+            printf("  %-6s %9s\n", sr_dtype_name(c->compute[k].dtype), "unsupported");
     if (c->launch_overhead_s > 0)
         printf("\nLaunch overhead %.3g us\n", c->launch_overhead_s * 1e6);
     if (c->n_patterns)

@@ -30,7 +30,7 @@ static const char predict_usage[] =
     "                       an inline virtual:GBPS:GFLOPS, or an OpenCL device here (its\n"
     "                       ceilings are measured first if none are stored); default: the\n"
     "                       first OpenCL device\n"
-    "  --patterns LIST      comma-separated: dense, unstructured, block:RxC, N:M\n"
+    "  --patterns LIST      comma-separated: dense, unstructured, block:RxC, N:M; or all\n"
     "  --sparsities LIST    comma-separated fractions in [0, 1]; N:M and dense ignore them\n"
     "  --batch B            images or sequences (default 1)\n"
     "  --dtype T            value type (default fp32); indices are 32-bit\n"
@@ -46,43 +46,6 @@ static const char predict_usage[] =
     "  -h, --help\n";
 
 #define MAX_LIST 64
-
-typedef sr_code (*item_parser)(const char *item, void *out, size_t i, sr_err *err);
-
-static sr_code pattern_item(const char *item, void *out, size_t i, sr_err *err)
-{
-    if (sr_pattern_parse(item, &((sr_pattern *)out)[i], err) != SR_OK)
-        return sr_err_prefix(err, "--patterns");
-    return SR_OK;
-}
-
-static sr_code sparsity_item(const char *item, void *out, size_t i, sr_err *err)
-{
-    return sr_cli_double("--sparsities", item, 0.0, 1.0, &((double *)out)[i], err);
-}
-
-/* A comma-separated list of 1 to MAX_LIST items for option opt, each read by parse. */
-static sr_code parse_list(const char *opt, const char *arg, item_parser parse, void *out,
-                          size_t *n, sr_err *err)
-{
-    char *buf = malloc(strlen(arg) + 1), *save = NULL;
-    if (!buf)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", opt);
-    strcpy(buf, arg);
-    sr_code rc = SR_OK;
-    size_t count = 0;
-    for (char *t = strtok_r(buf, ",", &save); t && rc == SR_OK; t = strtok_r(NULL, ",", &save)) {
-        if (count < MAX_LIST)
-            rc = parse(t, out, count, err);
-        count++;
-    }
-    if (rc == SR_OK && (count == 0 || count > MAX_LIST))
-        rc = sr_err_set(err, SR_ERR_ARG, "%s '%s': expected 1 to %d comma-separated items", opt,
-                        arg, MAX_LIST);
-    *n = rc == SR_OK ? count : 0;
-    free(buf);
-    return rc;
-}
 
 static json_object *layer_json(const sr_layer_prediction *l)
 {
@@ -216,7 +179,7 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         {"ceilings", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    int c, batch;
+    int c, batch, n;
     sr_err err;
     *done = 0;
     optind = 1;
@@ -235,13 +198,14 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         case 'L': a->layers = 1; break;
         case 'j': a->json = 1; break;
         case 'p':
-            if (parse_list("--patterns", optarg, pattern_item, a->patterns, &a->n_patterns, &err))
+            if (sr_cli_patterns("--patterns", optarg, a->patterns, MAX_LIST, &n, &err))
                 return sr_cli_fail("predict", &err);
+            a->n_patterns = (size_t)n;
             break;
         case 's':
-            if (parse_list("--sparsities", optarg, sparsity_item, a->sparsities, &a->n_sparsities,
-                           &err))
+            if (sr_cli_sparsities("--sparsities", optarg, a->sparsities, MAX_LIST, &n, &err))
                 return sr_cli_fail("predict", &err);
+            a->n_sparsities = (size_t)n;
             break;
         case 'b':
             if (sr_cli_int("--batch", optarg, 1, 1000000, &batch, &err) != SR_OK)

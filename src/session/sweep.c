@@ -101,17 +101,14 @@ static uint64_t shape_seed(uint64_t seed, int64_t m, int64_t k, int64_t n, int64
     return h;
 }
 
-/* Runs one layer's kernel: the weights (the file's or random), the parameters for its
- * shape, the verified and timed run. */
+/* Runs one layer's kernel: the weights (the file's or random), the verified and timed run. */
 static sr_code measure(sr_session *s, const sr_sweep_opts *o, const sr_layer *l, measured *r,
                        const sr_ceilings *ceil, sr_err *err)
 {
     float *w = NULL;
     sr_problem prob = {0};
-    sr_params_source src;
-    sr_code c = sr_session_params(s, &r->spec.pattern, (int)r->m, (int)r->k, (int)r->n, NULL, &r->spec.params,
-                                  &src, err);
-    if (c == SR_OK && o->weights_dir && l->prunable)
+    sr_code c = SR_OK;
+    if (o->weights_dir && l->prunable)
         c = sr_sweep_layer_weights(o->weights_dir, l, &w, err);
     if (c == SR_OK)
         c = sr_problem_make_groups((int)r->m, (int)r->k, (int)r->n, (int)r->g, w,
@@ -121,6 +118,14 @@ static sr_code measure(sr_session *s, const sr_sweep_opts *o, const sr_layer *l,
         c = sr_kernel_run(s->cl, &prob, &r->spec, ceil, NULL, NULL, &r->out, err);
     sr_problem_free(&prob);
     return c;
+}
+
+/* The parameters for the layer's shape: tuned ones where stored, else the defaults. */
+static sr_code params_for(const sr_session *s, measured *r, sr_err *err)
+{
+    sr_params_source src;
+    return sr_session_params(s, &r->spec.pattern, (int)r->m, (int)r->k, (int)r->n, NULL, &r->spec.params, &src,
+                             err);
 }
 
 /* Stores the row of layer i of network net_uuid from a measurement. */
@@ -180,6 +185,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                 st->reused++;
                 rc = store_row(s, net_uuid, i, o, &cache[hit], err);
             } else if (r.m > INT_MAX || r.k > INT_MAX || r.n > INT_MAX || r.g > INT_MAX ||
+                       (rc = params_for(s, &r, err)) != SR_OK ||
                        sr_kernel_check(s->dev, (int)r.m, (int)r.k, (int)r.n, (int)r.g, &r.spec, err) != SR_OK) {
                 /* the kernel cannot take this layer: it keeps its dense time, and says so */
                 snprintf(why, sizeof why, "%s", r.m > INT_MAX || r.k > INT_MAX || r.n > INT_MAX || r.g > INT_MAX

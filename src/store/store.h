@@ -17,8 +17,6 @@
 #include "common/status.h"
 #include "model/ceilings.h"
 
-struct sqlite3;
-
 #define SR_UUID_LEN 37                     /* 36 characters and NUL */
 #define SR_STORE_APPLICATION_ID 0x53526f66 /* PRAGMA application_id: "SRof" */
 
@@ -45,10 +43,6 @@ const char *sr_store_path(const sr_store *s);
 
 /* The newest schema version this build knows (= the number of embedded migrations). */
 int sr_store_schema_version(void);
-
-/* The SQLite handle, for queries over the views (src/query). Write only through the
- * functions below. */
-struct sqlite3 *sr_store_sqlite(sr_store *s);
 
 /* ---- Hosts and devices ------------------------------------------------------------- */
 
@@ -278,5 +272,71 @@ typedef struct {
  * still 'running' in s takes the source's later status. *added (may be NULL) counts the
  * new rows. */
 sr_code sr_store_merge(sr_store *s, const char *source_path, sr_merge_stats *added, sr_err *err);
+
+/* ---- Reading ----------------------------------------------------------------------- */
+
+/* One cell of a row, with the type SQLite holds it in. */
+typedef enum { SR_CELL_NULL = 0, SR_CELL_INT, SR_CELL_REAL, SR_CELL_TEXT, SR_CELL_BLOB } sr_cell_type;
+
+typedef struct {
+    sr_cell_type type;
+    int64_t i;                 /* SR_CELL_INT */
+    double r;                  /* SR_CELL_REAL */
+    const char *text;          /* SR_CELL_TEXT: NUL-terminated */
+    const unsigned char *blob; /* SR_CELL_BLOB */
+    size_t len;                /* bytes of text or blob */
+} sr_cell;
+
+/* What a read of rows calls: columns once (also when there are no rows), then row for
+ * each row. names stay valid until the read returns, cells until the call returns. A code
+ * other than SR_OK stops the read and is returned. */
+typedef struct {
+    sr_code (*columns)(void *ctx, const char *const *names, int n, sr_err *err);
+    sr_code (*row)(void *ctx, const sr_cell *cells, int n, sr_err *err);
+    void *ctx;
+} sr_row_reader;
+
+/* The names of the views and tables that can be read (views first, then tables, each by
+ * name), comma-separated into buf (truncated to size). */
+sr_code sr_store_names(sr_store *s, char *buf, size_t size, sr_err *err);
+
+/* Every row of the view or table `name` (one of sr_store_names: nothing else reaches
+ * SQL). An unknown name is SR_ERR_NOTFOUND with a message that lists what exists. */
+sr_code sr_store_read_rows(sr_store *s, const char *name, const sr_row_reader *reader,
+                           sr_err *err);
+
+typedef struct {
+    int limit;          /* the newest `limit` runs; <= 0: all */
+    const char *status; /* NULL: any status */
+} sr_run_filter;
+
+/* The runs that pass filter (NULL: all), newest first, as rows of the view v_run with the
+ * columns run, started_at, status, device, command_line, ended_at, command, host,
+ * platform, driver, measurements, message. */
+sr_code sr_store_read_runs(sr_store *s, const sr_run_filter *filter, const sr_row_reader *reader,
+                           sr_err *err);
+
+/* The same runs as typed records. Text is "" where the database holds NULL (a run still
+ * running has no ended_at). */
+typedef struct {
+    char uuid[SR_UUID_LEN];
+    char started_at[32], ended_at[32];
+    char status[16];  /* running, complete, failed, interrupted */
+    char command[32]; /* the subcommand */
+    char device[256], host[256], platform[256], driver[256];
+    int64_t measurements;
+    char *command_line, *message; /* owned by the list */
+} sr_run_row;
+
+typedef struct {
+    sr_run_row *rows;
+    size_t n, cap;
+    size_t total; /* runs stored, whatever the filter: says why a filtered list is empty */
+} sr_run_list;
+
+/* Fills *out (free with sr_run_list_free) with the runs that pass filter (NULL: all). */
+sr_code sr_store_list_runs(sr_store *s, const sr_run_filter *filter, sr_run_list *out,
+                           sr_err *err);
+void sr_run_list_free(sr_run_list *list); /* NULL or empty: no-op */
 
 #endif
