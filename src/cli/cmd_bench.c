@@ -285,7 +285,7 @@ static sr_code sweep_opts(const sr_bench_args *a, const sr_network *net, sr_swee
     o->weights_dir = a->weights;
     /* the reference checks a sample of a layer's rows beyond this many multiply-adds (a
      * full check of ResNet-50's large layers would take longer than their repetitions) */
-    o->check_macs = 16e6;
+    o->check_macs = 4e6;
     sr_code c = sr_sweep_configs(a->patterns, (size_t)a->n_patterns, a->sparsities, (size_t)a->n_sparsities, o, err);
     return c == SR_OK ? sr_sweep_check_weights(o, err) : c;
 }
