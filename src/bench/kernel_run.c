@@ -108,7 +108,7 @@ sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *s
         if (progress)
             progress(ctx, "verifying and timing");
         c = sr_spmm_run_groups(cl, ops, g, prob->n, &spec->params, spec->reps, row_step_for(spec, prob, pw[0].w->nnz),
-                               &out->res, err);
+                               spec->min_time_s, &out->res, err);
     }
     if (c == SR_OK) {
         out->rows = (size_t)prob->m * g;

@@ -16,6 +16,7 @@ typedef struct {
     double sparsity;         /* asked for; dense and N:M have their own */
     sr_kernel_params params; /* what runs (checked against the device before anything) */
     int reps;
+    double min_time_s; /* more repetitions while fewer than this many seconds ran (0: none) */
     /* The reference checks every row of a layer unless that would cost more than this
      * many multiply-adds; then an even sample of rows within it (the outcome says how
      * many). 0: every row, always. */

@@ -10,6 +10,7 @@
 
 #define MAX_BUFS 7
 #define WARM_S 2e-3 /* untimed repetitions between the reference check and the timing */
+#define MAX_EXTRA_REPS 1000 /* repetitions a minimum time may add up to */
 
 typedef struct {
     sr_cl *cl;
@@ -280,7 +281,7 @@ static sr_code jobs_verify(spmm_job *jobs, const sr_spmm_operand *ops, int group
 }
 
 sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, int n, const sr_kernel_params *kp,
-                           int reps, int row_step, sr_spmm_result *res, sr_err *err)
+                           int reps, int row_step, double min_time_s, sr_spmm_result *res, sr_err *err)
 {
     memset(res, 0, sizeof *res);
     sr_kernel_params_format(kp, res->params, sizeof res->params);
@@ -296,8 +297,9 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     if (reps < 1)
         return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
     spmm_job *jobs = calloc((size_t)groups, sizeof *jobs);
-    sr_rep_time *times = calloc((size_t)reps, sizeof *times);
-    double *pack_s = calloc((size_t)reps, sizeof *pack_s), warm_pack = 0;
+    const int reps_max = min_time_s > 0 ? (reps > MAX_EXTRA_REPS ? reps : MAX_EXTRA_REPS) : reps;
+    sr_rep_time *times = calloc((size_t)reps_max, sizeof *times);
+    double *pack_s = calloc((size_t)reps_max, sizeof *pack_s), warm_pack = 0;
     int set_up = 0;
     if (!jobs || !times || !pack_s) {
         c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups of %d repetitions", groups, reps);
@@ -326,13 +328,16 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
         if (sr_wall_seconds() >= t_warm)
             break;
     }
-    for (int i = 0; i < reps; i++) {
-        if ((c = jobs_rep(jobs, groups, &times[i], &pack_s[i], err)) != SR_OK)
+    /* reps repetitions, and more (up to reps_max) until min_time_s of them have run */
+    const double t_min = sr_wall_seconds() + min_time_s;
+    int done_reps = 0;
+    for (; done_reps < reps || (done_reps < reps_max && sr_wall_seconds() < t_min); done_reps++) {
+        if ((c = jobs_rep(jobs, groups, &times[done_reps], &pack_s[done_reps], err)) != SR_OK)
             goto done;
-        res->device_s += times[i].wall_s;
+        res->device_s += times[done_reps].wall_s;
     }
-    sr_time_stats_compute(times, reps, &res->time);
-    res->pack_s = res->time.wallclock ? 0.0 : sr_median(pack_s, reps);
+    sr_time_stats_compute(times, done_reps, &res->time);
+    res->pack_s = res->time.wallclock ? 0.0 : sr_median(pack_s, done_reps);
     res->launches = 0;
     for (int g = 0; g < groups; g++)
         res->launches += jobs[g].pack ? 2 : 1;
@@ -349,7 +354,7 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
                     const sr_kernel_params *kp, int reps, sr_spmm_result *res, sr_err *err)
 {
     const sr_spmm_operand op = {w, w_dense, x};
-    return sr_spmm_run_groups(cl, &op, 1, n, kp, reps, 1, res, err);
+    return sr_spmm_run_groups(cl, &op, 1, n, kp, reps, 1, 0.0, res, err);
 }
 
 sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int m, int k, int n,

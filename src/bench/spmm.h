@@ -35,9 +35,11 @@ typedef struct {
 
 /* groups independent products of one shape and pattern (a grouped convolution), each
  * with its own weights and inputs: a repetition runs all of them (its time is theirs
- * together). The reference checks every row_step-th row of each Y (1: all). */
+ * together). The reference checks every row_step-th row of each Y (1: all). At least
+ * reps repetitions are timed, more (up to 1000) while fewer than min_time_s of them have
+ * run (res->time.reps says how many). */
 sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, int n, const sr_kernel_params *kp,
-                           int reps, int row_step, sr_spmm_result *res, sr_err *err);
+                           int reps, int row_step, double min_time_s, sr_spmm_result *res, sr_err *err);
 
 /* w: the matrix in its format; w_dense: the same weights dense (m x k), for the reference;
  * x: k x n row-major. reps >= 1. A result that fails verification returns SR_ERR_VERIFY

@@ -167,7 +167,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
             }
             const sr_layer *l = sr_network_layer(o->net, i);
             measured r = {.spec = {.pattern = cfg->pattern, .sparsity = cfg->sparsity, .reps = o->reps,
-                                   .check_macs = o->check_macs}};
+                                   .min_time_s = o->min_time_s, .check_macs = o->check_macs}};
             sr_layer_batched(l, o->batch, &r.m, &r.k, &r.n, &r.g);
             ev.reused = ev.resumed = 0;
             ev.skipped = NULL;
@@ -196,6 +196,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
             } else if ((rc = measure(s, o, l, &r, ceil, err)) == SR_OK) {
                 st->measured++;
                 st->kernel_s += r.out.res.device_s;
+                st->build_s += r.out.res.build_s;
                 st->sampled += r.out.res.rows_checked < r.out.rows;
                 rc = store_row(s, net_uuid, i, o, &r, err);
                 cache[n_cache++] = r;

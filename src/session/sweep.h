@@ -26,6 +26,7 @@ typedef struct {
     sr_sweep_config configs[SR_SWEEP_MAX_CONFIGS]; /* dense first (sr_sweep_configs) */
     size_t n_configs;
     int reps;
+    double min_time_s;             /* see sr_kernel_spec */
     uint64_t seed;
     double check_macs;             /* see sr_kernel_spec */
     const char *weights_dir;       /* NULL: seeded random weights */
@@ -57,6 +58,7 @@ typedef void (*sr_sweep_progress)(void *ctx, const sr_sweep_event *ev);
 typedef struct {
     double wall_s;     /* the sweep, from first to last measurement */
     double kernel_s;   /* of it, running kernels (timed and warm-up repetitions) */
+    double build_s;    /* of it, building kernel programs (once per parameter set) */
     size_t measured, reused, resumed, skipped, sampled; /* sampled: reference checked a sample of rows */
 } sr_sweep_stats;
 
