@@ -246,7 +246,11 @@ static sr_code make_problem(kernel_opts *o, sr_problem *prob, sr_err *err)
     if (c == SR_OK)
         c = sr_problem_make_groups(o->m, o->k, o->n, 1, w, o->seed, prob, err);
     free(w);
-    return c != SR_OK && c != SR_ERR_NOMEM ? sr_err_prefix(err, "--weights") : c;
+    if (c != SR_OK && c != SR_ERR_NOMEM) { /* a missing or unreadable file is bad input */
+        sr_err_prefix(err, "--weights");
+        err->code = c = SR_ERR_FORMAT;
+    }
+    return c;
 }
 
 int sr_cmd_kernel(int argc, char **argv)

@@ -394,6 +394,9 @@ static int run_virtual(int argc, char **argv, const peaks_args *a, sr_ceilings *
                        const char *source)
 {
     sr_err err = {0};
+    if (sr_device_spec_is_index(c->device))
+        return sr_cli_usage("peaks", "'%s' names an OpenCL device by its index (as --device takes it): give the "
+                            "virtual device a name that is not a number or PLATFORM:DEVICE", c->device);
     char uuid[SR_UUID_LEN];
     sr_session s;
     sr_cli_session_init(&s, argc, argv);

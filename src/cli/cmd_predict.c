@@ -307,6 +307,8 @@ int sr_cmd_predict(int argc, char **argv)
     sr_cli_session_init(&s, argc, argv);
     sr_code code = sr_cli_network_open(a.network, &net, &err);
     if (code == SR_OK)
+        code = sr_session_check_new_store_device(sr_cli_db_path(a.db), a.device, &err);
+    if (code == SR_OK)
         code = sr_session_open_store(&s, sr_cli_db_path(a.db), &err);
     if (code == SR_OK)
         code = sr_session_device_ceilings(s.store, argc, argv, sr_cli_interrupted, a.device, on_ceilings_progress,

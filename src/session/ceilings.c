@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/host.h"
 
@@ -57,6 +58,26 @@ static sr_code inline_virtual(const char *device, sr_ceilings *out, sr_err *err)
     return sr_ceilings_simple(out, device, gbps, gflops, err);
 }
 
+sr_code sr_session_check_new_store_device(const char *db_path, const char *device, sr_err *err)
+{
+    struct stat st;
+    if (stat(db_path, &st) == 0 || (device && strncmp(device, inline_prefix, strlen(inline_prefix)) == 0))
+        return SR_OK;
+    sr_session here;
+    sr_session_init(&here, 0, NULL, NULL);
+    sr_code c = sr_session_find_device(&here, device, err);
+    if (c != SR_OK && device) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        c = sr_err_set(err, SR_ERR_NOTFOUND,
+                       "--device %s: %s does not exist yet, so it holds no such device (a virtual one is made "
+                       "with 'peaks --define NAME ...'), nor is it an OpenCL device here (%s)",
+                       device, db_path, why);
+    }
+    sr_session_close(&here);
+    return c;
+}
+
 /* Measures the chosen device of m (its store borrowed) under a run of its own. */
 static sr_code measure(sr_session *m, sr_store *store, sr_peaks_progress_fn progress, sr_ceilings *out,
                        sr_err *err)
@@ -91,8 +112,9 @@ sr_code sr_session_device_ceilings(sr_store *store, int argc, char **argv, int (
     device_uuid[0] = '\0';
     if (device && strncmp(device, inline_prefix, strlen(inline_prefix)) == 0)
         return inline_virtual(device, out, err); /* not stored yet: device_uuid stays "" */
-    /* a stored device: virtual ones, or a device of this or another machine by name/UUID */
-    if (device && sr_store_find_device(store, device, device_uuid, NULL) == SR_OK &&
+    /* a stored device: virtual ones, or a device of this or another machine by name/UUID
+     * ("0" or "1:0" is always the OpenCL device at that position here) */
+    if (device && !sr_device_spec_is_index(device) && sr_store_find_device(store, device, device_uuid, NULL) == SR_OK &&
         sr_store_get_ceilings(store, device_uuid, out, NULL) == SR_OK)
         return SR_OK;
     /* an OpenCL device here */

@@ -22,6 +22,11 @@ sr_code sr_session_measure_ceilings(sr_session *s, const sr_peaks_opts *o, sr_pe
  * else measured now under a run of their own. Call it before the session's run begins. */
 sr_code sr_session_ceilings(sr_session *s, sr_peaks_progress_fn progress, sr_ceilings *out, sr_err *err);
 
+/* Refuses, before a database that does not exist yet is created, a --device that could
+ * only have named a device stored there: it must be an inline virtual device or an OpenCL
+ * device here. */
+sr_code sr_session_check_new_store_device(const char *db_path, const char *device, sr_err *err);
+
 /* The ceilings of `device` (NULL: the first OpenCL device): "virtual:GBPS:GFLOPS" (not
  * stored; device_uuid stays ""), a device stored in store by name or UUID, or an OpenCL
  * device here, measured with sr_session_peaks_opts under a run of its own (command line
