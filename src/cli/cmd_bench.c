@@ -169,27 +169,52 @@ static void on_ceilings(void *ctx, const char *stage, int done, int total, const
 
 /* ---- the summary ---- */
 
+static int has_device(const sr_sweep_summary *sum)
+{
+    for (size_t i = 0; i < sum->n_results; i++)
+        if (isfinite(sum->results[i].device_s))
+            return 1;
+    return 0;
+}
+
 static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st, const char *net, const char *dev,
                           const sr_bench_args *a, const char *run)
 {
+    const int dm = has_device(sum);
     printf("%s on %s, batch %d, %s; GEMM work on both sides (non-GEMM work left out of both)\n", net, dev,
            a->batch, a->prune_all ? "every prunable layer pruned" : "first and last prunable layers dense");
-    printf("%-20s %12s %12s %10s %10s %8s\n", "pattern", "measured_ms", "predicted_ms", "measured", "predicted",
-           "error");
-    printf("%-20s %12s %12s %10s %10s\n", "", "", "", "speedup", "speedup");
+    printf("%-18s %11s | %-35s |%s\n", "", "measured", "  peak: every pattern at FMA peak",
+           dm ? "  device: the calibrated model" : "");
+    printf("%-18s %11s %8s %11s %8s %8s", "pattern", "ms", "speedup", "ms", "speedup", "error");
+    if (dm)
+        printf("   %11s %8s %8s", "ms", "speedup", "error");
+    printf("\n");
     for (size_t i = 0; i < sum->n_results; i++) {
         const sr_sweep_result *r = &sum->results[i];
         char cfg[48];
         config_name(&r->config, cfg, sizeof cfg);
-        printf("%-20s %12.4f %12.4f %10.3f %10.3f %+7.1f%%", cfg, r->measured_s * 1e3, r->predicted_s * 1e3,
-               r->measured_speedup, r->predicted_speedup, 100 * r->error);
+        printf("%-18s %11.4f %8.3f %11.4f %8.3f %+7.1f%%", cfg, r->measured_s * 1e3, r->measured_speedup,
+               r->predicted_s * 1e3, r->predicted_speedup, 100 * r->error);
+        if (dm)
+            printf("   %11.4f %8.3f %+7.1f%%", r->device_s * 1e3, r->device_speedup, 100 * r->device_error);
         if (r->kept_dense)
             printf("  (%zu layers kept dense: no kernel for their shape)", r->kept_dense);
         printf("\n");
     }
-    if (sum->n_results && sum->results[0].config.pattern.kind != SR_PAT_DENSE)
-        printf("(dense: measured %.4f ms, predicted %.4f ms)\n", sum->results[0].measured_dense_s * 1e3,
-               sum->results[0].predicted_dense_s * 1e3);
+    if (sum->n_results && sum->results[0].config.pattern.kind != SR_PAT_DENSE) {
+        printf("%-18s %11.4f %8s %11.4f %8s %8s", "dense", sum->results[0].measured_dense_s * 1e3, "",
+               sum->results[0].predicted_dense_s * 1e3, "", "");
+        if (dm)
+            printf("   %11.4f", sum->results[0].device_dense_s * 1e3);
+        printf("\n");
+    }
+    printf("(error: predicted / measured speedup - 1; the paper's distance from the measurement is a finding,\n"
+           " the device model's is the tool's own error)\n");
+    if (dm)
+        printf("Device model per layer: median error %.1f%%, worst %.1f%% (|device / measured time - 1|)\n",
+               100 * sum->device_layer_median, 100 * sum->device_layer_worst);
+    else
+        printf("(no device model for this device: 'sparseroof calibrate' measures one, and bench then shows it)\n");
     const size_t show = sum->n_layers < 8 ? sum->n_layers : 8;
     if (show)
         printf("\nLayers furthest from their prediction (predicted / measured time):\n");
@@ -244,6 +269,11 @@ static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, co
         json_object_object_add(o, "predicted_speedup", sr_cli_json_num(r->predicted_speedup));
         json_object_object_add(o, "measured_speedup", sr_cli_json_num(r->measured_speedup));
         json_object_object_add(o, "error", sr_cli_json_num(r->error));
+        json_object_object_add(o, "device_dense_s", sr_cli_json_num(r->device_dense_s));
+        json_object_object_add(o, "device_s", sr_cli_json_num(r->device_s));
+        json_object_object_add(o, "device_speedup", sr_cli_json_num(r->device_speedup));
+        json_object_object_add(o, "device_error", sr_cli_json_num(r->device_error));
+        json_object_object_add(o, "device_time_error", sr_cli_json_num(r->device_time_error));
         json_object_object_add(o, "layers_kept_dense", json_object_new_int64((int64_t)r->kept_dense));
         json_object_array_add(res, o);
     }
@@ -255,11 +285,14 @@ static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, co
         json_object_object_add(o, "measured_s", sr_cli_json_num(l->measured_s));
         json_object_object_add(o, "predicted_s", sr_cli_json_num(l->predicted_s));
         json_object_object_add(o, "ratio", sr_cli_json_num(l->ratio));
+        json_object_object_add(o, "device_s", sr_cli_json_num(l->device_s));
         json_object_object_add(o, "bound", json_object_new_string(l->bound));
         json_object_object_add(o, "above_roof", json_object_new_boolean(l->above_roof));
         json_object_array_add(lay, o);
     }
     json_object_object_add(root, "results", res);
+    json_object_object_add(root, "device_layer_median_error", sr_cli_json_num(sum->device_layer_median));
+    json_object_object_add(root, "device_layer_worst_error", sr_cli_json_num(sum->device_layer_worst));
     json_object_object_add(root, "layers", lay);
     json_object *s = json_object_new_object();
     json_object_object_add(s, "wall_s", sr_cli_json_num(st->wall_s));
@@ -341,6 +374,13 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
         c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     if (c == SR_OK)
         c = sr_session_ceilings(&s, on_ceilings, &ceil, &err);
+    sr_calib_point *calib = NULL;
+    size_t n_calib = 0;
+    sr_device_model dm = {0};
+    if (c == SR_OK && sr_store_get_calibration(s.store, s.device_uuid, &calib, &n_calib, NULL) == SR_OK) {
+        dm = (sr_device_model){calib, n_calib, ceil.launch_overhead_s};
+        o.dm = &dm;
+    }
     if (c == SR_OK && a->resume) {
         c = sr_session_resume(&s, a->resume, &err);
         if (c == SR_OK)
@@ -367,6 +407,7 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
     }
     sr_session_close(&s);
     free(done);
+    free(calib);
     sr_network_free(net);
     return rc;
 }

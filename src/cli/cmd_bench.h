@@ -3,6 +3,7 @@
 #ifndef SR_CLI_CMD_BENCH_H
 #define SR_CLI_CMD_BENCH_H
 
+#include "session/calibrate.h"
 #include "session/sweep.h"
 
 #define SR_BENCH_MAX_LIST 64
@@ -25,7 +26,12 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
  * an exit status. */
 int sr_cli_bench_parse(int argc, char **argv, sr_bench_args *a);
 
+/* Calibrates the device model on the grid o (see `calibrate --help`); the exit status. */
+int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int argc,
+                     char **argv);
+
 int sr_cmd_bench(int argc, char **argv);
+int sr_cmd_calibrate(int argc, char **argv);
 int sr_cmd_study(int argc, char **argv);
 
 #endif

@@ -74,6 +74,7 @@ typedef struct {
     int64_t m, k, n, g;
     sr_kernel_spec spec;
     sr_kernel_outcome out;
+    double device_s; /* the device model's time (NAN: none) */
 } measured;
 
 static int is_done(const sr_layer_row *done, size_t n_done, size_t layer, const sr_sweep_config *cfg)
@@ -117,6 +118,14 @@ static sr_code measure(sr_session *s, const sr_sweep_opts *o, const sr_layer *l,
     if (c == SR_OK)
         c = sr_kernel_run(s->cl, &prob, &r->spec, ceil, NULL, NULL, &r->out, err);
     sr_problem_free(&prob);
+    /* the device model's time of the same work, the launches left out as the measured
+     * event time leaves them out */
+    sr_device_time dt;
+    r->device_s = NAN;
+    if (c == SR_OK && o->dm &&
+        sr_device_model_time(o->dm, ceil, &r->spec.pattern, r->spec.sparsity, r->m, r->k, r->n, r->g,
+                             (double)r->out.nnz / (double)r->g, &dt, NULL) == SR_OK)
+        r->device_s = dt.kernel_s;
     return c;
 }
 
@@ -134,6 +143,7 @@ static sr_code store_row(sr_session *s, const char *net_uuid, size_t i, const sr
 {
     sr_measurement m;
     sr_record_kernel(&r->spec, (int)r->m, (int)r->k, (int)r->n, (int)r->g, &r->out, &m);
+    m.device_time_s = r->device_s;
     snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net_uuid);
     m.layer_index = (int)i;
     m.batch = (int)o->batch;

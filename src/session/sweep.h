@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bench/kernel_run.h"
+#include "model/device_model.h"
 #include "model/network.h"
 #include "session/session.h"
 
@@ -30,6 +31,7 @@ typedef struct {
     uint64_t seed;
     double check_macs;             /* see sr_kernel_spec */
     const char *weights_dir;       /* NULL: seeded random weights */
+    const sr_device_model *dm;     /* the device model (NULL: none); its time goes with each row */
 } sr_sweep_opts;
 
 /* Dense, then every pattern at every sparsity (dense and N:M once, at their own). */

@@ -44,16 +44,22 @@ static void total(const sr_sweep_opts *o, const sr_layer_row *rows, size_t n, co
         if (!d || !s) {
             *complete = 0;
             r->measured_dense_s = r->measured_s = r->predicted_dense_s = r->predicted_s = NAN;
+            r->device_dense_s = r->device_s = NAN;
             break;
         }
         r->measured_dense_s += d->time_s;
         r->measured_s += s->time_s;
         r->predicted_dense_s += d->predicted_s; /* NAN without ceilings */
         r->predicted_s += s->predicted_s;
+        r->device_dense_s += d->device_s; /* NAN without a calibration */
+        r->device_s += s->device_s;
     }
     r->measured_speedup = r->measured_dense_s / r->measured_s;
     r->predicted_speedup = r->predicted_dense_s / r->predicted_s;
     r->error = r->predicted_speedup / r->measured_speedup - 1.0;
+    r->device_speedup = r->device_dense_s / r->device_s;
+    r->device_error = r->device_speedup / r->measured_speedup - 1.0;
+    r->device_time_error = r->device_s / r->measured_s - 1.0;
 }
 
 static void add_layer(sr_sweep_summary *out, const sr_sweep_opts *o, size_t i, const sr_sweep_config *cfg,
@@ -66,9 +72,32 @@ static void add_layer(sr_sweep_summary *out, const sr_sweep_opts *o, size_t i, c
     l->measured_s = r->time_s;
     l->predicted_s = r->predicted_s;
     l->ratio = r->predicted_s / r->time_s;
+    l->device_s = r->device_s;
     memcpy(l->bound, r->bound, sizeof l->bound);
     l->above_roof = l->ratio > 1.0;
     out->above_roof += (size_t)l->above_roof;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void device_errors(sr_sweep_summary *out)
+{
+    out->device_layer_median = out->device_layer_worst = NAN;
+    double *e = malloc((out->n_layers ? out->n_layers : 1) * sizeof *e);
+    size_t n = 0;
+    for (size_t i = 0; e && i < out->n_layers; i++)
+        if (isfinite(out->layers[i].device_s) && out->layers[i].measured_s > 0)
+            e[n++] = fabs(out->layers[i].device_s / out->layers[i].measured_s - 1.0);
+    if (n) {
+        qsort(e, n, sizeof *e, cmp_double);
+        out->device_layer_median = n % 2 ? e[n / 2] : 0.5 * (e[n / 2 - 1] + e[n / 2]);
+        out->device_layer_worst = e[n - 1];
+    }
+    free(e);
 }
 
 sr_code sr_sweep_summarize(const sr_sweep_opts *o, const sr_layer_row *rows, size_t n, sr_sweep_summary *out,
@@ -102,6 +131,7 @@ sr_code sr_sweep_summarize(const sr_sweep_opts *o, const sr_layer_row *rows, siz
         add_layer(out, o, i, &dense, r);
     }
     qsort(out->layers, out->n_layers, sizeof *out->layers, by_farness);
+    device_errors(out);
     return SR_OK;
 }
 

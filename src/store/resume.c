@@ -131,7 +131,7 @@ sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row 
     sqlite3_stmt *st;
     sr_code rc = store_prepare(s,
                                "SELECT layer_idx, pattern, sparsity, time_median_s, predicted_time_s, "
-                               "COALESCE(bound, ''), flops, bytes, verified FROM measurement "
+                               "COALESCE(bound, ''), flops, bytes, verified, device_time_s FROM measurement "
                                "WHERE run_uuid = ?1 AND kind = 'measured' AND network_uuid IS NOT NULL "
                                "ORDER BY id",
                                &st, err);
@@ -161,6 +161,7 @@ sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row 
         r->flops = store_column_double(st, 6);
         r->bytes = store_column_double(st, 7);
         r->verified = sqlite3_column_int(st, 8);
+        r->device_s = store_column_double(st, 9);
     }
     if (rc == SR_OK && step != SQLITE_DONE)
         rc = store_fail(s->db, s->path, step, err, "reading run %s", run_uuid);

@@ -16,6 +16,7 @@
 #include "common/pattern.h"
 #include "common/status.h"
 #include "model/ceilings.h"
+#include "model/device_model.h"
 
 #define SR_UUID_LEN 37                     /* 36 characters and NUL */
 #define SR_STORE_APPLICATION_ID 0x53526f66 /* PRAGMA application_id: "SRof" */
@@ -131,6 +132,7 @@ typedef struct {
     int layer_index;
     char pattern[SR_NAME_MAX];
     double sparsity, time_s, predicted_s, flops, bytes;
+    double device_s; /* the device model's time; NAN: none */
     char bound[SR_NAME_MAX];
     int verified;
 } sr_layer_row;
@@ -158,6 +160,7 @@ typedef struct {
     double flops, bytes, ai; /* bytes: the model's count (model/roofline.h) */
     double layout_bytes;     /* what the kernel's own layout reads, where measured; NAN: NULL */
     double predicted_time_s;
+    double device_time_s;    /* the device model's prediction; NAN: NULL */
     char bound[SR_NAME_MAX]; /* "compute" or a memory level name */
     double time_median_s, time_min_s, time_max_s;
     int reps;                /* 0: NULL */
@@ -200,6 +203,17 @@ sr_code sr_store_get_ceilings(sr_store *s, const char *device, sr_ceilings *out,
  * The UUID is derived from the name: defining it again gives it newer ceilings. */
 sr_code sr_store_define_virtual(sr_store *s, const char *run_uuid, const sr_ceilings *c,
                                 char uuid[SR_UUID_LEN], sr_err *err);
+
+/* ---- The device model's calibration ------------------------------------------------ */
+
+/* Stores calibration points of device_uuid under the current run (params[i] may be
+ * NULL: none), in one transaction. */
+sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_calib_point *pts, size_t n,
+                                 const char *const *params, sr_err *err);
+
+/* The newest complete calibration of a device (*pts malloc'ed); SR_ERR_NOTFOUND: none. */
+sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
+                                 sr_err *err);
 
 /* ---- Networks, accuracy, tuned parameters ------------------------------------------ */
 
