@@ -19,7 +19,8 @@
 static const char predict_usage[] =
     "usage: sparseroof predict --network NAME|FILE [--device D] --patterns LIST\n"
     "                          [--sparsities LIST] [--batch B] [--dtype fp32|fp16|fp64]\n"
-    "                          [--prune-all] [--ceilings peak|tuned|both] [--layers] [--json]\n"
+    "                          [--prune-all] [--ceilings peak|tuned|device|both] [--layers]\n"
+    "                          [--json]\n"
     "                          [--db FILE]\n"
     "\n"
     "Predicts each layer's FLOPs, bytes, arithmetic intensity, bound and time with the\n"
@@ -37,8 +38,12 @@ static const char predict_usage[] =
     "  --prune-all          prune the first and last prunable layers too (default: dense)\n"
     "  --ceilings C         peak: every pattern at the device's FMA peak (the paper's premise:\n"
     "                       well-optimized kernels); tuned: each pattern at the throughput its\n"
-    "                       best kernel reached on this device ('sparseroof tune'); both\n"
-    "                       (default): the two side by side where tuned figures exist\n"
+    "                       best kernel reached on this device ('sparseroof tune'); device: the\n"
+    "                       device model ('sparseroof calibrate'): each layer at the rate this\n"
+    "                       device's kernels reach at its shape, with the repacking of X, the\n"
+    "                       re-reads of X from its cache level and the launches (without a\n"
+    "                       calibration: the tuned figures, and the output says so); both\n"
+    "                       (default): peak beside device (else tuned) where they exist\n"
     "  --layers             print the per-layer table under each result\n"
     "  --json               print JSON\n"
     "  --db FILE            database (default: $SPARSEROOF_DB or ./sparseroof.db); the\n"
@@ -90,10 +95,11 @@ static json_object *results_json(const sr_prediction *p)
     return results;
 }
 
-/* {network, device, batch, dtype, ceilings, results, tuned_results?}: results are the
- * peak-ceiling predictions when asked for (else the tuned ones); tuned_results appear
- * beside them when both exist. */
-static void print_json(const sr_prediction *peak, const sr_prediction *tuned)
+/* {network, device, batch, dtype, ceilings, results, tuned_results? | device_results?}:
+ * results are the peak-ceiling predictions when asked for (else the second ones, whose
+ * kind `second` names: "tuned" or "device"); the second appear beside them when both
+ * exist. */
+static void print_json(const sr_prediction *peak, const sr_prediction *tuned, const char *second)
 {
     const sr_prediction *p = peak ? peak : tuned;
     json_object *root = json_object_new_object();
@@ -102,10 +108,12 @@ static void print_json(const sr_prediction *peak, const sr_prediction *tuned)
     json_object_object_add(root, "batch", json_object_new_int64(p->opts.batch));
     json_object_object_add(root, "dtype", json_object_new_string(sr_dtype_name(p->opts.dtype)));
     json_object_object_add(root, "prune_all", json_object_new_boolean(p->opts.prune_all));
-    json_object_object_add(root, "ceilings", json_object_new_string(peak ? "peak" : "tuned"));
+    json_object_object_add(root, "ceilings", json_object_new_string(peak ? "peak" : second));
     json_object_object_add(root, "results", results_json(p));
+    char key[32];
+    snprintf(key, sizeof key, "%s_results", second);
     if (peak && tuned)
-        json_object_object_add(root, "tuned_results", results_json(tuned));
+        json_object_object_add(root, key, results_json(tuned));
     sr_cli_json_print(root);
 }
 
@@ -123,7 +131,8 @@ static void print_layers(const sr_network_prediction *res)
     printf("\n");
 }
 
-static void print_table(const sr_prediction *peak, const sr_prediction *tuned, int layers, int tuned_missing)
+static void print_table(const sr_prediction *peak, const sr_prediction *tuned, const char *second, int layers,
+                        const char *note)
 {
     const sr_prediction *p = peak ? peak : tuned;
     printf("%s on %s, batch %lld, %s, %s\n", p->network, p->device, (long long)p->opts.batch,
@@ -131,7 +140,8 @@ static void print_table(const sr_prediction *peak, const sr_prediction *tuned, i
            p->opts.prune_all ? "every prunable layer pruned" : "first and last prunable layers dense");
     if (peak && tuned)
         printf("%-14s %8s %8s | %-32s | %s\n", "", "", "", "  peak: every pattern at FMA peak",
-               "tuned: at its best kernel's speed");
+               strcmp(second, "device") == 0 ? "device: the calibrated device model"
+                                             : "tuned: at its best kernel's speed");
     printf("%-14s %8s %8s   %10s %10s %8s", "pattern", "sparsity", "pruned", "dense_ms", "time_ms", "speedup");
     if (peak && tuned)
         printf("   %10s %10s %8s", "dense_ms", "time_ms", "speedup");
@@ -149,22 +159,23 @@ static void print_table(const sr_prediction *peak, const sr_prediction *tuned, i
         if (layers)
             print_layers(res);
     }
-    if (!peak)
+    if (!peak && strcmp(second, "tuned") == 0)
         printf("(ceilings: each pattern at the throughput its tuned kernel reached on this device)\n");
-    if (tuned_missing)
-        printf("(no tuned predictions: 'sparseroof tune --patterns dense,...' on this device measures what\n"
-               " each pattern's best kernel reaches; then predict shows both)\n");
+    if (!peak && strcmp(second, "device") == 0)
+        printf("(the device model: each layer at its calibrated rate, repacking, re-reads and launches)\n");
+    if (note)
+        printf("(%s)\n", note);
 }
 
 typedef struct {
-    const char *network, *device, *db;
+    const char *network, *device_spec, *db;
     sr_pattern patterns[MAX_LIST];
     size_t n_patterns;
     double sparsities[MAX_LIST];
     size_t n_sparsities;
     sr_predict_opts opts;
     int layers, json;
-    int peak, tuned; /* which predictions --ceilings asks for */
+    int peak, tuned, device; /* which predictions --ceilings asks for (device: else tuned) */
 } predict_args;
 
 /* 0: parsed; else the exit code (help: 0 through *done). */
@@ -186,13 +197,14 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n': a->network = optarg; break;
-        case 'd': a->device = optarg; break;
+        case 'd': a->device_spec = optarg; break;
         case 'D': a->db = optarg; break;
         case 'C':
             a->peak = strcmp(optarg, "peak") == 0 || strcmp(optarg, "both") == 0;
-            a->tuned = strcmp(optarg, "tuned") == 0 || strcmp(optarg, "both") == 0;
-            if (!a->peak && !a->tuned)
-                return sr_cli_usage("predict", "--ceilings '%s': expected peak, tuned or both", optarg);
+            a->tuned = strcmp(optarg, "tuned") == 0;
+            a->device = strcmp(optarg, "device") == 0 || strcmp(optarg, "both") == 0;
+            if (!a->peak && !a->tuned && !a->device)
+                return sr_cli_usage("predict", "--ceilings '%s': expected peak, tuned, device or both", optarg);
             break;
         case 'A': a->opts.prune_all = 1; break;
         case 'L': a->layers = 1; break;
@@ -255,6 +267,34 @@ static int tuned_ceilings(sr_store *store, const char *device_uuid, const predic
     return 1;
 }
 
+/* The device model of device_uuid into *dm (points in *calib); NULL when it covers dense
+ * and every pattern asked for, else why not (the caller falls back to tuned figures). */
+static const char *device_model(sr_store *store, const char *device_uuid, const predict_args *a,
+                                const sr_ceilings *c, sr_calib_point **calib, size_t *n, sr_device_model *dm)
+{
+    static char why[256];
+    if (!device_uuid[0] || c->is_virtual)
+        return "a virtual device has no device model: showing tuned figures where stored";
+    if (a->opts.dtype != SR_DTYPE_FP32)
+        return "the device model is calibrated in fp32: showing tuned figures where stored";
+    if (sr_store_get_calibration(store, device_uuid, calib, n, NULL) != SR_OK)
+        return "no calibration of this device ('sparseroof calibrate' measures one): showing tuned figures "
+               "instead where stored";
+    *dm = (sr_device_model){*calib, *n, c->launch_overhead_s};
+    const sr_pattern dense = {.kind = SR_PAT_DENSE};
+    for (size_t i = 0; i <= a->n_patterns; i++) {
+        const sr_pattern *p = i ? &a->patterns[i - 1] : &dense;
+        if (!sr_device_model_has(dm, p)) {
+            char name[SR_NAME_MAX];
+            sr_pattern_name(p, name, sizeof name);
+            snprintf(why, sizeof why, "the calibration does not cover %s ('sparseroof calibrate --patterns ...'): "
+                     "showing tuned figures instead where stored", name);
+            return why;
+        }
+    }
+    return NULL;
+}
+
 /* Stores a prediction as predicted rows of the current run: every layer dense, and the
  * layers each sparse result pruned (the views use the dense row for the others). */
 static sr_code store_prediction(sr_store *store, const sr_network *net, const sr_prediction *p,
@@ -294,37 +334,51 @@ int sr_cmd_predict(int argc, char **argv)
     int done, rc = parse_args(argc, argv, &a, &done);
     if (rc || done)
         return rc;
-    if (!a.peak && !a.tuned)
-        a.peak = a.tuned = 1;
-    const int tuned_asked_alone = a.tuned && !a.peak;
+    if (!a.peak && !a.tuned && !a.device)
+        a.peak = a.device = 1;
+    const int second_alone = !a.peak;
 
     sr_err err = {0};
     sr_network *net = NULL;
     sr_prediction *pred = NULL, *tpred = NULL;
     sr_ceilings ceilings, tceil;
     char device_uuid[SR_UUID_LEN] = "";
+    sr_calib_point *calib = NULL;
+    size_t n_calib = 0;
+    const char *second = "tuned", *note = NULL;
     sr_session s;
     sr_cli_session_init(&s, argc, argv);
     sr_code code = sr_cli_network_open(a.network, &net, &err);
     if (code == SR_OK)
-        code = sr_session_check_new_store_device(sr_cli_db_path(a.db), a.device, &err);
+        code = sr_session_check_new_store_device(sr_cli_db_path(a.db), a.device_spec, &err);
     if (code == SR_OK)
         code = sr_session_open_store(&s, sr_cli_db_path(a.db), &err);
     if (code == SR_OK)
-        code = sr_session_device_ceilings(s.store, argc, argv, sr_cli_interrupted, a.device, on_ceilings_progress,
-                                          &ceilings, device_uuid, &err);
-    const int have_tuned = code == SR_OK && a.tuned && tuned_ceilings(s.store, device_uuid, &a, &ceilings, &tceil);
-    if (code == SR_OK && tuned_asked_alone && !have_tuned)
-        code = sr_err_set(&err, SR_ERR_NOTFOUND,
-                          "--ceilings tuned: no tuned throughput for dense and every pattern asked for on %s "
-                          "(fp32); run 'sparseroof tune --device ... --patterns dense,...' first",
-                          ceilings.device);
+        code = sr_session_device_ceilings(s.store, argc, argv, sr_cli_interrupted, a.device_spec,
+                                          on_ceilings_progress, &ceilings, device_uuid, &err);
+    sr_predict_opts dopts = a.opts;
+    sr_device_model dm = {0};
+    if (code == SR_OK && a.device)
+        note = device_model(s.store, device_uuid, &a, &ceilings, &calib, &n_calib, &dm);
+    if (code == SR_OK && a.device && !note) {
+        second = "device";
+        dopts.dm = &dm;
+        code = sr_predict(net, &ceilings, &dopts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
+                          &err);
+    } else if (code == SR_OK && (a.tuned || a.device) && tuned_ceilings(s.store, device_uuid, &a, &ceilings, &tceil)) {
+        code = sr_predict(net, &tceil, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
+                          &err);
+    } else if (code == SR_OK && (a.tuned || a.device)) {
+        note = a.device ? "no device model nor tuned figures for this device: 'sparseroof calibrate' measures the "
+                          "device model, 'sparseroof tune' the tuned figures"
+                        : "no tuned predictions: 'sparseroof tune --patterns dense,...' on this device measures "
+                          "what each pattern's best kernel reaches; then predict shows both";
+        if (second_alone)
+            code = sr_err_set(&err, SR_ERR_NOTFOUND, "--ceilings %s: %s", a.device ? "device" : "tuned", note);
+    }
     if (code == SR_OK && a.peak)
         code = sr_predict(net, &ceilings, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities,
                           &pred, &err);
-    if (code == SR_OK && have_tuned)
-        code = sr_predict(net, &tceil, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
-                          &err);
     /* the run: an inline virtual device is recorded under it */
     if (code == SR_OK)
         code = sr_session_begin(&s, &err);
@@ -333,14 +387,15 @@ int sr_cmd_predict(int argc, char **argv)
     if (code == SR_OK)
         code = sr_store_run_set_device(s.store, s.run, device_uuid, &err);
     if (code == SR_OK)
-        code = store_prediction(s.store, net, pred ? pred : tpred, pred ? "peak" : "tuned", &err);
+        code = store_prediction(s.store, net, pred ? pred : tpred, pred ? "peak" : second, &err);
     rc = sr_cli_session_finish(&s, "predict", code, NULL, &err);
     if (rc == SR_EXIT_OK && a.json)
-        print_json(pred, tpred);
+        print_json(pred, tpred, second);
     else if (rc == SR_EXIT_OK)
-        print_table(pred, tpred, a.layers, a.tuned && !have_tuned);
+        print_table(pred, tpred, second, a.layers, note);
     sr_prediction_free(pred);
     sr_prediction_free(tpred);
     sr_network_free(net);
+    free(calib);
     return rc;
 }

@@ -150,8 +150,9 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
     const double g = (double)groups, flops = 2.0 * nnz * (double)n;
     out->gflops = gflops;
     out->rate_s = g * flops / (gflops * 1e9);
-    /* the level whose working set holds one group's X */
-    const double xb = (double)k * (double)n * 4.0;
+    /* the level whose working set holds the panel of X the kernels re-read: K rows of at
+     * most SR_DEVICE_PANEL columns (the kernels sweep X panel by panel) */
+    const double xb = (double)k * fmin((double)n, SR_DEVICE_PANEL) * 4.0;
     const sr_bw_level *lv = c ? sr_ceilings_level(c, xb >= 1.8e19 ? UINT64_MAX : (uint64_t)xb) : NULL;
     const double rb = reread_bytes(p, nnz, (double)n);
     out->reread_s = lv && lv->gbps > 0 ? g * rb / (lv->gbps * 1e9) : 0.0;

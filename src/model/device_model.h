@@ -7,7 +7,8 @@
  *   - the fixed cost a layer pays (repacking X), as the share of the time it took at the
  *     grid points, interpolated the same way;
  *   - the traffic of formats that re-read X (CSR reads a row of X, N values, for every
- *     nonzero; BSR bc rows for every block) from the level whose working set holds X;
+ *     nonzero; BSR bc rows for every block) from the level whose working set holds the
+ *     panel of X being swept (K rows of at most SR_DEVICE_PANEL columns);
  *   - the launch overhead, once per kernel launch.
  * A layer's kernel time is max(flops / rate, re-read bytes / that level's bandwidth);
  * launches come on top (event timing leaves them out, so they are kept apart). */
@@ -19,6 +20,8 @@
 
 #include "common/pattern.h"
 #include "model/ceilings.h"
+
+#define SR_DEVICE_PANEL 64.0 /* columns of X in a panel (the kernels' width on CPUs) */
 
 /* One calibration measurement: a synthetic shape run on the device. */
 typedef struct {
