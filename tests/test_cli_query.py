@@ -119,11 +119,98 @@ def test_accuracy_refused(tmp):
     check(rc == 0, 'accuracy --help')
 
 
+def png_size(path):
+    with open(path, 'rb') as f:
+        head = f.read(24)
+    if head[:8] != b'\x89PNG\r\n\x1a\n':
+        return None
+    return struct.unpack('>II', head[16:24])
+
+
+def check_formats(cmd, base, tmp):
+    """Writes each format with cmd + ['-o', FILE] and parses it."""
+    for ext in ('svg', 'png', 'pdf', 'csv', 'json'):
+        path = os.path.join(tmp, '%s.%s' % (base, ext))
+        rc, _, err = run(*(cmd + ['-o', path]))
+        check(rc == 0 and os.path.getsize(path) > 200, '%s -o .%s (%s)' % (cmd[0], ext, err.strip()))
+        if ext == 'svg':
+            x = subprocess.run(['xmllint', '--noout', path], capture_output=True, text=True)
+            check(x.returncode == 0, '%s.svg parses as XML (%s)' % (base, x.stderr.strip()))
+        elif ext == 'png':
+            check(png_size(path) == (1920, 1240), '%s.png: a PNG of 1920 x 1240' % base)
+        elif ext == 'pdf':
+            with open(path, 'rb') as f:
+                check(f.read(5) == b'%PDF-', '%s.pdf: a PDF' % base)
+        elif ext == 'csv':
+            with open(path) as f:
+                rows = list(csv.DictReader(f))
+            check(rows and 'pattern' in rows[0], '%s.csv: rows with a header' % base)
+        else:
+            with open(path) as f:
+                json.load(f)
+    left = [f for f in os.listdir(tmp) if '.tmp' in f]
+    check(not left, 'no temporary files left: %s' % left)
+
+
+def test_curve(tmp):
+    db = os.path.join(tmp, 'curve.db')
+    rc, _, err = run('predict', '--network', 'resnet50', '--patterns', 'dense,unstructured,2:4,block:4x4',
+                     '--sparsities', '0.5,0.7,0.8,0.9,0.95', '--device', 'virtual:30:400', '--db', db)
+    check(rc == 0, 'predict stores rows (%s)' % err.strip())
+    cmd = ['curve', '--network', 'resnet50', '--db', db]
+    rc, out, _ = run(*(cmd + ['--json']))
+    d = json.loads(out)
+    check(rc == 0 and not d['with_accuracy'] and 'answers' not in d, 'without accuracy: speedup curves')
+    u = [c for c in d['curves'] if c['pattern'] == 'unstructured'][0]
+    check([p['sparsity'] for p in u['points']] == [0.5, 0.7, 0.8, 0.9, 0.95], 'one point per stored sparsity')
+    check_formats(cmd, 'speedup', tmp)
+
+    run('accuracy', 'import', '--builtin', '--db', db)
+    rc, out, _ = run(*(cmd + ['--json']))
+    d = json.loads(out)
+    check(rc == 0 and d['with_accuracy'] and d['metric'] == 'top1', 'with accuracy: top1 curves')
+    check(len(d['answers']) == 4 and all(a['found'] for a in d['answers']), 'an answer per budget')
+    a = d['answers'][0]
+    check(a['dense_accuracy'] - a['accuracy'] <= 0.5 + 1e-9 and a['speedup_kind'] == 'predicted',
+          'the 0.5-point answer stays within 0.5 points of its own dense figure')
+    check(any('not extrapolated' in n for n in d['left_out']), 'figures past 0.95 are not extrapolated')
+    rc, out, _ = run(*cmd)
+    check(rc == 0 and 'within 0.5 points of top1' in out and 'predicted' in out, 'the answer in words')
+    check_formats(cmd + ['--relative'], 'relative', tmp)
+    rc, out, _ = run(*(cmd + ['--relative', '--json', '--patterns', '2:4']))
+    d = json.loads(out)
+    check(rc == 0 and {c['pattern'] for c in d['curves']} == {'2:4'}, '--patterns filters')
+    rc, out, _ = run('curve', '--network', 'bert_base', '--db', db)
+    check(rc == 2 and 'no timings of bert_base' in _, 'a network without timings: exit 2')
+
+
+def test_curve_refused(tmp):
+    db = os.path.join(tmp, 'curve.db')
+    empty = os.path.join(tmp, 'empty.db')
+    run('accuracy', 'list', '--db', empty)  # nothing: the file is not created read-only
+    cases = [
+        (['curve', '--network', 'resnet51', '--db', db], "unknown network 'resnet51'"),
+        (['curve', '--network', 'resnet50', '--device', 'gpu-that-is-not', '--db', db], 'gpu-that-is-not'),
+        (['curve', '--network', 'resnet50', '--db', empty], empty),
+        (['curve', '--network', 'resnet50', '--db', db, '-o', os.path.join(tmp, 'x.gif')], '.gif'),
+        (['curve', '--network', 'resnet50', '--db', db, '--source', 'guessed'], 'guessed'),
+        (['curve', '--db', db], '--network is required'),
+    ]
+    for args, want in cases:
+        rc, _, err = run(*args)
+        check(rc == 2 and want in err, '%s: exit 2 naming %r (got %d: %s)' % (' '.join(args), want, rc, err.strip()))
+    sqlite3.connect(empty).close()  # an empty SQLite file is not sparseroof's
+    rc, _, err = run('curve', '--network', 'resnet50', '--db', empty)
+    check(rc == 2 and empty in err, 'an empty file is refused (%d: %s)' % (rc, err.strip()))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='sr-query-')
     try:
         test_accuracy(tmp)
         test_accuracy_refused(tmp)
+        test_curve(tmp)
+        test_curve_refused(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print('cli_query: %d checks, %d failed' % (checks[0], len(failures)))

@@ -25,6 +25,7 @@ static const command commands[] = {
     {"merge", sr_cmd_merge, "pool other machines' database files into this one"},
     {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
     {"accuracy", sr_cmd_accuracy, "import or list accuracy figures of pruned networks"},
+    {"curve", sr_cmd_curve, "the Sparsity Roofline: accuracy against speedup, and which pattern to prune to"},
 };
 
 static void usage(FILE *out)

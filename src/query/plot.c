@@ -296,6 +296,19 @@ static void marker_path(cairo_t *cr, sr_marker m, double x, double y, double r)
         }
         cairo_close_path(cr);
         break;
+    case SR_MARK_PENTAGON:
+    case SR_MARK_HEXAGON: {
+        int k = m == SR_MARK_PENTAGON ? 5 : 6;
+        for (int i = 0; i < k; i++) {
+            double a = -M_PI / 2 + i * 2 * M_PI / k;
+            if (i == 0)
+                cairo_move_to(cr, x + 1.1 * r * cos(a), y + 1.1 * r * sin(a));
+            else
+                cairo_line_to(cr, x + 1.1 * r * cos(a), y + 1.1 * r * sin(a));
+        }
+        cairo_close_path(cr);
+        break;
+    }
     default: break;
     }
 }

@@ -24,6 +24,8 @@ typedef enum {
     SR_MARK_PLUS,
     SR_MARK_CROSS,
     SR_MARK_STAR,
+    SR_MARK_PENTAGON,
+    SR_MARK_HEXAGON,
     SR_N_MARKS
 } sr_marker;
 

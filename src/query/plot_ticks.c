@@ -55,6 +55,8 @@ static size_t linear_ticks(double *lo, double *hi, const char *suffix, sr_tick *
         double pad = fabs(*lo) > 0 ? fabs(*lo) * 0.1 : 1;
         *lo -= pad, *hi += pad;
     }
+    double pad = 0.02 * (*hi - *lo); /* points off the frame */
+    *lo -= pad, *hi += pad;
     double step = nice_step(*hi - *lo, 6);
     *lo = floor(*lo / step + 1e-9) * step;
     *hi = ceil(*hi / step - 1e-9) * step;
