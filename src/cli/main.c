@@ -7,6 +7,7 @@
 #include "cli/cmd_model.h"
 #include "cli/cmd_store.h"
 #include "cli/cmd_peaks.h"
+#include "cli/cmd_query.h"
 
 typedef struct {
     const char *name;
@@ -27,6 +28,8 @@ static const command commands[] = {
     {"runs", sr_cmd_runs, "list the runs stored in the database"},
     {"merge", sr_cmd_merge, "pool other machines' database files into this one"},
     {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
+    {"accuracy", sr_cmd_accuracy, "import or list accuracy figures of pruned networks"},
+    {"curve", sr_cmd_curve, "the Sparsity Roofline: accuracy against speedup, and which pattern to prune to"},
 };
 
 static void usage(FILE *out)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/csv.h"
 #include "model/network.h"
 
 enum { COL_NAME, COL_KIND, COL_M, COL_K, COL_N, COL_GROUPS, COL_PRUNABLE, COL_EXTRA, N_COLS };
@@ -32,68 +33,6 @@ static sr_code fail(sr_err *err, const char *source, size_t line, const char *fm
     if (line)
         return sr_err_set(err, SR_ERR_FORMAT, "%s:%zu: %s", source, line, msg);
     return sr_err_set(err, SR_ERR_FORMAT, "%s: %s", source, msg);
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* Splits line in place at commas; a field may be double-quoted ("" is a quote inside).
- * Returns the number of fields, or -1 with *why set. */
-static int split(char *line, char **fields, const char **why)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == MAX_FIELDS) {
-            *why = "too many fields";
-            return -1;
-        }
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '"') {
-            char *out = ++p;
-            fields[n++] = out;
-            for (;; p++) {
-                if (!*p) {
-                    *why = "unterminated quoted field";
-                    return -1;
-                }
-                if (*p == '"' && p[1] == '"') {
-                    *out++ = '"';
-                    p++;
-                } else if (*p == '"') {
-                    break;
-                } else {
-                    *out++ = *p;
-                }
-            }
-            *out = '\0';
-            for (p++; *p == ' ' || *p == '\t' || *p == '\r'; p++)
-                ;
-            if (*p && *p != ',') {
-                *why = "text after a closing quote";
-                return -1;
-            }
-        } else {
-            fields[n++] = p;
-            p += strcspn(p, ",");
-        }
-        if (*p != ',') {
-            *p = '\0';
-            break;
-        }
-        *p++ = '\0';
-    }
-    for (int i = 0; i < n; i++)
-        fields[i] = trim(fields[i]);
-    return n;
 }
 
 /* A whole number in 1..SR_DIM_MAX; an empty field takes `empty` when it is positive. */
@@ -255,7 +194,7 @@ sr_code sr_network_parse(const char *name, const char *source, const char *text,
         pos += n + 1;
         if (memchr(buf, '\0', n))
             rc = fail(err, r.source, line, "a NUL byte: not a text file");
-        char *s = trim(buf);
+        char *s = sr_csv_trim(buf);
         if (rc != SR_OK || !*s)
             continue;
         if (*s == '#') {
@@ -271,7 +210,7 @@ sr_code sr_network_parse(const char *name, const char *source, const char *text,
         }
         char *fields[MAX_FIELDS];
         const char *why = NULL;
-        int nf = split(s, fields, &why);
+        int nf = sr_csv_split(s, fields, MAX_FIELDS, &why);
         if (nf < 0) {
             rc = fail(err, r.source, line, "%s", why);
         } else if (!have_header) {

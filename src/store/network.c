@@ -118,9 +118,11 @@ sr_code sr_store_put_accuracy(sr_store *s, const sr_accuracy_rec *rows, size_t n
     sqlite3_stmt *st;
     rc = store_prepare(s,
                        "INSERT INTO accuracy (network, pattern, sparsity, metric, value, source, "
-                       "run_uuid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (network, "
-                       "pattern, sparsity, metric, source) DO UPDATE SET value = excluded.value, "
-                       "run_uuid = excluded.run_uuid",
+                       "run_uuid, dataset, method, source_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                       "?7, ?8, ?9, ?10) ON CONFLICT (network, pattern, sparsity, metric, source) "
+                       "DO UPDATE SET value = excluded.value, run_uuid = excluded.run_uuid, "
+                       "dataset = excluded.dataset, method = excluded.method, "
+                       "source_url = excluded.source_url",
                        &st, err);
     for (size_t i = 0; rc == SR_OK && i < n; i++) {
         const sr_accuracy_rec *a = &rows[i];
@@ -139,6 +141,9 @@ sr_code sr_store_put_accuracy(sr_store *s, const sr_accuracy_rec *rows, size_t n
         sqlite3_bind_double(st, 5, a->value);
         sqlite3_bind_text(st, 6, a->source, -1, SQLITE_TRANSIENT);
         store_bind_text(st, 7, a->run_uuid);
+        sqlite3_bind_text(st, 8, a->dataset, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, a->method, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 10, a->source_url, -1, SQLITE_TRANSIENT);
         rc = store_step_done(s, st, "writing an accuracy figure", err);
     }
     sqlite3_finalize(st);

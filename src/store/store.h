@@ -240,12 +240,13 @@ sr_code sr_store_find_network(sr_store *s, const char *name, char uuid[SR_UUID_L
 typedef struct {
     char network[128], pattern[SR_NAME_MAX], metric[32]; /* metric: "top1", "f1", ... */
     double sparsity, value;
-    char source[512];             /* citation or file the figure comes from */
+    char source[512];             /* the study: its rows share one dense baseline */
     char run_uuid[SR_UUID_LEN];   /* "": none */
+    char dataset[128], method[256], source_url[512]; /* where the figure stands */
 } sr_accuracy_rec;
 
 /* Stores rows in one transaction; a row with the same network, pattern, sparsity, metric
- * and source replaces the old value. */
+ * and source replaces the old one. */
 sr_code sr_store_put_accuracy(sr_store *s, const sr_accuracy_rec *rows, size_t n, sr_err *err);
 
 typedef struct {
