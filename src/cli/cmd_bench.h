@@ -32,6 +32,7 @@ int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char 
 
 int sr_cmd_bench(int argc, char **argv);
 int sr_cmd_calibrate(int argc, char **argv);
+int sr_cmd_model_check(int argc, char **argv);
 int sr_cmd_study(int argc, char **argv);
 
 #endif

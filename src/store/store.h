@@ -215,6 +215,27 @@ sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_
 sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
                                  sr_err *err);
 
+/* A network total (v_network_speedup) with a measurement and the device model's time. */
+typedef struct {
+    char network[128], pattern[SR_NAME_MAX];
+    double sparsity;
+    int batch;
+    double measured_dense_s, measured_s;
+    double peak_dense_s, peak_s;     /* the paper's, of the same GEMM work (NAN: none) */
+    double device_dense_s, device_s; /* the device model's */
+} sr_check_total;
+
+/* A measured layer row with the device model's time. */
+typedef struct {
+    char network[128], layer[128], pattern[SR_NAME_MAX];
+    double sparsity, measured_s, peak_s, device_s;
+} sr_check_layer;
+
+/* Every network total and layer row of a device holding both a measurement and a device
+ * prediction (both arrays malloc'ed). */
+sr_code sr_store_model_check(sr_store *s, const char *device_uuid, sr_check_total **totals, size_t *n_totals,
+                             sr_check_layer **layers, size_t *n_layers, sr_err *err);
+
 /* ---- Networks, accuracy, tuned parameters ------------------------------------------ */
 
 typedef struct {
