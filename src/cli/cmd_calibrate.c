@@ -144,11 +144,11 @@ int sr_cmd_calibrate(int argc, char **argv)
             return sr_cli_fail("calibrate", &err);
         o.n_patterns = (size_t)np;
     }
-    return sr_cli_calibrate(&o, device, db, quiet, json, argc, argv);
+    return sr_cli_calibrate(&o, device, db, quiet, json, 1, argc, argv);
 }
 
-int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int argc,
-                     char **argv)
+int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int show,
+                     int argc, char **argv)
 {
     sr_err err = {0};
     sr_session s;
@@ -176,8 +176,11 @@ int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char 
     char run[SR_UUID_LEN];
     memcpy(run, s.run, sizeof run);
     int rc = sr_cli_session_finish(&s, "calibrate", c, NULL, &err);
-    if (rc == SR_EXIT_OK)
+    if (rc == SR_EXIT_OK && show)
         print_summary(o, pts, n, json, sr_wall_seconds() - ps.t0, sr_cli_db_path(db), run);
+    else if (rc == SR_EXIT_OK && !quiet)
+        fprintf(stderr, "sparseroof: device model calibrated on %zu shapes in %.0f s (run %.8s)\n", n,
+                sr_wall_seconds() - ps.t0, run);
     free(pts);
     return rc;
 }
