@@ -146,6 +146,35 @@ static sr_code convert(const char *path, const unsigned char *raw, size_t count,
     return SR_OK;
 }
 
+/* Bytes from the position to the end of f; -1 where f cannot seek (a pipe). */
+static long long bytes_left(FILE *f)
+{
+    long here = ftell(f);
+    if (here < 0 || fseek(f, 0, SEEK_END) != 0)
+        return -1;
+    long end = ftell(f);
+    if (fseek(f, here, SEEK_SET) != 0 || end < here)
+        return -1;
+    return (long long)(end - here);
+}
+
+/* The data the header declares must be what the file holds, checked before allocating
+ * for it: a damaged header must not ask for gigabytes. */
+static sr_code check_data_size(FILE *f, const char *path, int rows, int cols, int elsize,
+                               sr_err *err)
+{
+    long long left = bytes_left(f), need = (long long)rows * cols * elsize;
+    if (left >= 0 && left < need)
+        return sr_err_set(err, SR_ERR_FORMAT,
+                          "%s: .npy data ends after %lld of %lld values (the header declares "
+                          "%dx%d, %lld bytes; the file holds %lld)",
+                          path, left / elsize, need / elsize, rows, cols, need, left);
+    if (left > need)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file has data past its %dx%d array", path,
+                          rows, cols);
+    return SR_OK;
+}
+
 static sr_code read_body(FILE *f, const char *path, float **w, int *m, int *k, sr_err *err)
 {
     unsigned char pre[12];
@@ -200,6 +229,8 @@ static sr_code read_body(FILE *f, const char *path, float **w, int *m, int *k, s
     sr_pattern dense = {.kind = SR_PAT_DENSE};
     if ((rc = sr_sparse_check_shape(&dense, rows, cols, err)))
         return sr_err_prefix(err, "%s", path);
+    if ((rc = check_data_size(f, path, rows, cols, elsize, err)))
+        return rc;
     size_t total = (size_t)rows * (size_t)cols;
     float *out = malloc(total * sizeof *out);
     unsigned char *raw = malloc(4096 * 8);
