@@ -132,12 +132,38 @@ def test_user_files(tmp):
           'a JSON file works too')
 
 
+def test_damaged_files(tmp):
+    """A folder, an empty or cut-short JSON file: each named with what is wrong."""
+    rc, _, err = run('networks', tmp)
+    check(rc == 2 and 'is a directory' in err, 'networks DIR: exit 2, "is a directory" (got %d: %s)'
+          % (rc, err.strip()))
+    good = json.dumps({'layers': [{'name': 'a', 'kind': 'linear', 'm': 4, 'k': 4, 'n': 2}]})
+    cases = [('empty.json', '', 'it is empty'),
+             ('cut.json', good[:len(good) // 2], 'ends too soon'),
+             ('syntax.json', '{"layers": [}', 'line 1, column 13')]
+    for name, text, want in cases:
+        path = os.path.join(tmp, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        rc, _, err = run('networks', path)
+        check(rc == 2 and path in err and want in err and 'json_tokener' not in err,
+              'networks %s: exit 2 saying %r (got %d: %s)' % (name, want, rc, err.strip()))
+    for name, text in (('bom.json', good), ('bom.csv', 'name,kind,m,k,n\na,linear,4,4,2\n')):
+        path = os.path.join(tmp, name)
+        with open(path, 'w', encoding='utf-8-sig') as f:
+            f.write(text)
+        rc, out, err = run('networks', path, '--json')
+        check(rc == 0 and json.loads(out)['layer_table'][0]['name'] == 'a',
+              'a byte-order mark starts %s (got %d: %s)' % (name, rc, err.strip()))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_networks()
         test_predict()
         test_bad_input(tmp)
         test_user_files(tmp)
+        test_damaged_files(tmp)
     print('cli_model: %d checks, %d failed' % (checks[0], len(failures)))
     return 1 if failures else 0
 

@@ -573,6 +573,15 @@ START_TEST(test_json_file_round_trip)
     assert_same(&d, &c, NULL);
     ck_assert(d.is_virtual);
     ck_assert(d.patterns[1].metadata_bits < 0); /* not given: the format's own */
+
+    /* a UTF-8 byte-order mark, as some editors write, is accepted */
+    json_object *o = sr_ceilings_to_json(&c);
+    char text[8192];
+    snprintf(text, sizeof text, "\xEF\xBB\xBF%s", json_object_to_json_string(o));
+    json_object_put(o);
+    write_text(path, text);
+    ck_assert_msg(sr_ceilings_read_file(path, &d, &e) == SR_OK, "%s", e.msg);
+    assert_same(&d, &c, NULL);
     remove_tmpdir();
 }
 END_TEST

@@ -155,6 +155,9 @@ sr_code sr_network_add_layer(sr_network *net, const sr_layer *l, sr_err *err)
     if (l->kind == SR_LAYER_MATMUL && l->prunable)
         return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': a matmul multiplies two activations "
                           "and cannot be prunable", l->name);
+    if (net->n >= SR_NETWORK_MAX_LAYERS)
+        return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': more than %d layers, beyond what a "
+                          "network may have here", l->name, SR_NETWORK_MAX_LAYERS);
     if (find_layer(net, l->name) < net->n)
         return sr_err_set(err, SR_ERR_FORMAT, "duplicate layer name '%s'", l->name);
     if (!grow(net))
