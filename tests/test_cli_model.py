@@ -95,6 +95,8 @@ def test_bad_input(tmp):
          'int4'),
         (['predict', '--network', 'resnet18', '--device', 'virtual:-5:10', '--patterns', 'dense'],
          'positive'),
+        (['predict', '--network', 'resnet18', '--device', 'virtual:1e300:1e300', '--patterns', '2:4'],
+         '1e+300 GB/s, must be a positive figure from 1e-06 to 1e+12'),
     ]
     csv = os.path.join(tmp, 'broken.csv')
     with open(csv, 'w') as f:

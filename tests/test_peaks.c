@@ -427,6 +427,10 @@ START_TEST(test_define_refuses)
         {"30", "fp32=1", "inf", "--launch"},
         {"30", "fp32=1", "soon", "soon"},
         {"30", "fp32=1", "", "--launch"},
+        /* beyond any device: times and speedups would overflow or vanish */
+        {"1e300", "fp32=1", NULL, "1e+300"},
+        {"30", "fp32=1e300", NULL, "1e+300"},
+        {"1e-9", "fp32=1", NULL, "1e-09"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sr_ceilings c;
@@ -449,6 +453,21 @@ START_TEST(test_define_refuses)
     s.pattern_compute = "3:3=10";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
     ck_assert_ptr_nonnull(strstr(e.msg, "3:3"));
+    /* a pattern given twice is refused as a repeated --compute entry is, under any spelling */
+    static const char *twice[] = {"2:4=5,2:4=6", "unstructured=5,csr=6", "2:4=5,2:4=1e20"};
+    for (size_t i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+        s.pattern_compute = twice[i];
+        ck_assert_msg(sr_ceilings_define(&s, &c, &e) == SR_ERR_ARG, "'%s' accepted", twice[i]);
+        ck_assert_msg(strstr(e.msg, "--pattern-compute") &&
+                      (strstr(e.msg, "twice") || strstr(e.msg, "1e20")), "%s", e.msg);
+    }
+    s.pattern_compute = "2:4=5";
+    s.pattern_metadata_bits = "2:4=2,2:4=3";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(e.msg, "twice"));
+    s.pattern_metadata_bits = "2:4=2"; /* both fields of one pattern: one entry */
+    ck_assert_msg(sr_ceilings_define(&s, &c, &e) == SR_OK, "%s", e.msg);
+    ck_assert_uint_eq(c.n_patterns, 1);
     s.pattern_compute = NULL;
     s.pattern_metadata_bits = "2:4=-1";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
@@ -616,6 +635,27 @@ static const struct {
     {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
      "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
      "[{\"dtype\": \"fp32\", \"gflops\": 1}], \"patterns\": [{\"pattern\": \"3:3\"}]}", "3:3"},
+    /* what --define refuses, --import refuses too (issue 15, defects 4 and 5) */
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"L2\", \"gbps\": 9, "
+     "\"ws_min_bytes\": 1, \"ws_max_bytes\": 18446744073709551614}, {\"level\": \"DRAM\", "
+     "\"gbps\": 3, \"ws_min_bytes\": 18446744073709551615, \"ws_max_bytes\": "
+     "18446744073709551615}], \"compute\": [{\"dtype\": \"fp32\", \"gflops\": 1}]}",
+     "ws_max_bytes 18446744073709551614"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": []}", "fp32"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp16\", \"gflops\": 1}]}", "fp32"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1}, {\"dtype\": \"fp32\", \"gflops\": 2}]}", "twice"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1}], \"patterns\": [{\"pattern\": \"2:4\", "
+     "\"gflops\": 5}, {\"pattern\": \"2:4\", \"gflops\": 6}]}", "twice"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1e300}]}", "1e+300"},
 };
 
 START_TEST(test_json_file_damaged)

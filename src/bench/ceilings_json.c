@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bench/json_text.h"
+#include "common/pattern.h"
 
 #define FILE_MAX_BYTES (1 << 20)
 
@@ -197,6 +198,12 @@ static sr_code patterns_from_json(json_object *arr, const char *what, sr_ceiling
             (rc = get_figure(e, "gflops", 1, 0, w, &x->gflops, NULL, err)) != SR_OK ||
             (rc = get_figure(e, "metadata_bits", 1, 1, w, &x->metadata_bits, NULL, err)) != SR_OK)
             return rc;
+        sr_pattern p; /* under its canonical name, as the model looks it up */
+        if (sr_pattern_parse(x->pattern, &p, err) != SR_OK) {
+            sr_err_prefix(err, "%s: field 'pattern'", w);
+            return err ? (err->code = SR_ERR_FORMAT) : SR_ERR_FORMAT;
+        }
+        sr_pattern_name(&p, x->pattern, sizeof x->pattern);
     }
     return SR_OK;
 }
