@@ -107,6 +107,16 @@ def test_bad_input(tmp):
     with open(js, 'w') as f:
         json.dump({'layers': [{'name': 'a', 'kind': 'linear', 'm': 4, 'k': 4, 'n': 0}]}, f)
     bad.append((['predict', '--network', js, '--device', DEV, '--patterns', 'dense'], 'n is 0'))
+    huge = os.path.join(tmp, 'huge.csv')
+    with open(huge, 'w') as f:
+        f.write('name,kind,m,k,n,extra_bytes\nfc1,linear,16,8,4,1e308\nfc2,linear,8,16,4,\n')
+    bad.append((['predict', '--network', huge, '--device', DEV, '--patterns', '2:4', '--json'],
+                huge + ":2: layer 'fc1': extra_bytes '1e308' is not a number of bytes from 0 to 1e+15"))
+    huge_js = os.path.join(tmp, 'huge.json')
+    with open(huge_js, 'w') as f:
+        f.write('[{"name": "a", "kind": "linear", "m": 4, "k": 4, "n": 2, "extra_bytes": 1e308}]')
+    bad.append((['predict', '--network', huge_js, '--device', DEV, '--patterns', '2:4', '--json'],
+                "extra_bytes 1e+308 must be 0 to 1e+15"))
     for args, want in bad:
         rc, _, err = run(*args)
         check(rc == 2 and want in err, '%s: exit 2 naming %r (got %d: %s)' % (' '.join(args), want, rc, err.strip()))

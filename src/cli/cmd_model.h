@@ -38,7 +38,8 @@ struct json_object;
 void sr_cli_json_shape(struct json_object *o, const char *name, sr_layer_kind kind, int64_t m,
                        int64_t k, int64_t n, int64_t groups);
 
-/* Prints o, pretty, to standard output and releases it. */
+/* Prints o, pretty, to standard output and releases it; a non-finite number prints as
+ * null, never as the Infinity or NaN no JSON reader takes. */
 void sr_cli_json_print(struct json_object *o);
 
 #endif

@@ -203,9 +203,10 @@ static sr_code read_row(reader *r, sr_network *net, char **fields, int n, size_t
         char *end;
         errno = 0;
         l.extra_bytes = strtod(field[COL_EXTRA], &end);
-        if (*end || errno || !isfinite(l.extra_bytes) || l.extra_bytes < 0)
+        if (*end || errno || !(l.extra_bytes >= 0 && l.extra_bytes <= SR_EXTRA_BYTES_MAX))
             return fail(r->err, r->source, line, "layer '%s': extra_bytes '%s' is not a "
-                        "number of bytes (finite, not negative)", l.name, field[COL_EXTRA]);
+                        "number of bytes from 0 to %g", l.name, field[COL_EXTRA],
+                        SR_EXTRA_BYTES_MAX);
     }
     int64_t first = sr_network_find(net, l.name);
     if (first >= 0)
