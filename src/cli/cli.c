@@ -1,6 +1,7 @@
 /* Shared CLI helpers: messages, exit statuses, number parsing, progress. */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -64,7 +65,8 @@ sr_code sr_cli_u64(const char *opt, const char *text, unsigned long long *out, s
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (!*text || *end || errno || text[0] == '-')
+    /* strtoull skips leading space and takes a sign: ' -1' would be 2^64-1 */
+    if (!isdigit((unsigned char)text[0]) || *end || errno)
         return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a non-negative whole number", opt, text);
     *out = v;
     return SR_OK;
