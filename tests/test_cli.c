@@ -56,6 +56,8 @@ static const struct {
     {{"kernel", "--pattern", "dense", "--seed", " -1", NULL}, "--seed ' -1'"},
     {{"kernel", "--pattern", "dense", "--seed", "+7", NULL}, "--seed '+7'"},
     {{"kernel", "--pattern", "dense", "--seed", "18446744073709551616", NULL}, "--seed"},
+    {{"kernel", "--pattern", "dense", "--m", " 64", NULL}, "--m ' 64'"},
+    {{"kernel", "--pattern", "unstructured", "--sparsity", " 0.5", NULL}, "--sparsity ' 0.5'"},
     {{"kernel", "--m", "64", NULL}, "--pattern"},
     {{"kernel", "--pattern", "dense", "extra", NULL}, "extra"},
     {{"devices", "--bogus", NULL}, "devices"},

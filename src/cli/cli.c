@@ -38,7 +38,7 @@ sr_code sr_cli_int(const char *opt, const char *text, long min, long max, int *o
     char *end = NULL;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (!*text || *end || errno)
+    if (!*text || isspace((unsigned char)text[0]) || *end || errno)
         return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a whole number", opt, text);
     if (v < min || v > max)
         return sr_err_set(err, SR_ERR_ARG, "%s %s is out of range: must be %ld to %ld", opt, text, min, max);
@@ -52,7 +52,7 @@ sr_code sr_cli_double(const char *opt, const char *text, double min, double max,
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (!*text || *end || errno || !isfinite(v))
+    if (!*text || isspace((unsigned char)text[0]) || *end || errno || !isfinite(v))
         return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a finite number", opt, text);
     if (v < min || v > max)
         return sr_err_set(err, SR_ERR_ARG, "%s %s is out of range: must be in [%g, %g]", opt, text, min, max);
