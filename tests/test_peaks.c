@@ -1086,8 +1086,40 @@ START_TEST(test_cli_measure)
               json_object_get_double(v) > 0);
     ck_assert(json_object_object_get_ex(j, "bound", &v) && v);
     json_object_put(j);
+
+    /* a sweep beyond the device's memory is refused at once, naming the size */
+    sr_run_cli((const char *[]){"peaks", "--max-ws", "2T", NULL}, &r);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "2 TiB is beyond"), "exit %d: %s", r.status,
+                  r.err);
     assert_nothing_cached(0);
     remove_tmpdir();
+}
+END_TEST
+
+/* The options against a device, before anything runs (no OpenCL: a description). */
+START_TEST(test_check_opts)
+{
+    sr_device_info dev;
+    memset(&dev, 0, sizeof dev);
+    snprintf(dev.name, sizeof dev.name, "test device");
+    dev.max_alloc_bytes = (uint64_t)2 << 30;
+    dev.global_mem_bytes = (uint64_t)5 << 30;
+    sr_peaks_opts o;
+    sr_peaks_opts_default(&o, 0);
+    sr_err e;
+    ck_assert_msg(sr_peaks_check(&o, &dev, &e) == SR_OK, "%s", e.msg); /* automatic end */
+    o.max_ws_bytes = 2.0 * 1024 * 1024 * MIB;
+    ck_assert_int_eq(sr_peaks_check(&o, &dev, &e), SR_ERR_ARG);
+    ck_assert_msg(strstr(e.msg, "2 TiB") && strstr(e.msg, "test device") && strstr(e.msg, "2 GiB"),
+                  "%s", e.msg);
+    dev.global_mem_bytes = (uint64_t)3 << 30; /* half of it is below the largest allocation */
+    o.max_ws_bytes = 2.0 * 1024 * MIB;
+    ck_assert_int_eq(sr_peaks_check(&o, &dev, &e), SR_ERR_ARG);
+    ck_assert_msg(strstr(e.msg, "1.5 GiB"), "%s", e.msg);
+    o.max_ws_bytes = 1024 * MIB;
+    ck_assert_msg(sr_peaks_check(&o, &dev, &e) == SR_OK, "%s", e.msg);
+    o.reps = 0;
+    ck_assert_int_eq(sr_peaks_check(&o, &dev, &e), SR_ERR_ARG);
 }
 END_TEST
 
@@ -1107,6 +1139,7 @@ int main(void)
     tcase_add_test(tp, test_host_cache_sizes);
     tcase_add_test(tp, test_bad_series);
     tcase_add_test(tp, test_sweep_sizes);
+    tcase_add_test(tp, test_check_opts);
     suite_add_tcase(s, tp);
     TCase *td = tcase_create("define");
     tcase_add_test(td, test_define_good);

@@ -200,7 +200,9 @@ static void plan_sweep(const peaks_ctx *p, const double *target, size_t n, sweep
 
 void sr_format_bytes(double b, char *buf, size_t size)
 {
-    if (b >= 1024 * MIB)
+    if (b >= 1024 * 1024 * MIB)
+        snprintf(buf, size, "%.3g TiB", b / (1024 * 1024 * MIB));
+    else if (b >= 1024 * MIB)
         snprintf(buf, size, "%.3g GiB", b / (1024 * MIB));
     else if (b >= MIB)
         snprintf(buf, size, "%.3g MiB", b / MIB);
@@ -514,12 +516,37 @@ static sr_code measure_launch(peaks_ctx *p, sr_err *err)
     return c;
 }
 
+sr_code sr_peaks_check(const sr_peaks_opts *o, const sr_device_info *dev, sr_err *err)
+{
+    if (o->reps < 1 || o->launch_reps < 1 || !(o->min_time_s > 0) || !(o->compute_time_s > 0))
+        return sr_err_set(err, SR_ERR_ARG, "peaks: repetitions and launch times must be positive");
+    if (!(o->max_ws_bytes >= 0) || !isfinite(o->max_ws_bytes))
+        return sr_err_set(err, SR_ERR_ARG, "the largest working set must be a size");
+    /* the read sweep holds its largest working set in one buffer; like the automatic end
+     * of the sweep, it must fit one allocation and half the device's memory */
+    double limit = INFINITY;
+    if (dev->max_alloc_bytes)
+        limit = (double)dev->max_alloc_bytes;
+    if (dev->global_mem_bytes)
+        limit = fmin(limit, 0.5 * (double)dev->global_mem_bytes);
+    if (o->max_ws_bytes > limit) {
+        char want[32], most[32];
+        sr_format_bytes(o->max_ws_bytes, want, sizeof want);
+        sr_format_bytes(limit, most, sizeof most);
+        return sr_err_set(err, SR_ERR_ARG, "a largest working set of %s is beyond what %s "
+                          "can hold: at most %s (one allocation, and half its memory)", want,
+                          dev->name, most);
+    }
+    return SR_OK;
+}
+
 sr_code sr_peaks_measure(sr_cl *cl, const sr_peaks_opts *o, sr_peaks_result *r, sr_err *err)
 {
     memset(r, 0, sizeof *r);
     const double t0 = sr_wall_seconds();
-    if (o->reps < 1 || o->launch_reps < 1 || !(o->min_time_s > 0) || !(o->compute_time_s > 0))
-        return sr_err_set(err, SR_ERR_ARG, "peaks: repetitions and launch times must be positive");
+    sr_code check = sr_peaks_check(o, sr_cl_info(cl), err);
+    if (check != SR_OK)
+        return check;
     peaks_ctx p = {.cl = cl, .o = o, .r = r, .dev = sr_cl_info(cl)};
     p.cpu = strcmp(p.dev->type, "CPU") == 0;
     size_t cus = p.dev->compute_units ? p.dev->compute_units : 1;
