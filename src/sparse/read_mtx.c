@@ -146,18 +146,6 @@ static sr_code read_array(reader *r, mtx_field field, mtx_symmetry sym, int m, i
     return SR_OK;
 }
 
-/* Bytes from the position to the end of the file; -1 where it cannot seek (a pipe). */
-static long long bytes_left(FILE *f)
-{
-    long here = ftell(f);
-    if (here < 0 || fseek(f, 0, SEEK_END) != 0)
-        return -1;
-    long end = ftell(f);
-    if (fseek(f, here, SEEK_SET) != 0 || end < here)
-        return -1;
-    return (long long)(end - here);
-}
-
 /* A matrix of more cells than this must first show that the file could hold it; smaller
  * ones are read, and a short file is reported where it ends. */
 #define MTX_SMALL_CELLS (1LL << 22)
@@ -173,7 +161,7 @@ static sr_code check_declared(reader *r, int coord, mtx_field field, mtx_symmetr
 {
     if (rows * cols <= MTX_SMALL_CELLS)
         return SR_OK;
-    long long left = bytes_left(r->f);
+    long long left = sr_file_bytes_left(r->f);
     long long items = coord ? nnz
                       : sym == SYM_GENERAL   ? rows * cols
                       : sym == SYM_SYMMETRIC ? rows * (rows + 1) / 2

@@ -146,24 +146,12 @@ static sr_code convert(const char *path, const unsigned char *raw, size_t count,
     return SR_OK;
 }
 
-/* Bytes from the position to the end of f; -1 where f cannot seek (a pipe). */
-static long long bytes_left(FILE *f)
-{
-    long here = ftell(f);
-    if (here < 0 || fseek(f, 0, SEEK_END) != 0)
-        return -1;
-    long end = ftell(f);
-    if (fseek(f, here, SEEK_SET) != 0 || end < here)
-        return -1;
-    return (long long)(end - here);
-}
-
 /* The data the header declares must be what the file holds, checked before allocating
  * for it: a damaged header must not ask for gigabytes. */
 static sr_code check_data_size(FILE *f, const char *path, int rows, int cols, int elsize,
                                sr_err *err)
 {
-    long long left = bytes_left(f), need = (long long)rows * cols * elsize;
+    long long left = sr_file_bytes_left(f), need = (long long)rows * cols * elsize;
     if (left >= 0 && left < need)
         return sr_err_set(err, SR_ERR_FORMAT,
                           "%s: .npy data ends after %lld of %lld values (the header declares "
