@@ -135,7 +135,11 @@ static sr_code setup_case(bench_case *c, sr_cl *cl, const bench_config *cfg, uns
         nz += c->w[i] != 0.0f;
     c->useful_flops = 2.0 * (double)nz * c->n;
     c->flops = sr_spmm_flops(c->s, c->n);
-    c->bytes = sr_spmm_bytes(c->s, c->n);
+    sr_gemm_cost cost; /* the model's count of bytes, as every command uses */
+    code = sr_gemm_cost_from_nnz(c->m, c->k, c->n, 1, &c->pat, (double)c->s->nnz, SR_DTYPE_FP32, -1.0, &cost, err);
+    if (code != SR_OK)
+        return code;
+    c->bytes = cost.bytes;
     c->achieved = 1.0 - (double)nz / ((double)c->m * c->k);
     if (peers && c->pat.kind == SR_PAT_DENSE) {
         c->peers[c->npeers++].kind = PEER_OPENBLAS;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "store/store.h"
+#include "store/store_internal.h" /* sr_store_sqlite: tests look behind the store */
 
 /* A fresh directory under $TMPDIR (or /tmp); tmp_cleanup removes it and everything in it. */
 void tmp_dir(char *out, size_t size);

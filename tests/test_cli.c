@@ -64,6 +64,26 @@ static const struct {
     {{"tune", "--budget", "0", NULL}, "--budget"},
     {{"tune", "--patterns", "2:2", NULL}, "2:2"},
     {{"tune", "--m", "0", NULL}, "--m"},
+    /* lists: an empty item is refused, not skipped (issue 15, defect 21) */
+    {{"predict", "--network", "resnet18", "--patterns", "dense", "--sparsities", "0.9,", NULL},
+     "--sparsities '0.9,': an empty item"},
+    {{"predict", "--network", "resnet18", "--patterns", "dense", "--sparsities", "0.9,,0.8", NULL},
+     "--sparsities '0.9,,0.8': an empty item"},
+    {{"predict", "--network", "resnet18", "--patterns", ",2:4", NULL}, "--patterns ',2:4'"},
+    {{"predict", "--network", "resnet18", "--patterns", "2:4", "--sparsities", "", NULL},
+     "--sparsities: the list is empty"},
+    {{"predict", "--network", "resnet18", "--patterns", "2:4,sparse", NULL}, "--patterns: "},
+    {{"kernel", "--pattern", "dense,", NULL}, "--pattern 'dense,'"},
+    {{"tune", "--patterns", "dense,,2:4", NULL}, "--patterns 'dense,,2:4'"},
+    {{"bench", "--patterns", "2:4", NULL}, "--network is required"},
+    {{"bench", "--resume", "abcd", "--network", "resnet18", NULL}, "--resume takes the run's own options"},
+    {{"bench", "--network", "resnet18", "--reps", "0", NULL}, "--reps"},
+    {{"study", "extra", NULL}, "extra"},
+    {{"kernel", "--pattern", "dense", "--weights", "/nonexistent/w.npy", NULL}, "/nonexistent/w.npy"},
+    {{"kernel", "--pattern", "dense", "--weights", "w.npy", "--m", "4", NULL}, "--weights sets M and K"},
+    /* a virtual device may not take a name that --device reads as an index (defect 20) */
+    {{"peaks", "--define", "0", "--bandwidth", "10", "--compute", "fp32=100", NULL}, "names an OpenCL device"},
+    {{"peaks", "--define", "1:0", "--bandwidth", "10", "--compute", "fp32=100", NULL}, "names an OpenCL device"},
 };
 
 START_TEST(test_bad_input)
@@ -251,6 +271,66 @@ START_TEST(test_store_and_interrupt)
 }
 END_TEST
 
+/* A command refused for bad input leaves no database behind (issue 15, defects 17 and 19),
+ * and SIGTERM exits 143 (defect 14). */
+START_TEST(test_refusals_create_nothing)
+{
+    char db[] = "/tmp/sr_cli_noneXXXXXX";
+    int fd = mkstemp(db);
+    close(fd);
+    unlink(db);
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"merge", "--db", db, "/nonexistent/x.db", NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "/nonexistent/x.db"));
+    ck_assert_int_ne(access(db, F_OK), 0);
+    sr_run_cli((const char *[]){"predict", "--network", "resnet18", "--patterns", "2:4", "--device", "nosuchdev",
+                                "--db", db, NULL},
+               &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "nosuchdev"));
+    /* said once, not an error message formatted into itself (defect 6) */
+    ck_assert_msg(!strstr(strstr(r.err, "--device nosuchdev") + 1, "--device nosuchdev"), "repeated: %s", r.err);
+    ck_assert_int_ne(access(db, F_OK), 0);
+    if (!have_device)
+        return;
+    /* every pattern's parameters are checked before anything runs: rows=3 fits dense, not 4x4 blocks */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "dense,block:4x4", "--params", "rows=3", "--m", "64", "--k",
+                                "64", "--n", "16", "--db", db, NULL},
+               &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "block:4x4"));
+    ck_assert_int_ne(access(db, F_OK), 0);
+    /* host memory is checked as well as the device's (defect 18) */
+    sr_run_cli((const char *[]){"kernel", "--pattern", "block:32x32", "--m", "1048576", "--k", "1048576", "--n",
+                                "1", "--sparsity", "0.9999", "--db", db, NULL},
+               &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_int_ne(access(db, F_OK), 0);
+    const char *bin = getenv("SPARSEROOF_BIN");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execl(bin, bin, "kernel", "--pattern", "dense,dense,dense,dense,dense,dense,dense,dense,dense,dense",
+              "--m", "1024", "--k", "1024", "--n", "512", "--reps", "200", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    sleep(2);
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 143, "status %d", status);
+    unlink(db);
+    char side[64];
+    snprintf(side, sizeof side, "%s-wal", db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    unlink(side);
+}
+END_TEST
+
 /* tune stores each pattern's best; kernel then runs with them. */
 START_TEST(test_tune_then_kernel)
 {
@@ -366,6 +446,7 @@ int main(void)
     tcase_add_test(tc, test_store_and_interrupt);
     tcase_add_test(tc, test_tune_then_kernel);
     tcase_add_test(tc, test_predict_stored);
+    tcase_add_test(tc, test_refusals_create_nothing);
     suite_add_tcase(s, tc);
     return sr_check_run(s);
 }

@@ -15,6 +15,7 @@ extern const struct sr_embedded sr_schema_sources[];
 TCase *tcase_merge(void);
 TCase *tcase_fail(void);
 TCase *tcase_cli(void);
+TCase *tcase_read(void);
 
 static char dir[4096], path[4200];
 
@@ -575,5 +576,6 @@ int main(void)
     suite_add_tcase(su, tcase_merge());
     suite_add_tcase(su, tcase_fail());
     suite_add_tcase(su, tcase_cli());
+    suite_add_tcase(su, tcase_read());
     return sr_check_run(su);
 }

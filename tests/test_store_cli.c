@@ -90,6 +90,19 @@ START_TEST(test_runs)
     char *filtered[] = {"runs", "--status", "failed", "--json", NULL};
     ck_assert_int_eq(run_cmd(sr_cmd_runs, filtered), 0);
     ck_assert_str_eq(out, "[\n]\n");
+    /* A filter that matches nothing says so, and how many runs there are (issue 15, 13). */
+    char *none[] = {"runs", "--status", "failed", NULL};
+    ck_assert_int_eq(run_cmd(sr_cmd_runs, none), 0);
+    ck_assert_msg(strstr(out, "RUN") && !strstr(out, "complete"), "%s", out);
+    ck_assert_msg(strstr(errs, "no runs with status failed") && strstr(errs, "1 run stored"),
+                  "%s", errs);
+    ck_assert_ptr_null(strstr(errs, "no runs stored"));
+    char *limit0[] = {"runs", "--limit", "0", NULL};
+    ck_assert_int_eq(run_cmd(sr_cmd_runs, limit0), 2);
+    ck_assert_msg(strstr(errs, "--limit"), "%s", errs);
+    char *limit1[] = {"runs", "--limit", "1", NULL};
+    ck_assert_int_eq(run_cmd(sr_cmd_runs, limit1), 0);
+    ck_assert_msg(strstr(out, "complete"), "%s", out);
     char *bad[] = {"runs", "--status", "done", NULL};
     ck_assert_int_eq(run_cmd(sr_cmd_runs, bad), 2);
     ck_assert_ptr_nonnull(strstr(errs, "done"));
@@ -229,16 +242,20 @@ START_TEST(test_run_begin_from_device_info)
     snprintf(info.driver_version, sizeof info.driver_version, "5.0");
     info.compute_units = 4;
     info.fp64 = 1;
-    sr_store *s = fx_open(a);
-    char run[SR_UUID_LEN];
     sr_err e;
     char *argv[] = {"kernel", "--m", "64", NULL};
-    ck_assert_msg(sr_cli_run_begin(s, 3, argv, &info, run, NULL, &e) == SR_OK, "%s", e.msg);
+    sr_session ses;
+    sr_session_init(&ses, 3, argv, NULL);
+    ses.dev = &info; /* a device as OpenCL would describe it, without opening one */
+    ses.store = fx_open(a);
+    ck_assert_msg(sr_session_begin(&ses, &e) == SR_OK, "%s", e.msg);
+    ck_assert(ses.device_uuid[0] && ses.run[0]);
     sr_measurement m;
     fx_measurement(&m, "dense", 0, 64, 1e-3); /* run and device left empty: the current ones */
-    ck_assert_msg(sr_store_put_measurements(s, &m, 1, &e) == SR_OK, "%s", e.msg);
-    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
-    sr_store_close(s);
+    ck_assert_msg(sr_store_add_measurement(ses.store, &m, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_session_end(&ses, SR_OK, &e) == SR_OK, "%s", e.msg);
+    ses.dev = NULL;
+    sr_session_close(&ses);
     ck_assert_int_eq(query_int(a, "SELECT count(*) FROM v_run WHERE command = 'kernel' AND "
                                   "command_line = 'sparseroof kernel --m 64' AND device = "
                                   "'cpu-haswell' AND platform = 'Portable Computing Language' "

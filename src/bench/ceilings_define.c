@@ -94,75 +94,73 @@ static int level_rank(const char *s, char *out, size_t size)
     return 0;
 }
 
-static sr_code parse_bandwidth(const char *text, sr_ceilings *c, sr_err *err)
+/* One --bandwidth item, "GBPS" (DRAM), "LEVEL=GBPS" or "LEVEL=GBPS@SIZE", into its
+ * label, rank (DRAM 10), working-set size (0: none given) and figure. Cuts item up. */
+static sr_code parse_level(const char *what, char *item, char label[64], int *rank,
+                           uint64_t *size, double *gbps, sr_err *err)
 {
-    const char *what = "--bandwidth";
-    if (!text || !*text)
-        return sr_err_set(err, SR_ERR_ARG, "%s is required for --define (GB/s of DRAM, e.g. "
-                          "--bandwidth 30 or --bandwidth 30,L2=400@4M)", what);
-    char item[ITEM_MAX], label[64];
-    int rank[SR_MAX_LEVELS];
-    uint64_t size[SR_MAX_LEVELS];
-    sr_code rc = SR_OK;
-    const char *p = text;
-    c->n_levels = 0;
-    while (next_item(&p, item, sizeof item, what, err, &rc)) {
-        char *eq = strchr(item, '='), *at = strchr(item, '@');
-        const char *fig = item;
-        int r = 10;
-        snprintf(label, sizeof label, "DRAM");
-        if (eq) {
-            *eq = '\0';
-            fig = eq + 1;
-            r = level_rank(item, label, sizeof label);
-            if (!r)
-                return sr_err_set(err, SR_ERR_ARG, "%s: unknown level '%s' (use L1..L9 or DRAM)",
-                                  what, item);
-        }
-        uint64_t sz = 0;
-        if (at) {
-            if (!eq || at < eq)
-                return sr_err_set(err, SR_ERR_ARG, "%s: a size (@SIZE) needs a level name, as "
-                                  "in L2=400@4M", what);
-            *at = '\0';
-            char w[ITEM_MAX + 64];
-            snprintf(w, sizeof w, "%s %s", what, label);
-            if ((rc = sr_parse_bytes(w, at + 1, &sz, err)) != SR_OK)
-                return rc;
-            if (r == 10)
-                return sr_err_set(err, SR_ERR_ARG, "%s: DRAM holds for every working set; it "
-                                  "takes no size", what);
-        }
-        char w[ITEM_MAX + 64];
-        snprintf(w, sizeof w, "%s %s", what, label);
-        double g;
-        if ((rc = sr_parse_figure(w, fig, 0, &g, err)) != SR_OK)
-            return rc;
-        for (size_t k = 0; k < c->n_levels; k++)
-            if (rank[k] == r)
-                return sr_err_set(err, SR_ERR_ARG, "%s: %s is given twice", what, label);
-        if (c->n_levels == SR_MAX_LEVELS)
-            return sr_err_set(err, SR_ERR_ARG, "%s: more than %d levels", what, SR_MAX_LEVELS);
-        /* insert in rank order */
-        size_t k = c->n_levels++;
-        while (k > 0 && rank[k - 1] > r) {
-            c->levels[k] = c->levels[k - 1];
-            rank[k] = rank[k - 1];
-            size[k] = size[k - 1];
-            k--;
-        }
-        memset(&c->levels[k], 0, sizeof c->levels[k]);
-        snprintf(c->levels[k].level, sizeof c->levels[k].level, "%s", label);
-        c->levels[k].gbps = g;
-        rank[k] = r;
-        size[k] = sz;
+    char *eq = strchr(item, '='), *at = strchr(item, '@');
+    const char *fig = item;
+    *rank = 10;
+    *size = 0;
+    snprintf(label, 64, "DRAM");
+    if (eq) {
+        *eq = '\0';
+        fig = eq + 1;
+        *rank = level_rank(item, label, 64);
+        if (!*rank)
+            return sr_err_set(err, SR_ERR_ARG, "%s: unknown level '%s' (use L1..L9 or DRAM)",
+                              what, item);
     }
-    if (rc != SR_OK)
-        return rc;
+    char w[ITEM_MAX + 64];
+    snprintf(w, sizeof w, "%s %s", what, label);
+    if (at) {
+        if (!eq || at < eq)
+            return sr_err_set(err, SR_ERR_ARG, "%s: a size (@SIZE) needs a level name, as "
+                              "in L2=400@4M", what);
+        *at = '\0';
+        sr_code rc = sr_parse_bytes(w, at + 1, size, err);
+        if (rc != SR_OK)
+            return rc;
+        if (*rank == 10)
+            return sr_err_set(err, SR_ERR_ARG, "%s: DRAM holds for every working set; it "
+                              "takes no size", what);
+    }
+    return sr_parse_figure(w, fig, 0, gbps, err);
+}
+
+/* Adds a level to c->levels, kept in rank order (rank[] and size[] alongside). */
+static sr_code insert_level(const char *what, sr_ceilings *c, int *rank, uint64_t *size,
+                            const char *label, int r, uint64_t sz, double gbps, sr_err *err)
+{
+    for (size_t k = 0; k < c->n_levels; k++)
+        if (rank[k] == r)
+            return sr_err_set(err, SR_ERR_ARG, "%s: %s is given twice", what, label);
+    if (c->n_levels == SR_MAX_LEVELS)
+        return sr_err_set(err, SR_ERR_ARG, "%s: more than %d levels", what, SR_MAX_LEVELS);
+    size_t k = c->n_levels++;
+    while (k > 0 && rank[k - 1] > r) {
+        c->levels[k] = c->levels[k - 1];
+        rank[k] = rank[k - 1];
+        size[k] = size[k - 1];
+        k--;
+    }
+    memset(&c->levels[k], 0, sizeof c->levels[k]);
+    snprintf(c->levels[k].level, sizeof c->levels[k].level, "%s", label);
+    c->levels[k].gbps = gbps;
+    rank[k] = r;
+    size[k] = sz;
+    return SR_OK;
+}
+
+/* The working sets each level holds for: a cache level those above the level before it
+ * up to its size, DRAM all the rest. */
+static sr_code set_ranges(const char *what, sr_ceilings *c, const int *rank,
+                          const uint64_t *size, sr_err *err)
+{
     if (c->n_levels == 0 || rank[c->n_levels - 1] != 10)
         return sr_err_set(err, SR_ERR_ARG, "%s: the DRAM figure is missing (the bare GB/s, or "
                           "DRAM=GBPS)", what);
-    /* each cache level holds for the working sets above the level before it */
     uint64_t below = 0;
     for (size_t k = 0; k + 1 < c->n_levels; k++) {
         if (!size[k])
@@ -180,6 +178,29 @@ static sr_code parse_bandwidth(const char *text, sr_ceilings *c, sr_err *err)
     dram->ws_min_bytes = below + 1;
     dram->ws_max_bytes = UINT64_MAX;
     return SR_OK;
+}
+
+static sr_code parse_bandwidth(const char *text, sr_ceilings *c, sr_err *err)
+{
+    const char *what = "--bandwidth";
+    if (!text || !*text)
+        return sr_err_set(err, SR_ERR_ARG, "%s is required for --define (GB/s of DRAM, e.g. "
+                          "--bandwidth 30 or --bandwidth 30,L2=400@4M)", what);
+    char item[ITEM_MAX], label[64];
+    int rank[SR_MAX_LEVELS], r;
+    uint64_t size[SR_MAX_LEVELS], sz;
+    double gbps;
+    sr_code rc = SR_OK;
+    const char *p = text;
+    c->n_levels = 0;
+    while (next_item(&p, item, sizeof item, what, err, &rc)) {
+        if ((rc = parse_level(what, item, label, &r, &sz, &gbps, err)) != SR_OK ||
+            (rc = insert_level(what, c, rank, size, label, r, sz, gbps, err)) != SR_OK)
+            return rc;
+    }
+    if (rc != SR_OK)
+        return rc;
+    return set_ranges(what, c, rank, size, err);
 }
 
 static sr_code parse_compute(const char *text, sr_ceilings *c, sr_err *err)

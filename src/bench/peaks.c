@@ -308,7 +308,7 @@ static double sweep_top(const peaks_ctx *p)
     if (p->o->max_ws_bytes > 0)
         return p->o->max_ws_bytes;
     /* 4x the last-level cache as the device or the OS tells it (64 MiB if neither does),
-     * within half the device memory and one allocation */
+     * within half the device memory and (less a margin) one allocation */
     double llc = (double)p->dev->global_cache_bytes;
     for (size_t i = 0; i < p->o->n_cache; i++)
         llc = fmax(llc, (double)p->o->cache_bytes[i]);
@@ -317,8 +317,8 @@ static double sweep_top(const peaks_ctx *p)
     double top = 4 * llc;
     if (p->dev->global_mem_bytes)
         top = fmin(top, 0.5 * (double)p->dev->global_mem_bytes);
-    if (p->dev->max_alloc_bytes)
-        top = fmin(top, (double)p->dev->max_alloc_bytes);
+    if (p->dev->max_alloc_bytes) /* with room for rounding each size up to whole work-items */
+        top = fmin(top, 0.9 * (double)p->dev->max_alloc_bytes);
     return top;
 }
 

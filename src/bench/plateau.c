@@ -166,134 +166,180 @@ static void split_gaps(const double *v, size_t n, unsigned char *mark, group *g,
     g[n_g - 1].last = n - 1;
 }
 
-sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_plateau_opts *opts,
-                         sr_plateau *out, size_t max_out, size_t *n_out, sr_err *err)
-{
+/* The state of one detection: the series, the segments found in it, the points that make
+ * a level (mark) and the levels (groups) built from them. */
+typedef struct {
+    const double *ws, *v;
+    size_t n;
     sr_plateau_opts o;
-    if (opts)
-        o = *opts;
-    else
-        sr_plateau_opts_default(&o);
-    *n_out = 0;
-    sr_code rc = check_series(ws, v, n, &o, err);
-    if (rc != SR_OK)
-        return rc;
-    if (max_out == 0)
-        return sr_err_set(err, SR_ERR_ARG, "plateau detection: no room for a plateau");
+    double *s, *tmp, *sse;       /* smoothed log(v); scratch; segmentation cost */
+    size_t *seg_start, *count;   /* segmentation (see segment) */
+    size_t *seg_first, *seg_len; /* the segments, from the last back to the first */
+    size_t n_seg;
+    double min_span;             /* octaves a segment must span to be a plateau */
+    unsigned char *mark;
+    group *g;
+    size_t n_g;
+    double anchor;               /* the level of the group last made */
+} finder;
 
-    double *s = malloc(n * sizeof *s), *tmp = malloc(n * sizeof *tmp);
-    size_t *seg_start = malloc((n + 1) * sizeof *seg_start);
-    size_t *count = malloc((n + 1) * sizeof *count);
-    double *sse = malloc((n + 1) * sizeof *sse);
-    size_t *seg_len = malloc(n * sizeof *seg_len), *seg_first = malloc(n * sizeof *seg_first);
-    unsigned char *mark = calloc(n, 1);
-    group *g = malloc(n * sizeof *g);
-    if (!s || !tmp || !seg_start || !seg_len || !seg_first || !mark || !g || !count || !sse) {
-        rc = sr_err_set(err, SR_ERR_NOMEM, "plateau detection: out of memory for %zu points", n);
-        goto done;
+static void finder_free(finder *f)
+{
+    free(f->s);
+    free(f->tmp);
+    free(f->seg_start);
+    free(f->count);
+    free(f->sse);
+    free(f->seg_len);
+    free(f->seg_first);
+    free(f->mark);
+    free(f->g);
+}
+
+static sr_code finder_alloc(finder *f, sr_err *err)
+{
+    size_t n = f->n;
+    f->s = malloc(n * sizeof *f->s);
+    f->tmp = malloc(n * sizeof *f->tmp);
+    f->seg_start = malloc((n + 1) * sizeof *f->seg_start);
+    f->count = malloc((n + 1) * sizeof *f->count);
+    f->sse = malloc((n + 1) * sizeof *f->sse);
+    f->seg_len = malloc(n * sizeof *f->seg_len);
+    f->seg_first = malloc(n * sizeof *f->seg_first);
+    f->mark = calloc(n, 1);
+    f->g = malloc(n * sizeof *f->g);
+    if (!f->s || !f->tmp || !f->seg_start || !f->seg_len || !f->seg_first || !f->mark ||
+        !f->g || !f->count || !f->sse)
+        return sr_err_set(err, SR_ERR_NOMEM, "plateau detection: out of memory for %zu points",
+                          n);
+    return SR_OK;
+}
+
+/* log(v), with a running median of 3 that removes lone outliers but keeps steps sharp. */
+static void smooth(finder *f)
+{
+    const double *v = f->v;
+    for (size_t i = 0; i < f->n; i++)
+        f->s[i] = log(v[i]);
+    for (size_t i = 1; i + 1 < f->n; i++)
+        f->tmp[i] = median3(log(v[i - 1]), log(v[i]), log(v[i + 1]));
+    for (size_t i = 1; i + 1 < f->n; i++)
+        f->s[i] = f->tmp[i];
+}
+
+/* Segments the smoothed series into runs within the band, listed from the last back to
+ * the first. When no run is wide enough to be a plateau (a short sweep), the widest count. */
+static void find_segments(finder *f)
+{
+    segment(f->s, f->n, log1p(f->o.tol), f->seg_start, f->count, f->sse);
+    f->n_seg = 0;
+    for (size_t j = f->n; j > 0; j = f->seg_start[j]) {
+        f->seg_first[f->n_seg] = f->seg_start[j];
+        f->seg_len[f->n_seg++] = j - f->seg_start[j];
     }
-
-    /* A running median of 3 removes lone outliers but keeps steps sharp. */
-    for (size_t i = 0; i < n; i++)
-        s[i] = log(v[i]);
-    for (size_t i = 1; i + 1 < n; i++)
-        tmp[i] = median3(log(v[i - 1]), log(v[i]), log(v[i + 1]));
-    for (size_t i = 1; i + 1 < n; i++)
-        s[i] = tmp[i];
-
-    segment(s, n, log1p(o.tol), seg_start, count, sse);
-    size_t n_seg = 0;
-    for (size_t j = n; j > 0; j = seg_start[j]) {
-        seg_first[n_seg] = seg_start[j];
-        seg_len[n_seg++] = j - seg_start[j];
-    }
-    /* seg_* now run from the last segment back to the first. When no run is wide enough
-     * (a short sweep), the widest ones count. */
     double widest = 0;
-    for (size_t k = 0; k < n_seg; k++)
-        widest = fmax(widest, span(ws, seg_first[k], seg_len[k]));
-    double min_span = fmin(o.min_octaves, widest);
+    for (size_t k = 0; k < f->n_seg; k++)
+        widest = fmax(widest, span(f->ws, f->seg_first[k], f->seg_len[k]));
+    f->min_span = fmin(f->o.min_octaves, widest);
+}
 
-    /* The points after the last plateau that lie clearly below it (most of them, over half
-     * the width of a plateau) are the last level even when too noisy to form a plateau of
-     * their own: a busy machine's DRAM. */
-    size_t n_g = 0, k0 = 0;
-    double anchor = 0;
-    while (k0 < n_seg && span(ws, seg_first[k0], seg_len[k0]) < min_span)
+static int is_plateau(const finder *f, size_t k)
+{
+    return span(f->ws, f->seg_first[k], f->seg_len[k]) >= f->min_span;
+}
+
+/* The points after the last plateau that lie clearly below it (most of them, over half
+ * the width of a plateau) are the last level even when too noisy to form a plateau of
+ * their own: a busy machine's DRAM. Makes them the first group when so. */
+static void noisy_last_level(finder *f)
+{
+    size_t k0 = 0, n = f->n;
+    while (k0 < f->n_seg && !is_plateau(f, k0))
         k0++;
-    if (k0 > 0 && k0 < n_seg) {
-        size_t f = seg_first[k0], l = f + seg_len[k0] - 1, first_below = n, below = 0;
-        double lev, spread;
-        size_t np;
-        for (size_t i = f; i <= l; i++)
-            mark[i] = 1;
-        level_of(v, mark, f, l, tmp, &lev, &spread, &np);
-        memset(mark, 0, n);
-        for (size_t i = l + 1; i < n; i++)
-            if (v[i] * o.merge_ratio < lev) {
-                first_below = first_below == n ? i : first_below;
-                below++;
-            }
-        if (below >= 2 && 2 * below > n - first_below &&
-            span(ws, first_below, n - first_below) >= 0.5 * min_span) {
-            for (size_t i = first_below; i < n; i++)
-                mark[i] = 1;
-            g[0] = (group){first_below, n - 1};
-            n_g = 1;
-            level_of(v, mark, first_below, n - 1, tmp, &anchor, &spread, &np);
+    if (k0 == 0 || k0 == f->n_seg)
+        return;
+    size_t first = f->seg_first[k0], l = first + f->seg_len[k0] - 1, first_below = n, below = 0;
+    double lev, spread;
+    size_t np;
+    for (size_t i = first; i <= l; i++)
+        f->mark[i] = 1;
+    level_of(f->v, f->mark, first, l, f->tmp, &lev, &spread, &np);
+    memset(f->mark, 0, n);
+    for (size_t i = l + 1; i < n; i++)
+        if (f->v[i] * f->o.merge_ratio < lev) {
+            first_below = first_below == n ? i : first_below;
+            below++;
         }
+    if (below >= 2 && 2 * below > n - first_below &&
+        span(f->ws, first_below, n - first_below) >= 0.5 * f->min_span) {
+        for (size_t i = first_below; i < n; i++)
+            f->mark[i] = 1;
+        f->g[0] = (group){first_below, n - 1};
+        f->n_g = 1;
+        level_of(f->v, f->mark, first_below, n - 1, f->tmp, &f->anchor, &spread, &np);
     }
-    /* Walk back from the largest working set, grouping plateaus into levels. */
-    for (size_t k = 0; k < n_seg; k++) {
-        if (span(ws, seg_first[k], seg_len[k]) < min_span)
-            continue;
-        size_t f = seg_first[k], l = f + seg_len[k] - 1;
-        double lev, spread;
-        size_t np;
-        for (size_t i = f; i <= l; i++)
-            mark[i] = 1;
-        level_of(v, mark, f, l, tmp, &lev, &spread, &np);
-        int same = 0;
-        if (n_g > 0) {
-            double a_lev, a_spread;
-            size_t a_np;
-            level_of(v, mark, g[n_g - 1].first, g[n_g - 1].last, tmp, &a_lev, &a_spread, &a_np);
-            same = fabs(log(lev / anchor)) < noise_gap(v, f, g[n_g - 1].last, np, a_np, tmp);
+}
+
+/* Adds plateau k to the levels: joins the level after it when within the noise or
+ * merge_ratio of it, is dropped when slower than it, else starts a level of its own. */
+static void add_plateau(finder *f, size_t k)
+{
+    size_t first = f->seg_first[k], l = first + f->seg_len[k] - 1;
+    group *last = f->n_g > 0 ? &f->g[f->n_g - 1] : NULL;
+    double lev, spread;
+    size_t np;
+    for (size_t i = first; i <= l; i++)
+        f->mark[i] = 1;
+    level_of(f->v, f->mark, first, l, f->tmp, &lev, &spread, &np);
+    if (last) {
+        double a_lev, a_spread;
+        size_t a_np;
+        level_of(f->v, f->mark, last->first, last->last, f->tmp, &a_lev, &a_spread, &a_np);
+        if (fabs(log(lev / f->anchor)) < noise_gap(f->v, first, last->last, np, a_np, f->tmp)) {
+            for (size_t i = first; i <= last->last; i++) /* all between is noise about it */
+                f->mark[i] = 1;
+            last->first = first;
+            return;
         }
-        if (same) { /* all between is noise about the one level */
-            for (size_t i = f; i <= g[n_g - 1].last; i++)
-                mark[i] = 1;
-            g[n_g - 1].first = f;
-            continue;
-        }
-        if (n_g > 0 && lev < anchor * o.merge_ratio) {
-            if (lev * o.merge_ratio < anchor)
-                for (size_t i = f; i <= l; i++) /* slower than a bigger working set */
-                    mark[i] = 0;
+        if (lev < f->anchor * f->o.merge_ratio) {
+            if (lev * f->o.merge_ratio < f->anchor)
+                for (size_t i = first; i <= l; i++) /* slower than a bigger working set */
+                    f->mark[i] = 0;
             else
-                g[n_g - 1].first = f;
-            continue;
+                last->first = first;
+            return;
         }
-        g[n_g].first = f;
-        g[n_g].last = l;
-        n_g++;
-        anchor = lev;
     }
-    /* groups run from DRAM back; reverse them */
-    for (size_t a = 0, b = n_g - 1; a < b; a++, b--) {
-        group t = g[a];
-        g[a] = g[b];
-        g[b] = t;
+    f->g[f->n_g++] = (group){first, l};
+    f->anchor = lev;
+}
+
+/* Walks back from the largest working set, grouping plateaus into levels; the groups then
+ * run from the smallest working set. */
+static void group_levels(finder *f)
+{
+    for (size_t k = 0; k < f->n_seg; k++)
+        if (is_plateau(f, k))
+            add_plateau(f, k);
+    for (size_t a = 0, b = f->n_g - 1; a < b; a++, b--) {
+        group t = f->g[a];
+        f->g[a] = f->g[b];
+        f->g[b] = t;
     }
-    /* Too many levels: merge the closest neighbours until they fit. */
-    while (n_g > max_out) {
+}
+
+/* Too many levels: merges the closest neighbours until they fit. */
+static void merge_closest(finder *f, size_t max_out)
+{
+    group *g = f->g;
+    while (f->n_g > max_out) {
         size_t best = 0;
         double best_r = INFINITY;
-        for (size_t k = 0; k + 1 < n_g; k++) {
+        for (size_t k = 0; k + 1 < f->n_g; k++) {
             double a, b, sp;
             size_t np;
-            level_of(v, mark, g[k].first, g[k].last, tmp, &a, &sp, &np);
-            level_of(v, mark, g[k + 1].first, g[k + 1].last, tmp, &b, &sp, &np);
+            level_of(f->v, f->mark, g[k].first, g[k].last, f->tmp, &a, &sp, &np);
+            level_of(f->v, f->mark, g[k + 1].first, g[k + 1].last, f->tmp, &b, &sp, &np);
             double r = fabs(log(a / b));
             if (r < best_r) {
                 best_r = r;
@@ -301,40 +347,59 @@ sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_p
             }
         }
         g[best].last = g[best + 1].last;
-        memmove(g + best + 1, g + best + 2, (n_g - best - 2) * sizeof *g);
-        n_g--;
+        memmove(g + best + 1, g + best + 2, (f->n_g - best - 2) * sizeof *g);
+        f->n_g--;
     }
-    split_gaps(v, n, mark, g, n_g, tmp);
+}
 
-    for (size_t k = 0; k < n_g; k++) {
+/* The plateaus of the groups: figures, and working-set ranges that meet midway. */
+static void fill_plateaus(finder *f, sr_plateau *out)
+{
+    const group *g = f->g;
+    for (size_t k = 0; k < f->n_g; k++) {
         sr_plateau *p = &out[k];
         memset(p, 0, sizeof *p);
         p->first = g[k].first;
         p->last = g[k].last;
         double median;
-        level_of(v, mark, p->first, p->last, tmp, &median, &p->spread, &p->n_points);
+        level_of(f->v, f->mark, p->first, p->last, f->tmp, &median, &p->spread, &p->n_points);
         /* tmp holds the level's points, sorted: the upper quartile is the best sustained
          * figure (another process only ever slows a point down) */
-        p->gbps = tmp[(3 * (p->n_points - 1) + 2) / 4];
-        p->ws_min_bytes = k == 0 ? (uint64_t)ws[0] : out[k - 1].ws_max_bytes + 1;
-        if (k + 1 == n_g)
+        p->gbps = f->tmp[(3 * (p->n_points - 1) + 2) / 4];
+        p->ws_min_bytes = k == 0 ? (uint64_t)f->ws[0] : out[k - 1].ws_max_bytes + 1;
+        if (k + 1 == f->n_g)
             p->ws_max_bytes = UINT64_MAX;
         else
-            p->ws_max_bytes = (uint64_t)sqrt(ws[g[k].last] * ws[g[k + 1].first]);
+            p->ws_max_bytes = (uint64_t)sqrt(f->ws[g[k].last] * f->ws[g[k + 1].first]);
     }
-    *n_out = n_g;
-    sr_plateaus_label(out, n_g, NULL, 0);
+}
 
-done:
-    free(s);
-    free(tmp);
-    free(seg_start);
-    free(count);
-    free(sse);
-    free(seg_len);
-    free(seg_first);
-    free(mark);
-    free(g);
+sr_code sr_plateaus_find(const double *ws, const double *v, size_t n, const sr_plateau_opts *opts,
+                         sr_plateau *out, size_t max_out, size_t *n_out, sr_err *err)
+{
+    finder f = {.ws = ws, .v = v, .n = n};
+    if (opts)
+        f.o = *opts;
+    else
+        sr_plateau_opts_default(&f.o);
+    *n_out = 0;
+    sr_code rc = check_series(ws, v, n, &f.o, err);
+    if (rc != SR_OK)
+        return rc;
+    if (max_out == 0)
+        return sr_err_set(err, SR_ERR_ARG, "plateau detection: no room for a plateau");
+    if ((rc = finder_alloc(&f, err)) == SR_OK) {
+        smooth(&f);
+        find_segments(&f);
+        noisy_last_level(&f);
+        group_levels(&f);
+        merge_closest(&f, max_out);
+        split_gaps(v, n, f.mark, f.g, f.n_g, f.tmp);
+        fill_plateaus(&f, out);
+        *n_out = f.n_g;
+        sr_plateaus_label(out, f.n_g, NULL, 0);
+    }
+    finder_free(&f);
     return rc;
 }
 

@@ -19,4 +19,9 @@ typedef struct {
 int sr_verify_spmm(const float *w, const float *x, const float *y, int m, int k, int n,
                    sr_verify_result *out);
 
+/* The same on every row_step-th row (and the last): for layers whose full reference would
+ * cost more than the kernel runs it checks (out->checked says how many elements were). */
+int sr_verify_spmm_rows(const float *w, const float *x, const float *y, int m, int k, int n, int row_step,
+                        sr_verify_result *out);
+
 #endif

@@ -10,6 +10,7 @@
 
 #define MAX_BUFS 7
 #define WARM_S 2e-3 /* untimed repetitions between the reference check and the timing */
+#define MAX_EXTRA_REPS 1000 /* repetitions a minimum time may add up to */
 
 typedef struct {
     sr_cl *cl;
@@ -20,6 +21,7 @@ typedef struct {
     sr_csr_segments segs; /* CSR only: W cut into K-block segments */
     size_t pack_global[2], global[2], local[2];
     int use_local;
+    cl_mem ybuf;
 } spmm_job;
 
 static int round_up(int v, int to) { return (v + to - 1) / to * to; }
@@ -209,90 +211,150 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     return SR_OK;
 }
 
-/* One repetition: pack (unless X needs none) then kernel, waited for; event and wall
- * times. */
-static sr_code job_rep(spmm_job *job, sr_rep_time *t, double *pack_s, sr_err *err)
+/* One repetition: for every group, pack (unless X needs none) then kernel; waited for
+ * once at the end; the summed event times and the wall clock of the whole. */
+static sr_code jobs_rep(spmm_job *jobs, int groups, sr_rep_time *t, double *pack_s, sr_err *err)
 {
-    cl_event e1 = NULL, e2 = NULL;
+    sr_code c = SR_OK;
+    double ev = 0.0, pk = 0.0;
     const double t0 = sr_wall_seconds();
-    sr_code c = job->pack ? sr_cl_launch(job->cl, job->pack, 2, job->pack_global, NULL, "pack_panels", &e1, err)
-                          : SR_OK;
-    if (c == SR_OK)
-        c = sr_cl_launch(job->cl, job->kernel, 2, job->global, job->use_local ? job->local : NULL, job->name,
-                         &e2, err);
-    if (c == SR_OK)
-        c = sr_cl_finish(job->cl, job->name, err);
-    t->wall_s = sr_wall_seconds() - t0;
-    if (c == SR_OK) {
-        const double s1 = e1 ? sr_cl_event_seconds(e1) : 0.0, s2 = sr_cl_event_seconds(e2);
-        t->event_s = (s1 < 0 || s2 < 0) ? -1.0 : s1 + s2;
-        *pack_s = s1 > 0 ? s1 : 0.0;
+    cl_event *evs = calloc(2 * (size_t)groups, sizeof *evs);
+    if (!evs)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups' events", groups);
+    for (int g = 0; g < groups && c == SR_OK; g++) {
+        spmm_job *job = &jobs[g];
+        if (job->pack)
+            c = sr_cl_launch(job->cl, job->pack, 2, job->pack_global, NULL, "pack_panels", &evs[2 * g], err);
+        if (c == SR_OK)
+            c = sr_cl_launch(job->cl, job->kernel, 2, job->global, job->use_local ? job->local : NULL, job->name,
+                             &evs[2 * g + 1], err);
     }
-    if (e1)
-        clReleaseEvent(e1);
-    if (e2)
-        clReleaseEvent(e2);
+    if (c == SR_OK)
+        c = sr_cl_finish(jobs[0].cl, jobs[0].name, err);
+    t->wall_s = sr_wall_seconds() - t0;
+    for (int g = 0; g < groups && c == SR_OK; g++) {
+        const double s1 = evs[2 * g] ? sr_cl_event_seconds(evs[2 * g]) : 0.0,
+                     s2 = sr_cl_event_seconds(evs[2 * g + 1]);
+        ev = (ev < 0 || s1 < 0 || s2 < 0) ? -1.0 : ev + s1 + s2;
+        pk += s1 > 0 ? s1 : 0.0;
+    }
+    t->event_s = ev;
+    *pack_s = pk;
+    for (int i = 0; i < 2 * groups; i++)
+        if (evs[i])
+            clReleaseEvent(evs[i]);
+    free(evs);
+    return c;
+}
+
+/* Reads each group's Y and checks it against the reference (every row_step-th row). */
+static sr_code jobs_verify(spmm_job *jobs, const sr_spmm_operand *ops, int groups, int n, int row_step,
+                           sr_spmm_result *res, sr_err *err)
+{
+    const sr_sparse *w0 = ops[0].w;
+    float *y = malloc((size_t)w0->m * n * sizeof *y);
+    if (!y)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d result", w0->m, n);
+    sr_code c = SR_OK;
+    res->verified = 1;
+    memset(&res->verify, 0, sizeof res->verify);
+    for (int g = 0; g < groups && c == SR_OK && res->verified; g++) {
+        const sr_sparse *w = ops[g].w;
+        if ((c = sr_cl_read(jobs[g].cl, jobs[g].ybuf, (size_t)w->m * n * sizeof *y, y, "Y", err)) != SR_OK)
+            break;
+        sr_verify_result v;
+        res->verified = sr_verify_spmm_rows(ops[g].w_dense, ops[g].x, y, w->m, w->k, n, row_step, &v);
+        const size_t checked = res->verify.checked + v.checked;
+        if (v.max_err_ratio >= res->verify.max_err_ratio || !res->verified)
+            res->verify = v;
+        res->verify.checked = checked;
+        if (!res->verified)
+            c = sr_err_set(err, SR_ERR_VERIFY,
+                           "%s result disagrees with the CPU reference%s: %zu of %zu elements outside the fp32 "
+                           "bound (worst at row %zu, column %zu: %.3g times the bound)",
+                           jobs[g].name, groups > 1 ? " in a group" : "", v.failed, v.checked, v.worst_row,
+                           v.worst_col, v.max_err_ratio);
+    }
+    res->rows_checked = res->verify.checked / (size_t)n;
+    free(y);
+    return c;
+}
+
+sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, int n, const sr_kernel_params *kp,
+                           int reps, int row_step, double min_time_s, sr_spmm_result *res, sr_err *err)
+{
+    memset(res, 0, sizeof *res);
+    sr_kernel_params_format(kp, res->params, sizeof res->params);
+    if (groups < 1)
+        return sr_err_set(err, SR_ERR_ARG, "groups must be at least 1 (got %d)", groups);
+    const sr_pattern *p = &ops[0].w->pattern;
+    sr_code c = sr_kernel_params_check(kp, p, err);
+    if (c != SR_OK)
+        return c;
+    sr_kernel_params eff;
+    sr_kernel_params_effective(kp, p, n, &eff);
+    kp = &eff;
+    if (reps < 1)
+        return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
+    spmm_job *jobs = calloc((size_t)groups, sizeof *jobs);
+    const int reps_max = min_time_s > 0 ? (reps > MAX_EXTRA_REPS ? reps : MAX_EXTRA_REPS) : reps;
+    sr_rep_time *times = calloc((size_t)reps_max, sizeof *times);
+    double *pack_s = calloc((size_t)reps_max, sizeof *pack_s), warm_pack = 0;
+    int set_up = 0;
+    if (!jobs || !times || !pack_s) {
+        c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups of %d repetitions", groups, reps);
+        goto done;
+    }
+    for (; set_up < groups && c == SR_OK; set_up++) {
+        double b = 0.0;
+        jobs[set_up].cl = cl;
+        c = job_setup(&jobs[set_up], ops[set_up].w, ops[set_up].x, n, kp, &jobs[set_up].ybuf, &b, err);
+        res->build_s += b;
+    }
+    if (c != SR_OK)
+        goto done;
+    /* Warm-up: the first launch compiles for its local size; its result is verified. */
+    sr_rep_time warm;
+    if ((c = jobs_rep(jobs, groups, &warm, &warm_pack, err)) != SR_OK ||
+        (c = jobs_verify(jobs, ops, groups, n, row_step, res, err)) != SR_OK)
+        goto done;
+    /* untimed again, for at least WARM_S: the reference just swept the caches and ran on
+     * one core while the others idled, and the first repetitions after it ran 10-15%
+     * slower than the steady state (a single one of 0.7 ms was not enough) */
+    for (const double t_warm = sr_wall_seconds() + WARM_S;;) {
+        if ((c = jobs_rep(jobs, groups, &warm, &warm_pack, err)) != SR_OK)
+            goto done;
+        res->device_s += warm.wall_s;
+        if (sr_wall_seconds() >= t_warm)
+            break;
+    }
+    /* reps repetitions, and more (up to reps_max) until min_time_s of them have run */
+    const double t_min = sr_wall_seconds() + min_time_s;
+    int done_reps = 0;
+    for (; done_reps < reps || (done_reps < reps_max && sr_wall_seconds() < t_min); done_reps++) {
+        if ((c = jobs_rep(jobs, groups, &times[done_reps], &pack_s[done_reps], err)) != SR_OK)
+            goto done;
+        res->device_s += times[done_reps].wall_s;
+    }
+    sr_time_stats_compute(times, done_reps, &res->time);
+    res->pack_s = res->time.wallclock ? 0.0 : sr_median(pack_s, done_reps);
+    res->launches = 0;
+    for (int g = 0; g < groups; g++)
+        res->launches += jobs[g].pack ? 2 : 1;
+done:
+    for (int g = 0; g < set_up; g++)
+        job_release(&jobs[g]);
+    free(jobs);
+    free(pack_s);
+    free(times);
     return c;
 }
 
 sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
                     const sr_kernel_params *kp, int reps, sr_spmm_result *res, sr_err *err)
 {
-    memset(res, 0, sizeof *res);
-    sr_kernel_params_format(kp, res->params, sizeof res->params);
-    sr_code c = sr_kernel_params_check(kp, &w->pattern, err);
-    if (c != SR_OK)
-        return c;
-    sr_kernel_params eff;
-    sr_kernel_params_effective(kp, &w->pattern, n, &eff);
-    kp = &eff;
-    if (reps < 1)
-        return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
-    spmm_job job = {.cl = cl};
-    cl_mem yb = NULL;
-    float *y = malloc((size_t)w->m * n * sizeof *y);
-    sr_rep_time *times = calloc((size_t)reps, sizeof *times);
-    double *pack_s = calloc((size_t)reps, sizeof *pack_s), warm_pack = 0;
-    if (!y || !times || !pack_s) {
-        c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d result", w->m, n);
-        goto done;
-    }
-    if ((c = job_setup(&job, w, x, n, kp, &yb, &res->build_s, err)) != SR_OK)
-        goto done;
-    /* Warm-up: the first launch compiles for its local size; its result is verified. */
-    sr_rep_time warm;
-    if ((c = job_rep(&job, &warm, &warm_pack, err)) != SR_OK ||
-        (c = sr_cl_read(cl, yb, (size_t)w->m * n * sizeof *y, y, "Y", err)) != SR_OK)
-        goto done;
-    res->verified = sr_verify_spmm(w_dense, x, y, w->m, w->k, n, &res->verify);
-    if (!res->verified) {
-        c = sr_err_set(err, SR_ERR_VERIFY,
-                       "%s result disagrees with the CPU reference: %zu of %zu elements outside the fp32 "
-                       "bound (worst at row %zu, column %zu: %.3g times the bound)",
-                       job.name, res->verify.failed, res->verify.checked, res->verify.worst_row,
-                       res->verify.worst_col, res->verify.max_err_ratio);
-        goto done;
-    }
-    /* untimed again, for at least WARM_S: the reference just swept the caches and ran on
-     * one core while the others idled, and the first repetitions after it ran 10-15%
-     * slower than the steady state (a single one of 0.7 ms was not enough) */
-    for (const double t_warm = sr_wall_seconds() + WARM_S;;) {
-        if ((c = job_rep(&job, &warm, &warm_pack, err)) != SR_OK)
-            goto done;
-        if (sr_wall_seconds() >= t_warm)
-            break;
-    }
-    for (int i = 0; i < reps; i++)
-        if ((c = job_rep(&job, &times[i], &pack_s[i], err)) != SR_OK)
-            goto done;
-    sr_time_stats_compute(times, reps, &res->time);
-    res->pack_s = res->time.wallclock ? 0.0 : sr_median(pack_s, reps);
-done:
-    job_release(&job);
-    free(pack_s);
-    free(times);
-    free(y);
-    return c;
+    const sr_spmm_operand op = {w, w_dense, x};
+    return sr_spmm_run_groups(cl, &op, 1, n, kp, reps, 1, 0.0, res, err);
 }
 
 sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int m, int k, int n,
@@ -325,8 +387,3 @@ sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int
 }
 
 double sr_spmm_flops(const sr_sparse *w, int n) { return 2.0 * (double)w->nnz * n; }
-
-double sr_spmm_bytes(const sr_sparse *w, int n)
-{
-    return (double)sr_sparse_weight_bytes(w) + 4.0 * w->k * n + 4.0 * w->m * n;
-}

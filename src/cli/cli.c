@@ -84,22 +84,58 @@ void sr_cli_progress(const char *fmt, ...)
     va_end(ap);
 }
 
-sr_code sr_cli_patterns(const char *opt, const char *list, sr_pattern *out, int max, int *n, sr_err *err)
+sr_code sr_cli_list(const char *opt, const char *text, sr_cli_item_fn parse, void *out, int max,
+                    int *n, sr_err *err)
 {
-    char *buf = strdup(strcmp(list, "all") == 0 ? SR_CLI_ALL_PATTERNS : list);
-    if (!buf)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", opt);
-    sr_code rc = SR_OK;
     *n = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && rc == SR_OK;
-         tok = strtok_r(NULL, ",", &save)) {
+    if (!*text)
+        return sr_err_set(err, SR_ERR_ARG, "%s: the list is empty", opt);
+    char item[256];
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0)
+            return sr_err_set(err, SR_ERR_ARG, "%s '%s': an empty item (a comma too many?)", opt,
+                              text);
+        if (len >= sizeof item)
+            return sr_err_set(err, SR_ERR_ARG, "%s: item '%.40s...' is too long", opt, p);
         if (*n == max)
-            rc = sr_err_set(err, SR_ERR_ARG, "%s: at most %d patterns", opt, max);
-        else
-            rc = sr_pattern_parse(tok, &out[(*n)++], err);
+            return sr_err_set(err, SR_ERR_ARG, "%s '%s': more than %d items", opt, text, max);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        sr_code rc = parse(opt, item, out, *n, err);
+        if (rc != SR_OK) {
+            *n = 0;
+            return rc;
+        }
+        (*n)++;
+        p += len;
+        if (!*p)
+            return SR_OK;
     }
-    if (rc == SR_OK && *n == 0)
-        rc = sr_err_set(err, SR_ERR_ARG, "%s '%s' names no pattern", opt, list);
-    free(buf);
-    return rc;
+}
+
+static sr_code pattern_item(const char *opt, const char *item, void *out, int i, sr_err *err)
+{
+    if (sr_pattern_parse(item, &((sr_pattern *)out)[i], err) != SR_OK)
+        return sr_err_prefix(err, "%s", opt);
+    return SR_OK;
+}
+
+sr_code sr_cli_patterns(const char *opt, const char *list, sr_pattern *out, int max, int *n,
+                        sr_err *err)
+{
+    if (strcmp(list, "all") == 0)
+        list = SR_CLI_ALL_PATTERNS;
+    return sr_cli_list(opt, list, pattern_item, out, max, n, err);
+}
+
+static sr_code sparsity_item(const char *opt, const char *item, void *out, int i, sr_err *err)
+{
+    return sr_cli_double(opt, item, 0.0, 1.0, &((double *)out)[i], err);
+}
+
+sr_code sr_cli_sparsities(const char *opt, const char *list, double *out, int max, int *n,
+                          sr_err *err)
+{
+    return sr_cli_list(opt, list, sparsity_item, out, max, n, err);
 }

@@ -31,10 +31,21 @@ sr_code sr_cli_u64(const char *opt, const char *text, unsigned long long *out, s
 /* The patterns `kernel` and `tune` run by default ("all"). */
 #define SR_CLI_ALL_PATTERNS "dense,unstructured,block:4x4,block:16x16,2:4"
 
-/* A comma-separated pattern list for option opt ("all" = SR_CLI_ALL_PATTERNS) into
- * out[0..max); *n receives the count. An empty list, more than max patterns or a bad
- * pattern is refused with a message naming opt. */
+/* Reads one list item into out[i] (out is the caller's array); the message names opt. */
+typedef sr_code (*sr_cli_item_fn)(const char *opt, const char *item, void *out, int i,
+                                  sr_err *err);
+
+/* A comma-separated list of 1 to max items for option opt, each read by parse; *n receives
+ * the count (0 on failure). An empty list, an empty item ("0.9,", "0.9,,0.8"), more than
+ * max items or a bad item is refused with a message naming opt. */
+sr_code sr_cli_list(const char *opt, const char *text, sr_cli_item_fn parse, void *out, int max,
+                    int *n, sr_err *err);
+
+/* A pattern list ("all" = SR_CLI_ALL_PATTERNS) and a list of sparsities in [0, 1], read
+ * by sr_cli_list. */
 sr_code sr_cli_patterns(const char *opt, const char *list, sr_pattern *out, int max, int *n, sr_err *err);
+sr_code sr_cli_sparsities(const char *opt, const char *list, double *out, int max, int *n,
+                          sr_err *err);
 
 /* Progress to stderr, only when stderr is a terminal and not silenced (--json keeps it,
  * since JSON goes to stdout). */

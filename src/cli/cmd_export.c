@@ -94,7 +94,7 @@ int sr_cmd_export(int argc, char **argv)
     int code = SR_EXIT_OK;
     if (list) {
         char names[4096];
-        if ((rc = sr_export_names(s, names, sizeof names, &err)) == SR_OK)
+        if ((rc = sr_store_names(s, names, sizeof names, &err)) == SR_OK)
             printf("%s\n", names);
     } else if (file && strcmp(file, "-") != 0) {
         code = export_to_file(s, view, format, file);

@@ -1,7 +1,10 @@
 /* `sparseroof merge FILE.db... [--db TARGET]`: pools what other machines measured. Each
  * file goes in whole or not at all; merging a file again adds nothing. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
@@ -52,6 +55,10 @@ int sr_cmd_merge(int argc, char **argv)
         return sr_cli_usage("merge", "no file to merge given");
     sr_store *s;
     sr_err err;
+    /* sources that cannot be read are refused before the target is created or opened */
+    for (int i = optind; i < argc; i++)
+        if (access(argv[i], R_OK) != 0)
+            return sr_cli_usage("merge", "%s: %s", argv[i], strerror(errno));
     if (sr_store_open(sr_cli_db_path(db), 0, &s, &err) != SR_OK)
         return sr_cli_fail("merge", &err);
     /* Each file goes in on its own: one bad file does not stop the others. */

@@ -15,14 +15,6 @@ int sr_cmd_networks(int argc, char **argv);
  *                    [--batch B] [--dtype fp32|fp16|fp64] [--prune-all] [--layers] [--json] */
 int sr_cmd_predict(int argc, char **argv);
 
-/* The ceilings of `device` (NULL: the first OpenCL device): an inline virtual device
- * "virtual:GBPS:GFLOPS" (not stored; device_uuid is left ""), a device stored in s by name
- * or UUID (a virtual one from `peaks --define`, or a device of any machine), or an OpenCL
- * device of this machine, whose ceilings are measured and stored (under a run of their
- * own, with argc/argv as its command line) when s has none. */
-sr_code sr_cli_device_ceilings(sr_store *s, int argc, char **argv, const char *device,
-                               sr_ceilings *out, char device_uuid[SR_UUID_LEN], sr_err *err);
-
 /* --network NAME|FILE: a built-in name, a CSV file, or a JSON file (name ends in .json):
  * {"name": ..., "description": ..., "layers": [{"name", "kind", "m", "k", "n", "groups",
  * "prunable", "extra_bytes"}, ...]} or just the array of layers. */
@@ -37,9 +29,5 @@ struct json_object;
 /* Adds a layer's name, kind, m, k, n and groups to the JSON object o. */
 void sr_cli_json_shape(struct json_object *o, const char *name, sr_layer_kind kind, int64_t m,
                        int64_t k, int64_t n, int64_t groups);
-
-/* Prints o, pretty, to standard output and releases it; a non-finite number prints as
- * null, never as the Infinity or NaN no JSON reader takes. */
-void sr_cli_json_print(struct json_object *o);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_out.h"
 #include "cli/cmd_model.h"
 
 static const char networks_usage[] =
@@ -34,7 +35,7 @@ static json_object *network_summary(const sr_network *net)
     json_object_object_add(o, "description", json_object_new_string(sr_network_description(net)));
     json_object_object_add(o, "layers", json_object_new_int64((int64_t)sr_network_n_layers(net)));
     json_object_object_add(o, "prunable_layers", json_object_new_int64((int64_t)n_prunable(net)));
-    json_object_object_add(o, "gmacs", json_object_new_double(sr_network_macs(net) / 1e9));
+    json_object_object_add(o, "gmacs", sr_cli_json_num(sr_network_macs(net) / 1e9));
     return o;
 }
 
@@ -94,8 +95,8 @@ static int show_network(const char *arg, int json)
         json_object *o = json_object_new_object();
         sr_cli_json_shape(o, l->name, l->kind, l->m, l->k, l->n, l->groups);
         json_object_object_add(o, "prunable", json_object_new_boolean(l->prunable));
-        json_object_object_add(o, "extra_bytes", json_object_new_double(l->extra_bytes));
-        json_object_object_add(o, "macs", json_object_new_double(sr_layer_macs(l)));
+        json_object_object_add(o, "extra_bytes", sr_cli_json_num(l->extra_bytes));
+        json_object_object_add(o, "macs", sr_cli_json_num(sr_layer_macs(l)));
         json_object_array_add(arr, o);
     }
     if (json)

@@ -17,6 +17,8 @@
 #include "bench/peaks.h"
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
+#include "cli/json_out.h"
+#include "session/ceilings.h"
 #include "cli/signals.h"
 #include "common/host.h"
 #include "runtime/runtime.h"
@@ -80,70 +82,73 @@ typedef struct {
     int defining; /* any of the --define options was given */
 } peaks_args;
 
-/* Returns -1 after --help, 0 to go on, else an exit status. */
-static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
+enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON,
+       O_DB, O_IMPORT, O_NAME };
+static const struct option long_opts[] = {
+    {"device", required_argument, NULL, 'd'},
+    {"reps", required_argument, NULL, 'r'},
+    {"json", no_argument, NULL, O_JSON},
+    {"db", required_argument, NULL, O_DB},
+    {"thorough", no_argument, NULL, O_THOROUGH},
+    {"max-ws", required_argument, NULL, O_MAXWS},
+    {"define", required_argument, NULL, O_DEFINE},
+    {"bandwidth", required_argument, NULL, O_BW},
+    {"compute", required_argument, NULL, O_COMPUTE},
+    {"launch", required_argument, NULL, O_LAUNCH},
+    {"pattern-compute", required_argument, NULL, O_PCOMP},
+    {"pattern-metadata-bits", required_argument, NULL, O_PBITS},
+    {"import", required_argument, NULL, O_IMPORT},
+    {"name", required_argument, NULL, O_NAME},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* The last option given that belongs to one mode only, to refuse a mix of modes. */
+typedef struct {
+    const char *define, *measure;
+} mode_opts;
+
+/* Takes option c (its value in optarg) into a. Returns 0 for an option it does not know;
+ * a bad value leaves its failure in *rc and err. */
+static int take_option(int c, peaks_args *a, mode_opts *m, sr_code *rc, sr_err *err)
 {
-    enum { O_DEFINE = 256, O_BW, O_COMPUTE, O_LAUNCH, O_PCOMP, O_PBITS, O_MAXWS, O_THOROUGH, O_JSON,
-           O_DB, O_IMPORT, O_NAME };
-    static const struct option opts[] = {
-        {"device", required_argument, NULL, 'd'},
-        {"reps", required_argument, NULL, 'r'},
-        {"json", no_argument, NULL, O_JSON},
-        {"db", required_argument, NULL, O_DB},
-        {"thorough", no_argument, NULL, O_THOROUGH},
-        {"max-ws", required_argument, NULL, O_MAXWS},
-        {"define", required_argument, NULL, O_DEFINE},
-        {"bandwidth", required_argument, NULL, O_BW},
-        {"compute", required_argument, NULL, O_COMPUTE},
-        {"launch", required_argument, NULL, O_LAUNCH},
-        {"pattern-compute", required_argument, NULL, O_PCOMP},
-        {"pattern-metadata-bits", required_argument, NULL, O_PBITS},
-        {"import", required_argument, NULL, O_IMPORT},
-        {"name", required_argument, NULL, O_NAME},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int c;
-    sr_code rc = SR_OK;
-    const char *only_define = NULL, *only_measure = NULL;
-    optind = 1;
-    while (rc == SR_OK && (c = getopt_long(argc, argv, "d:r:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': a->device = optarg; only_measure = "--device"; break;
-        case 'r':
-            rc = sr_cli_int("--reps", optarg, 1, 1000, &a->reps, err);
-            only_measure = "--reps";
-            break;
-        case O_JSON: a->json = 1; break;
-        case O_DB: a->db = optarg; break;
-        case O_THOROUGH: a->thorough = 1; only_measure = "--thorough"; break;
-        case O_MAXWS:
-            rc = sr_parse_bytes("--max-ws", optarg, &a->max_ws, err);
-            only_measure = "--max-ws";
-            break;
-        case O_DEFINE: a->def.name = optarg; break;
-        case O_BW: a->def.bandwidth = optarg; only_define = "--bandwidth"; break;
-        case O_COMPUTE: a->def.compute = optarg; only_define = "--compute"; break;
-        case O_LAUNCH: a->def.launch = optarg; only_define = "--launch"; break;
-        case O_PCOMP: a->def.pattern_compute = optarg; only_define = "--pattern-compute"; break;
-        case O_PBITS:
-            a->def.pattern_metadata_bits = optarg;
-            only_define = "--pattern-metadata-bits";
-            break;
-        case O_IMPORT: a->import = optarg; break;
-        case O_NAME: a->name = optarg; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return sr_cli_usage("peaks", "bad option");
-        }
+    switch (c) {
+    case 'd': a->device = optarg; m->measure = "--device"; break;
+    case 'r':
+        *rc = sr_cli_int("--reps", optarg, 1, 1000, &a->reps, err);
+        m->measure = "--reps";
+        break;
+    case O_JSON: a->json = 1; break;
+    case O_DB: a->db = optarg; break;
+    case O_THOROUGH: a->thorough = 1; m->measure = "--thorough"; break;
+    case O_MAXWS:
+        *rc = sr_parse_bytes("--max-ws", optarg, &a->max_ws, err);
+        m->measure = "--max-ws";
+        break;
+    case O_DEFINE: a->def.name = optarg; break;
+    case O_BW: a->def.bandwidth = optarg; m->define = "--bandwidth"; break;
+    case O_COMPUTE: a->def.compute = optarg; m->define = "--compute"; break;
+    case O_LAUNCH: a->def.launch = optarg; m->define = "--launch"; break;
+    case O_PCOMP: a->def.pattern_compute = optarg; m->define = "--pattern-compute"; break;
+    case O_PBITS:
+        a->def.pattern_metadata_bits = optarg;
+        m->define = "--pattern-metadata-bits";
+        break;
+    case O_IMPORT: a->import = optarg; break;
+    case O_NAME: a->name = optarg; break;
+    default: return 0;
     }
-    if (rc != SR_OK)
-        return sr_cli_fail("peaks", err);
-    if (optind < argc)
-        return sr_cli_usage("peaks", "unexpected argument '%s'", argv[optind]);
+    return 1;
+}
+
+/* The options given must belong to one mode: import, define or measure. Returns 0 or the
+ * exit status of a usage error. */
+static int check_mode(peaks_args *a, const mode_opts *m)
+{
     a->defining = a->def.name != NULL;
     if (a->name && !a->import)
         return sr_cli_usage("peaks", "--name names an imported device: it needs --import FILE");
     if (a->import) {
-        const char *other = a->defining ? "--define" : only_define ? only_define : only_measure;
+        const char *other = a->defining ? "--define" : m->define ? m->define : m->measure;
         if (other)
             return sr_cli_usage("peaks", "--import records ceilings from a file: %s does not go "
                                 "with it", other);
@@ -151,15 +156,37 @@ static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
             return sr_cli_usage("peaks", "--import needs a file name");
         return 0;
     }
-    if (!a->defining && only_define)
+    if (!a->defining && m->define)
         return sr_cli_usage("peaks", "%s describes a virtual device: it needs --define NAME",
-                            only_define);
-    if (a->defining && only_measure)
+                            m->define);
+    if (a->defining && m->measure)
         return sr_cli_usage("peaks", "%s is for measuring a device, not for --define",
-                            only_measure);
+                            m->measure);
     if (!a->defining && a->max_ws && a->max_ws < 64 * 1024)
         return sr_cli_usage("peaks", "--max-ws must be at least 64K (the sweep starts at 16K)");
     return 0;
+}
+
+/* Returns -1 after --help, 0 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, peaks_args *a, sr_err *err)
+{
+    int c;
+    sr_code rc = SR_OK;
+    mode_opts m = {NULL, NULL};
+    optind = 1;
+    while (rc == SR_OK && (c = getopt_long(argc, argv, "d:r:h", long_opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return -1;
+        }
+        if (!take_option(c, a, &m, &rc, err))
+            return sr_cli_usage("peaks", "bad option");
+    }
+    if (rc != SR_OK)
+        return sr_cli_fail("peaks", err);
+    if (optind < argc)
+        return sr_cli_usage("peaks", "unexpected argument '%s'", argv[optind]);
+    return check_mode(a, &m);
 }
 
 /* ---- progress ---- */
@@ -199,21 +226,16 @@ static double series_level(const sr_bw_point *pts, const sr_plateau *pl)
     return sr_median(v, n);
 }
 
-static const char *dtype_label(sr_dtype d)
-{
-    return d == SR_DTYPE_FP64 ? "fp64" : d == SR_DTYPE_FP16 ? "fp16" : "fp32";
-}
-
 static json_object *levels_json(const sr_plateau *p, size_t n)
 {
     json_object *a = json_object_new_array();
     for (size_t k = 0; k < n; k++) {
         json_object *e = json_object_new_object();
         json_object_object_add(e, "level", json_object_new_string(p[k].level));
-        json_object_object_add(e, "gbps", json_object_new_double(p[k].gbps));
+        json_object_object_add(e, "gbps", sr_cli_json_num(p[k].gbps));
         json_object_object_add(e, "ws_min_bytes", json_object_new_uint64(p[k].ws_min_bytes));
         json_object_object_add(e, "ws_max_bytes", json_object_new_uint64(p[k].ws_max_bytes));
-        json_object_object_add(e, "spread", json_object_new_double(p[k].spread));
+        json_object_object_add(e, "spread", sr_cli_json_num(p[k].spread));
         json_object_array_add(a, e);
     }
     return a;
@@ -226,11 +248,11 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object_object_get_ex(j, "bandwidth", &a);
     for (size_t k = 0; k < r->n_levels && k < json_object_array_length(a); k++) {
         json_object *e = json_object_array_get_idx(a, k);
-        json_object_object_add(e, "spread", json_object_new_double(r->levels[k].spread));
+        json_object_object_add(e, "spread", sr_cli_json_num(r->levels[k].spread));
         json_object_object_add(e, "read_gbps",
-                               json_object_new_double(series_level(r->read, &r->levels[k])));
+                               sr_cli_json_num(series_level(r->read, &r->levels[k])));
         json_object_object_add(e, "triad_gbps",
-                               json_object_new_double(series_level(r->triad, &r->levels[k])));
+                               sr_cli_json_num(series_level(r->triad, &r->levels[k])));
     }
     json_object_object_get_ex(j, "compute", &a);
     for (size_t k = 0; k < r->n_compute && k < json_object_array_length(a); k++) {
@@ -238,16 +260,16 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
         if (!f->supported)
             continue;
         json_object *e = json_object_array_get_idx(a, k);
-        json_object_object_add(e, "gflops_worst", json_object_new_double(f->gflops_worst));
+        json_object_object_add(e, "gflops_worst", sr_cli_json_num(f->gflops_worst));
         json_object_object_add(e, "vector_width", json_object_new_int(f->vw));
         json_object_object_add(e, "chains", json_object_new_int(f->chains));
         if (f->wallclock)
             json_object_object_add(e, "wallclock", json_object_new_boolean(1));
     }
     json_object *l = json_object_new_object();
-    json_object_object_add(l, "median_s", json_object_new_double(r->launch.median_s));
-    json_object_object_add(l, "min_s", json_object_new_double(r->launch.min_s));
-    json_object_object_add(l, "max_s", json_object_new_double(r->launch.max_s));
+    json_object_object_add(l, "median_s", sr_cli_json_num(r->launch.median_s));
+    json_object_object_add(l, "min_s", sr_cli_json_num(r->launch.min_s));
+    json_object_object_add(l, "max_s", sr_cli_json_num(r->launch.max_s));
     json_object_object_add(l, "reps", json_object_new_int(r->launch.reps));
     json_object_object_add(j, "launch", l);
     json_object_object_add(j, "read", levels_json(r->read_levels, r->n_read_levels));
@@ -255,11 +277,11 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object *sw = json_object_new_array();
     for (size_t i = 0; i < r->n_points; i++) {
         json_object *e = json_object_new_object();
-        json_object_object_add(e, "ws_bytes", json_object_new_double(r->read[i].ws_bytes));
-        json_object_object_add(e, "read_gbps", json_object_new_double(r->read[i].gbps));
-        json_object_object_add(e, "read_gbps_worst", json_object_new_double(r->read[i].gbps_worst));
-        json_object_object_add(e, "triad_gbps", json_object_new_double(r->triad[i].gbps));
-        json_object_object_add(e, "triad_gbps_worst", json_object_new_double(r->triad[i].gbps_worst));
+        json_object_object_add(e, "ws_bytes", sr_cli_json_num(r->read[i].ws_bytes));
+        json_object_object_add(e, "read_gbps", sr_cli_json_num(r->read[i].gbps));
+        json_object_object_add(e, "read_gbps_worst", sr_cli_json_num(r->read[i].gbps_worst));
+        json_object_object_add(e, "triad_gbps", sr_cli_json_num(r->triad[i].gbps));
+        json_object_object_add(e, "triad_gbps_worst", sr_cli_json_num(r->triad[i].gbps_worst));
         if (r->read[i].wallclock || r->triad[i].wallclock)
             json_object_object_add(e, "wallclock", json_object_new_boolean(1));
         json_object_array_add(sw, e);
@@ -270,8 +292,8 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
         json_object_object_add(j, "timing_note", json_object_new_string(r->timing_note));
     json_object_object_add(j, "reps", json_object_new_int(o->reps));
     json_object_object_add(j, "points_per_octave", json_object_new_int(o->points_per_octave));
-    json_object_object_add(j, "build_s", json_object_new_double(r->build_s));
-    json_object_object_add(j, "elapsed_s", json_object_new_double(r->elapsed_s));
+    json_object_object_add(j, "build_s", sr_cli_json_num(r->build_s));
+    json_object_object_add(j, "elapsed_s", sr_cli_json_num(r->elapsed_s));
     return j;
 }
 
@@ -317,10 +339,10 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     for (size_t k = 0; k < r->n_compute; k++) {
         const sr_fma_result *f = &r->compute[k];
         if (!f->supported)
-            printf("  %-6s %9s\n", dtype_label(f->dtype), "unsupported");
+            printf("  %-6s %9s\n", sr_dtype_name(f->dtype), "unsupported");
         else
             printf("  %-6s %9.1f GFLOP/s  (vectors of %d, %d chains; worst repetition %.1f)\n",
-                   dtype_label(f->dtype), f->gflops, f->vw, f->chains, f->gflops_worst);
+                   sr_dtype_name(f->dtype), f->gflops, f->vw, f->chains, f->gflops_worst);
     }
     printf("\nLaunch overhead %.3g us (median of %d empty launches; min %.3g, max %.3g)\n",
            r->launch.median_s * 1e6, r->launch.reps, r->launch.min_s * 1e6, r->launch.max_s * 1e6);
@@ -329,11 +351,6 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
     else
         printf("Timing: profiling events, cross-checked with the wall clock\n");
     printf("Took %.1f s (kernel builds %.1f s, not timed)\n", r->elapsed_s, r->build_s);
-}
-
-static void print_json(json_object *j)
-{
-    puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /* ---- the two modes ---- */
@@ -350,10 +367,10 @@ static void print_virtual(const sr_ceilings *c, const char *source)
     printf("\nCompute\n");
     for (size_t k = 0; k < c->n_compute; k++)
         if (c->compute[k].supported)
-            printf("  %-6s %9.1f GFLOP/s\n", dtype_label(c->compute[k].dtype),
+            printf("  %-6s %9.1f GFLOP/s\n", sr_dtype_name(c->compute[k].dtype),
                    c->compute[k].gflops);
         else
-            printf("  %-6s %9s\n", dtype_label(c->compute[k].dtype), "unsupported");
+            printf("  %-6s %9s\n", sr_dtype_name(c->compute[k].dtype), "unsupported");
     if (c->launch_overhead_s > 0)
         printf("\nLaunch overhead %.3g us\n", c->launch_overhead_s * 1e6);
     if (c->n_patterns)
@@ -377,26 +394,30 @@ static int run_virtual(int argc, char **argv, const peaks_args *a, sr_ceilings *
                        const char *source)
 {
     sr_err err = {0};
-    char run[SR_UUID_LEN] = "", uuid[SR_UUID_LEN];
-    sr_store *store = NULL;
+    if (sr_device_spec_is_index(c->device))
+        return sr_cli_usage("peaks", "'%s' names an OpenCL device by its index (as --device takes it): give the "
+                            "virtual device a name that is not a number or PLATFORM:DEVICE", c->device);
+    char uuid[SR_UUID_LEN];
+    sr_session s;
+    sr_cli_session_init(&s, argc, argv);
     c->is_virtual = 1;
-    sr_code rc = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
+    sr_code rc = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     if (rc == SR_OK)
-        rc = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+        rc = sr_session_begin(&s, &err);
     if (rc == SR_OK)
-        rc = sr_store_define_virtual(store, run, c, uuid, &err);
-    rc = sr_cli_run_end(store, run, rc, &err, &err);
-    sr_store_close(store);
-    if (rc != SR_OK)
-        return sr_cli_fail("peaks", &err);
+        rc = sr_store_define_virtual(s.store, s.run, c, uuid, &err);
+    char run[SR_UUID_LEN];
+    memcpy(run, s.run, sizeof run);
+    const int exit_rc = sr_cli_session_finish(&s, "peaks", rc, NULL, &err);
+    if (exit_rc != SR_EXIT_OK)
+        return exit_rc;
     if (a->json) {
         json_object *j = sr_ceilings_to_json(c);
         json_object_object_add(j, "device_uuid", json_object_new_string(uuid));
         json_object_object_add(j, "run_uuid", json_object_new_string(run));
         if (source)
             json_object_object_add(j, "imported_from", json_object_new_string(source));
-        print_json(j);
-        json_object_put(j);
+        sr_cli_json_print(j);
         return SR_EXIT_OK;
     }
     print_virtual(c, source);
@@ -431,72 +452,49 @@ static int run_import(int argc, char **argv, const peaks_args *a)
 static int run_measure(int argc, char **argv, const peaks_args *a)
 {
     sr_err err = {0};
-    sr_device_info *devs = NULL;
-    size_t ndev = 0, di = 0;
-    sr_cl *cl = NULL;
-    sr_store *store = NULL;
-    char run[SR_UUID_LEN] = "", device_uuid[SR_UUID_LEN] = "";
+    sr_session s;
     sr_peaks_result r;
     memset(&r, 0, sizeof r);
     sr_peaks_opts o;
-    sr_peaks_opts_default(&o, a->thorough);
-    if (a->reps)
-        o.reps = a->reps;
-    if (a->max_ws)
-        o.max_ws_bytes = (double)a->max_ws;
     uint64_t caches[4];
     progress_state ps = {.tty = isatty(STDERR_FILENO)};
-    o.progress = on_progress;
-    o.progress_ctx = &ps;
-    o.stop = sr_cli_interrupted;
-    sr_cli_signals_install();
-
-    sr_code c = sr_device_list(&devs, &ndev, &err);
-    if (c == SR_OK)
-        c = sr_device_find(devs, ndev, a->device, &di, &err);
-    /* the database first: a bad --db is refused before a minute of measuring */
-    if (c == SR_OK)
-        c = sr_store_open(sr_cli_db_path(a->db), 0, &store, &err);
-    if (c == SR_OK)
-        c = sr_cli_run_begin(store, argc, argv, &devs[di], run, device_uuid, &err);
+    sr_cli_session_init(&s, argc, argv);
+    sr_code c = sr_session_find_device(&s, a->device, &err);
     if (c == SR_OK) {
-        if (strcmp(devs[di].type, "CPU") == 0) {
-            o.n_cache = sr_host_cache_sizes(devs[di].compute_units, caches, 4);
-            o.cache_bytes = caches;
-        }
-        sr_cli_progress("measuring %s%s (about %s)", devs[di].name,
-                        a->thorough ? ", thorough" : "", a->thorough ? "a few minutes" : "a minute");
-        c = sr_cl_open(&devs[di], &cl, &err);
+        sr_session_peaks_opts(s.dev, a->thorough, &o, caches);
+        if (a->reps)
+            o.reps = a->reps;
+        if (a->max_ws)
+            o.max_ws_bytes = (double)a->max_ws;
+        o.progress = on_progress;
+        o.progress_ctx = &ps;
+        o.stop = sr_cli_interrupted;
+        /* the database first: a bad --db is refused before a minute of measuring */
+        c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     }
     if (c == SR_OK)
-        c = sr_peaks_measure(cl, &o, &r, &err);
+        c = sr_session_begin(&s, &err);
+    if (c == SR_OK) {
+        sr_cli_progress("measuring %s%s (about %s)", s.dev->name, a->thorough ? ", thorough" : "",
+                        a->thorough ? "a few minutes" : "a minute");
+        c = sr_session_open_device(&s, &err);
+    }
+    if (c == SR_OK)
+        c = sr_session_measure_ceilings(&s, &o, &r, &err);
     progress_end(&ps);
-    if (c == SR_OK)
-        c = sr_store_put_ceilings(store, device_uuid, run, &r.ceilings, &err);
-    if (c == SR_OK && r.wallclock) /* the stored run says how it was timed */
-        c = sr_store_run_set_message(store, run, r.timing_note, &err);
-    c = sr_cli_run_end(store, run, c, &err, &err);
-    int rc;
-    if (c != SR_OK) {
-        rc = sr_cli_exit("peaks", c, run, &err);
-        goto done;
-    }
-    if (a->json) {
+    c = sr_session_end(&s, c, &err);
+    int rc = sr_cli_exit("peaks", c, s.run, NULL, &err);
+    if (rc == SR_EXIT_OK && a->json) {
         json_object *j = result_json(&r, &o);
-        json_object_object_add(j, "device_uuid", json_object_new_string(device_uuid));
-        json_object_object_add(j, "run_uuid", json_object_new_string(run));
-        print_json(j);
-        json_object_put(j);
-    } else {
-        print_result(&r, &o, &devs[di]);
-        printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), run);
+        json_object_object_add(j, "device_uuid", json_object_new_string(s.device_uuid));
+        json_object_object_add(j, "run_uuid", json_object_new_string(s.run));
+        sr_cli_json_print(j);
+    } else if (rc == SR_EXIT_OK) {
+        print_result(&r, &o, s.dev);
+        printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), s.run);
     }
-    rc = SR_EXIT_OK;
-done:
     sr_peaks_result_free(&r);
-    sr_cl_close(cl);
-    sr_store_close(store);
-    free(devs);
+    sr_session_close(&s);
     return rc;
 }
 

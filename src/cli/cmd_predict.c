@@ -9,6 +9,9 @@
 #include "cli/cli.h"
 #include "cli/cmd_model.h"
 #include "cli/cmd_store.h"
+#include "cli/json_out.h"
+#include "session/ceilings.h"
+#include "session/records.h"
 #include "cli/signals.h"
 #include "store/store.h"
 #include "model/predict.h"
@@ -16,7 +19,8 @@
 static const char predict_usage[] =
     "usage: sparseroof predict --network NAME|FILE [--device D] --patterns LIST\n"
     "                          [--sparsities LIST] [--batch B] [--dtype fp32|fp16|fp64]\n"
-    "                          [--prune-all] [--ceilings peak|tuned|both] [--layers] [--json]\n"
+    "                          [--prune-all] [--ceilings peak|tuned|device|both] [--layers]\n"
+    "                          [--json]\n"
     "                          [--db FILE]\n"
     "\n"
     "Predicts each layer's FLOPs, bytes, arithmetic intensity, bound and time with the\n"
@@ -27,15 +31,19 @@ static const char predict_usage[] =
     "                       an inline virtual:GBPS:GFLOPS, or an OpenCL device here (its\n"
     "                       ceilings are measured first if none are stored); default: the\n"
     "                       first OpenCL device\n"
-    "  --patterns LIST      comma-separated: dense, unstructured, block:RxC, N:M\n"
+    "  --patterns LIST      comma-separated: dense, unstructured, block:RxC, N:M; or all\n"
     "  --sparsities LIST    comma-separated fractions in [0, 1]; N:M and dense ignore them\n"
     "  --batch B            images or sequences (default 1)\n"
     "  --dtype T            value type (default fp32); indices are 32-bit\n"
     "  --prune-all          prune the first and last prunable layers too (default: dense)\n"
     "  --ceilings C         peak: every pattern at the device's FMA peak (the paper's premise:\n"
     "                       well-optimized kernels); tuned: each pattern at the throughput its\n"
-    "                       best kernel reached on this device ('sparseroof tune'); both\n"
-    "                       (default): the two side by side where tuned figures exist\n"
+    "                       best kernel reached on this device ('sparseroof tune'); device: the\n"
+    "                       device model ('sparseroof calibrate'): each layer at the rate this\n"
+    "                       device's kernels reach at its shape, with the repacking of X, the\n"
+    "                       re-reads of X from its cache level and the launches (without a\n"
+    "                       calibration: the tuned figures, and the output says so); both\n"
+    "                       (default): peak beside device (else tuned) where they exist\n"
     "  --layers             print the per-layer table under each result\n"
     "  --json               print JSON\n"
     "  --db FILE            database (default: $SPARSEROOF_DB or ./sparseroof.db); the\n"
@@ -44,59 +52,22 @@ static const char predict_usage[] =
 
 #define MAX_LIST 64
 
-typedef sr_code (*item_parser)(const char *item, void *out, size_t i, sr_err *err);
-
-static sr_code pattern_item(const char *item, void *out, size_t i, sr_err *err)
-{
-    if (sr_pattern_parse(item, &((sr_pattern *)out)[i], err) != SR_OK)
-        return sr_err_prefix(err, "--patterns");
-    return SR_OK;
-}
-
-static sr_code sparsity_item(const char *item, void *out, size_t i, sr_err *err)
-{
-    return sr_cli_double("--sparsities", item, 0.0, 1.0, &((double *)out)[i], err);
-}
-
-/* A comma-separated list of 1 to MAX_LIST items for option opt, each read by parse. */
-static sr_code parse_list(const char *opt, const char *arg, item_parser parse, void *out,
-                          size_t *n, sr_err *err)
-{
-    char *buf = malloc(strlen(arg) + 1), *save = NULL;
-    if (!buf)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", opt);
-    strcpy(buf, arg);
-    sr_code rc = SR_OK;
-    size_t count = 0;
-    for (char *t = strtok_r(buf, ",", &save); t && rc == SR_OK; t = strtok_r(NULL, ",", &save)) {
-        if (count < MAX_LIST)
-            rc = parse(t, out, count, err);
-        count++;
-    }
-    if (rc == SR_OK && (count == 0 || count > MAX_LIST))
-        rc = sr_err_set(err, SR_ERR_ARG, "%s '%s': expected 1 to %d comma-separated items", opt,
-                        arg, MAX_LIST);
-    *n = rc == SR_OK ? count : 0;
-    free(buf);
-    return rc;
-}
-
 static json_object *layer_json(const sr_layer_prediction *l)
 {
     json_object *o = json_object_new_object();
     sr_cli_json_shape(o, l->name, l->kind, l->m, l->k, l->n, l->groups);
     json_object_object_add(o, "pruned", json_object_new_boolean(l->pruned));
-    json_object_object_add(o, "sparsity", json_object_new_double(l->sparsity));
-    json_object_object_add(o, "nnz", json_object_new_double(l->nnz));
-    json_object_object_add(o, "flops", json_object_new_double(l->flops));
-    json_object_object_add(o, "bytes", json_object_new_double(l->bytes));
-    json_object_object_add(o, "ai", json_object_new_double(l->ai));
-    json_object_object_add(o, "extra_bytes", json_object_new_double(l->extra_bytes));
+    json_object_object_add(o, "sparsity", sr_cli_json_num(l->sparsity));
+    json_object_object_add(o, "nnz", sr_cli_json_num(l->nnz));
+    json_object_object_add(o, "flops", sr_cli_json_num(l->flops));
+    json_object_object_add(o, "bytes", sr_cli_json_num(l->bytes));
+    json_object_object_add(o, "ai", sr_cli_json_num(l->ai));
+    json_object_object_add(o, "extra_bytes", sr_cli_json_num(l->extra_bytes));
     json_object_object_add(o, "bound", json_object_new_string(l->bound));
-    json_object_object_add(o, "gflops_ceiling", json_object_new_double(l->gflops));
-    json_object_object_add(o, "gbps_ceiling", json_object_new_double(l->gbps));
-    json_object_object_add(o, "time_s", json_object_new_double(l->time_s));
-    json_object_object_add(o, "dense_time_s", json_object_new_double(l->dense_time_s));
+    json_object_object_add(o, "gflops_ceiling", sr_cli_json_num(l->gflops));
+    json_object_object_add(o, "gbps_ceiling", sr_cli_json_num(l->gbps));
+    json_object_object_add(o, "time_s", sr_cli_json_num(l->time_s));
+    json_object_object_add(o, "dense_time_s", sr_cli_json_num(l->dense_time_s));
     return o;
 }
 
@@ -108,10 +79,10 @@ static json_object *results_json(const sr_prediction *p)
         json_object *o = json_object_new_object(), *layers = json_object_new_array(),
                     *pruned = json_object_new_array();
         json_object_object_add(o, "pattern", json_object_new_string(res->pattern_name));
-        json_object_object_add(o, "sparsity", json_object_new_double(res->sparsity));
-        json_object_object_add(o, "dense_time_s", json_object_new_double(res->dense_time_s));
-        json_object_object_add(o, "time_s", json_object_new_double(res->time_s));
-        json_object_object_add(o, "speedup", json_object_new_double(res->speedup));
+        json_object_object_add(o, "sparsity", sr_cli_json_num(res->sparsity));
+        json_object_object_add(o, "dense_time_s", sr_cli_json_num(res->dense_time_s));
+        json_object_object_add(o, "time_s", sr_cli_json_num(res->time_s));
+        json_object_object_add(o, "speedup", sr_cli_json_num(res->speedup));
         for (size_t i = 0; i < res->n_layers; i++) {
             json_object_array_add(layers, layer_json(&res->layers[i]));
             if (res->layers[i].pruned)
@@ -124,10 +95,11 @@ static json_object *results_json(const sr_prediction *p)
     return results;
 }
 
-/* {network, device, batch, dtype, ceilings, results, tuned_results?}: results are the
- * peak-ceiling predictions when asked for (else the tuned ones); tuned_results appear
- * beside them when both exist. */
-static void print_json(const sr_prediction *peak, const sr_prediction *tuned)
+/* {network, device, batch, dtype, ceilings, results, tuned_results? | device_results?}:
+ * results are the peak-ceiling predictions when asked for (else the second ones, whose
+ * kind `second` names: "tuned" or "device"); the second appear beside them when both
+ * exist. */
+static void print_json(const sr_prediction *peak, const sr_prediction *tuned, const char *second)
 {
     const sr_prediction *p = peak ? peak : tuned;
     json_object *root = json_object_new_object();
@@ -136,10 +108,12 @@ static void print_json(const sr_prediction *peak, const sr_prediction *tuned)
     json_object_object_add(root, "batch", json_object_new_int64(p->opts.batch));
     json_object_object_add(root, "dtype", json_object_new_string(sr_dtype_name(p->opts.dtype)));
     json_object_object_add(root, "prune_all", json_object_new_boolean(p->opts.prune_all));
-    json_object_object_add(root, "ceilings", json_object_new_string(peak ? "peak" : "tuned"));
+    json_object_object_add(root, "ceilings", json_object_new_string(peak ? "peak" : second));
     json_object_object_add(root, "results", results_json(p));
+    char key[32];
+    snprintf(key, sizeof key, "%s_results", second);
     if (peak && tuned)
-        json_object_object_add(root, "tuned_results", results_json(tuned));
+        json_object_object_add(root, key, results_json(tuned));
     sr_cli_json_print(root);
 }
 
@@ -157,7 +131,8 @@ static void print_layers(const sr_network_prediction *res)
     printf("\n");
 }
 
-static void print_table(const sr_prediction *peak, const sr_prediction *tuned, int layers, int tuned_missing)
+static void print_table(const sr_prediction *peak, const sr_prediction *tuned, const char *second, int layers,
+                        const char *note)
 {
     const sr_prediction *p = peak ? peak : tuned;
     printf("%s on %s, batch %lld, %s, %s\n", p->network, p->device, (long long)p->opts.batch,
@@ -165,7 +140,8 @@ static void print_table(const sr_prediction *peak, const sr_prediction *tuned, i
            p->opts.prune_all ? "every prunable layer pruned" : "first and last prunable layers dense");
     if (peak && tuned)
         printf("%-14s %8s %8s | %-32s | %s\n", "", "", "", "  peak: every pattern at FMA peak",
-               "tuned: at its best kernel's speed");
+               strcmp(second, "device") == 0 ? "device: the calibrated device model"
+                                             : "tuned: at its best kernel's speed");
     printf("%-14s %8s %8s   %10s %10s %8s", "pattern", "sparsity", "pruned", "dense_ms", "time_ms", "speedup");
     if (peak && tuned)
         printf("   %10s %10s %8s", "dense_ms", "time_ms", "speedup");
@@ -183,22 +159,23 @@ static void print_table(const sr_prediction *peak, const sr_prediction *tuned, i
         if (layers)
             print_layers(res);
     }
-    if (!peak)
+    if (!peak && strcmp(second, "tuned") == 0)
         printf("(ceilings: each pattern at the throughput its tuned kernel reached on this device)\n");
-    if (tuned_missing)
-        printf("(no tuned predictions: 'sparseroof tune --patterns dense,...' on this device measures what\n"
-               " each pattern's best kernel reaches; then predict shows both)\n");
+    if (!peak && strcmp(second, "device") == 0)
+        printf("(the device model: each layer at its calibrated rate, repacking, re-reads and launches)\n");
+    if (note)
+        printf("(%s)\n", note);
 }
 
 typedef struct {
-    const char *network, *device, *db;
+    const char *network, *device_spec, *db;
     sr_pattern patterns[MAX_LIST];
     size_t n_patterns;
     double sparsities[MAX_LIST];
     size_t n_sparsities;
     sr_predict_opts opts;
     int layers, json;
-    int peak, tuned; /* which predictions --ceilings asks for */
+    int peak, tuned, device; /* which predictions --ceilings asks for (device: else tuned) */
 } predict_args;
 
 /* 0: parsed; else the exit code (help: 0 through *done). */
@@ -213,32 +190,34 @@ static int parse_args(int argc, char **argv, predict_args *a, int *done)
         {"ceilings", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    int c, batch;
+    int c, batch, n;
     sr_err err;
     *done = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n': a->network = optarg; break;
-        case 'd': a->device = optarg; break;
+        case 'd': a->device_spec = optarg; break;
         case 'D': a->db = optarg; break;
         case 'C':
             a->peak = strcmp(optarg, "peak") == 0 || strcmp(optarg, "both") == 0;
-            a->tuned = strcmp(optarg, "tuned") == 0 || strcmp(optarg, "both") == 0;
-            if (!a->peak && !a->tuned)
-                return sr_cli_usage("predict", "--ceilings '%s': expected peak, tuned or both", optarg);
+            a->tuned = strcmp(optarg, "tuned") == 0;
+            a->device = strcmp(optarg, "device") == 0 || strcmp(optarg, "both") == 0;
+            if (!a->peak && !a->tuned && !a->device)
+                return sr_cli_usage("predict", "--ceilings '%s': expected peak, tuned, device or both", optarg);
             break;
         case 'A': a->opts.prune_all = 1; break;
         case 'L': a->layers = 1; break;
         case 'j': a->json = 1; break;
         case 'p':
-            if (parse_list("--patterns", optarg, pattern_item, a->patterns, &a->n_patterns, &err))
+            if (sr_cli_patterns("--patterns", optarg, a->patterns, MAX_LIST, &n, &err))
                 return sr_cli_fail("predict", &err);
+            a->n_patterns = (size_t)n;
             break;
         case 's':
-            if (parse_list("--sparsities", optarg, sparsity_item, a->sparsities, &a->n_sparsities,
-                           &err))
+            if (sr_cli_sparsities("--sparsities", optarg, a->sparsities, MAX_LIST, &n, &err))
                 return sr_cli_fail("predict", &err);
+            a->n_sparsities = (size_t)n;
             break;
         case 'b':
             if (sr_cli_int("--batch", optarg, 1, 1000000, &batch, &err) != SR_OK)
@@ -288,58 +267,62 @@ static int tuned_ceilings(sr_store *store, const char *device_uuid, const predic
     return 1;
 }
 
+/* The device model of device_uuid into *dm (points in *calib); NULL when it covers dense
+ * and every pattern asked for, else why not (the caller falls back to tuned figures). */
+static const char *device_model(sr_store *store, const char *device_uuid, const predict_args *a,
+                                const sr_ceilings *c, sr_calib_point **calib, size_t *n, sr_device_model *dm)
+{
+    static char why[256];
+    if (!device_uuid[0] || c->is_virtual)
+        return "a virtual device has no device model: showing tuned figures where stored";
+    if (a->opts.dtype != SR_DTYPE_FP32)
+        return "the device model is calibrated in fp32: showing tuned figures where stored";
+    if (sr_store_get_calibration(store, device_uuid, calib, n, NULL) != SR_OK)
+        return "no calibration of this device ('sparseroof calibrate' measures one): showing tuned figures "
+               "instead where stored";
+    *dm = (sr_device_model){*calib, *n, c->launch_overhead_s};
+    const sr_pattern dense = {.kind = SR_PAT_DENSE};
+    for (size_t i = 0; i <= a->n_patterns; i++) {
+        const sr_pattern *p = i ? &a->patterns[i - 1] : &dense;
+        if (!sr_device_model_has(dm, p)) {
+            char name[SR_NAME_MAX];
+            sr_pattern_name(p, name, sizeof name);
+            snprintf(why, sizeof why, "the calibration does not cover %s ('sparseroof calibrate --patterns ...'): "
+                     "showing tuned figures instead where stored", name);
+            return why;
+        }
+    }
+    return NULL;
+}
+
 /* Stores a prediction as predicted rows of the current run: every layer dense, and the
  * layers each sparse result pruned (the views use the dense row for the others). */
 static sr_code store_prediction(sr_store *store, const sr_network *net, const sr_prediction *p,
                                 const char *which, sr_err *err)
 {
-    size_t nl = sr_network_n_layers(net);
-    sr_layer_rec *layers = calloc(nl ? nl : 1, sizeof *layers);
-    if (!layers)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory storing the prediction");
-    for (size_t i = 0; i < nl; i++) {
-        const sr_layer *l = sr_network_layer(net, i);
-        snprintf(layers[i].name, sizeof layers[i].name, "%.*s", (int)sizeof layers[i].name - 1, l->name);
-        snprintf(layers[i].kind, sizeof layers[i].kind, "%s", sr_layer_kind_name(l->kind));
-        layers[i].m = l->m, layers[i].k = l->k, layers[i].n = l->n;
-        layers[i].groups = (int)l->groups;
-        layers[i].prunable = l->prunable;
-    }
-    sr_network_rec rec;
-    memset(&rec, 0, sizeof rec);
-    snprintf(rec.name, sizeof rec.name, "%.*s", (int)sizeof rec.name - 1, sr_network_name(net));
-    snprintf(rec.description, sizeof rec.description, "%.*s", (int)sizeof rec.description - 1, sr_network_description(net));
     char net_uuid[SR_UUID_LEN];
-    sr_code c = sr_store_put_network(store, &rec, layers, nl, net_uuid, err);
-    free(layers);
+    sr_code c = sr_record_network(store, net, net_uuid, err);
     for (size_t r = 0; r < p->n_results && c == SR_OK; r++) {
         const sr_network_prediction *res = &p->results[r];
         const int dense = res->pattern.kind == SR_PAT_DENSE;
         for (size_t i = 0; i < res->n_layers && c == SR_OK; i++) {
-            const sr_layer_prediction *l = &res->layers[i];
-            if (!dense && !l->pruned)
+            if (!dense && !res->layers[i].pruned)
                 continue;
             sr_measurement m;
-            sr_measurement_init(&m);
-            snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net_uuid);
-            m.layer_index = (int)i;
-            m.kind = SR_PREDICTED;
-            m.pattern = res->pattern;
-            m.sparsity = dense ? 0.0 : l->sparsity;
-            m.dtype = p->opts.dtype;
-            m.m = l->m, m.k = l->k, m.n = l->n;
-            m.groups = (int)l->groups;
-            m.batch = (int)p->opts.batch;
-            m.nnz = (int64_t)l->nnz;
-            m.flops = l->flops, m.bytes = l->bytes, m.ai = l->ai;
-            m.predicted_time_s = l->time_s;
-            snprintf(m.bound, sizeof m.bound, "%s", l->bound);
-            snprintf(m.params, sizeof m.params, "ceilings=%s", which);
+            sr_record_layer_prediction(net_uuid, i, res, &p->opts, which, &m);
             c = sr_store_add_measurement(store, &m, err);
         }
         /* a layer every result keeps dense is stored once, with the dense result */
     }
     return c;
+}
+
+static void on_ceilings_progress(void *ctx, const char *stage, int done, int total, const char *detail)
+{
+    (void)ctx;
+    (void)detail;
+    if (done == total)
+        sr_cli_progress("measuring ceilings: %s done", stage);
 }
 
 int sr_cmd_predict(int argc, char **argv)
@@ -351,56 +334,68 @@ int sr_cmd_predict(int argc, char **argv)
     int done, rc = parse_args(argc, argv, &a, &done);
     if (rc || done)
         return rc;
-    if (!a.peak && !a.tuned)
-        a.peak = a.tuned = 1;
-    const int tuned_asked_alone = a.tuned && !a.peak;
+    if (!a.peak && !a.tuned && !a.device)
+        a.peak = a.device = 1;
+    const int second_alone = !a.peak;
 
     sr_err err = {0};
     sr_network *net = NULL;
     sr_prediction *pred = NULL, *tpred = NULL;
-    sr_store *store = NULL;
     sr_ceilings ceilings, tceil;
-    char device_uuid[SR_UUID_LEN] = "", run[SR_UUID_LEN] = "";
-    sr_cli_signals_install();
+    char device_uuid[SR_UUID_LEN] = "";
+    sr_calib_point *calib = NULL;
+    size_t n_calib = 0;
+    const char *second = "tuned", *note = NULL;
+    sr_session s;
+    sr_cli_session_init(&s, argc, argv);
     sr_code code = sr_cli_network_open(a.network, &net, &err);
     if (code == SR_OK)
-        code = sr_store_open(sr_cli_db_path(a.db), 0, &store, &err);
+        code = sr_session_check_new_store_device(sr_cli_db_path(a.db), a.device_spec, &err);
     if (code == SR_OK)
-        code = sr_cli_device_ceilings(store, argc, argv, a.device, &ceilings, device_uuid, &err);
-    const int have_tuned = code == SR_OK && a.tuned && tuned_ceilings(store, device_uuid, &a, &ceilings, &tceil);
-    if (code == SR_OK && tuned_asked_alone && !have_tuned)
-        code = sr_err_set(&err, SR_ERR_NOTFOUND,
-                          "--ceilings tuned: no tuned throughput for dense and every pattern asked for on %s "
-                          "(fp32); run 'sparseroof tune --device ... --patterns dense,...' first",
-                          ceilings.device);
+        code = sr_session_open_store(&s, sr_cli_db_path(a.db), &err);
+    if (code == SR_OK)
+        code = sr_session_device_ceilings(s.store, argc, argv, sr_cli_interrupted, a.device_spec,
+                                          on_ceilings_progress, &ceilings, device_uuid, &err);
+    sr_predict_opts dopts = a.opts;
+    sr_device_model dm = {0};
+    if (code == SR_OK && a.device)
+        note = device_model(s.store, device_uuid, &a, &ceilings, &calib, &n_calib, &dm);
+    if (code == SR_OK && a.device && !note) {
+        second = "device";
+        dopts.dm = &dm;
+        code = sr_predict(net, &ceilings, &dopts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
+                          &err);
+    } else if (code == SR_OK && (a.tuned || a.device) && tuned_ceilings(s.store, device_uuid, &a, &ceilings, &tceil)) {
+        code = sr_predict(net, &tceil, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
+                          &err);
+    } else if (code == SR_OK && (a.tuned || a.device)) {
+        note = a.device ? "no device model nor tuned figures for this device: 'sparseroof calibrate' measures the "
+                          "device model, 'sparseroof tune' the tuned figures"
+                        : "no tuned predictions: 'sparseroof tune --patterns dense,...' on this device measures "
+                          "what each pattern's best kernel reaches; then predict shows both";
+        if (second_alone)
+            code = sr_err_set(&err, SR_ERR_NOTFOUND, "--ceilings %s: %s", a.device ? "device" : "tuned", note);
+    }
     if (code == SR_OK && a.peak)
         code = sr_predict(net, &ceilings, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities,
                           &pred, &err);
-    if (code == SR_OK && have_tuned)
-        code = sr_predict(net, &tceil, &a.opts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
-                          &err);
     /* the run: an inline virtual device is recorded under it */
     if (code == SR_OK)
-        code = sr_cli_run_begin(store, argc, argv, NULL, run, NULL, &err);
+        code = sr_session_begin(&s, &err);
     if (code == SR_OK && !device_uuid[0])
-        code = sr_store_define_virtual(store, run, &ceilings, device_uuid, &err);
+        code = sr_store_define_virtual(s.store, s.run, &ceilings, device_uuid, &err);
     if (code == SR_OK)
-        code = sr_store_run_set_device(store, run, device_uuid, &err);
+        code = sr_store_run_set_device(s.store, s.run, device_uuid, &err);
     if (code == SR_OK)
-        code = store_prediction(store, net, pred ? pred : tpred, pred ? "peak" : "tuned", &err);
-    code = sr_cli_run_end(store, run, code, &err, &err);
-    if (code != SR_OK) {
-        rc = sr_cli_exit("predict", code, run, &err);
-    } else {
-        if (a.json)
-            print_json(pred, tpred);
-        else
-            print_table(pred, tpred, a.layers, a.tuned && !have_tuned);
-        rc = SR_EXIT_OK;
-    }
+        code = store_prediction(s.store, net, pred ? pred : tpred, pred ? "peak" : second, &err);
+    rc = sr_cli_session_finish(&s, "predict", code, NULL, &err);
+    if (rc == SR_EXIT_OK && a.json)
+        print_json(pred, tpred, second);
+    else if (rc == SR_EXIT_OK)
+        print_table(pred, tpred, second, a.layers, note);
     sr_prediction_free(pred);
     sr_prediction_free(tpred);
-    sr_store_close(store);
     sr_network_free(net);
+    free(calib);
     return rc;
 }

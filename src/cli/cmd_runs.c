@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
 #include "query/export.h"
@@ -18,35 +16,41 @@ static void usage(FILE *f)
           "failed, interrupted), device and command line.\n"
           "  --db PATH        database (default: $SPARSEROOF_DB, else ./sparseroof.db)\n"
           "  --json           print a JSON array instead of a table\n"
-          "  --limit N        only the newest N runs\n"
+          "  --limit N        only the newest N runs (N >= 1; without it, all runs)\n"
           "  --status STATUS  only runs with that status\n",
           f);
 }
 
-static int print_table(sr_store *s, const char *sql)
+static const char *or_dash(const char *t) { return t[0] ? t : "-"; }
+
+static void print_table(const sr_run_list *l)
 {
-    sqlite3_stmt *st;
-    sqlite3 *db = sr_store_sqlite(s);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "sparseroof runs: %s: %s\n", sr_store_path(s), sqlite3_errmsg(db));
-        return SR_EXIT_FAIL;
-    }
     printf("%-36s  %-24s  %-11s  %-28s  %s\n", "RUN", "STARTED (UTC)", "STATUS", "DEVICE",
            "COMMAND");
-    int rows = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *v[5];
-        for (int i = 0; i < 5; i++) {
-            v[i] = (const char *)sqlite3_column_text(st, i);
-            v[i] = v[i] ? v[i] : "-";
-        }
-        printf("%-36s  %-24s  %-11s  %-28.28s  %s\n", v[0], v[1], v[2], v[3], v[4]);
-        rows++;
+    for (size_t i = 0; i < l->n; i++) {
+        const sr_run_row *r = &l->rows[i];
+        printf("%-36s  %-24s  %-11s  %-28.28s  %s\n", or_dash(r->uuid), or_dash(r->started_at),
+               or_dash(r->status), or_dash(r->device), or_dash(r->command_line));
     }
-    sqlite3_finalize(st);
-    if (rows == 0)
-        fprintf(stderr, "(no runs stored in %s)\n", sr_store_path(s));
-    return SR_EXIT_OK;
+}
+
+/* The runs as a JSON array of v_run's rows, each value with its stored type. */
+static sr_code print_json(sr_store *s, const sr_run_filter *filter, sr_err *err)
+{
+    sr_export_sink k;
+    sr_export_begin(&k, SR_EXPORT_JSON, stdout);
+    sr_row_reader reader = sr_export_reader(&k);
+    return sr_export_end(&k, sr_store_read_runs(s, filter, &reader, err), err);
+}
+
+/* Why the table is empty, on stderr (stdout keeps the table). */
+static void say_empty(const sr_run_list *l, const char *status, const char *path)
+{
+    if (l->total == 0)
+        fprintf(stderr, "(no runs stored in %s)\n", path);
+    else if (status)
+        fprintf(stderr, "(no runs with status %s in %s: %zu run%s stored)\n", status, path,
+                l->total, l->total == 1 ? "" : "s");
 }
 
 int sr_cmd_runs(int argc, char **argv)
@@ -58,7 +62,7 @@ int sr_cmd_runs(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL, *status = NULL;
-    int json = 0, c, limit = -1;
+    int json = 0, c, limit = 0;
     sr_err err;
     optind = 0;
     while ((c = getopt_long(argc, argv, "hn:", opts, NULL)) != -1) {
@@ -67,7 +71,7 @@ int sr_cmd_runs(int argc, char **argv)
         case 'j': json = 1; break;
         case 's': status = optarg; break;
         case 'n':
-            if (sr_cli_int("--limit", optarg, 0, 1000000000, &limit, &err) != SR_OK)
+            if (sr_cli_int("--limit", optarg, 1, 1000000000, &limit, &err) != SR_OK)
                 return sr_cli_fail("runs", &err);
             break;
         case 'h': usage(stdout); return SR_EXIT_OK;
@@ -83,19 +87,19 @@ int sr_cmd_runs(int argc, char **argv)
     sr_store *s;
     if (sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err) != SR_OK)
         return sr_cli_fail("runs", &err);
-    /* status is one of four words and limit a number: safe to put in the text. */
-    char sql[768];
-    snprintf(sql, sizeof sql,
-             "SELECT run, started_at, status, device, command_line, ended_at, command, host, "
-             "platform, driver, measurements, message FROM v_run %s%s%s "
-             "ORDER BY started_at DESC, run LIMIT %d",
-             status ? "WHERE status = '" : "", status ? status : "", status ? "'" : "", limit);
+    sr_run_filter filter = {limit, status};
+    sr_run_list list;
     int code = SR_EXIT_OK;
     if (json) {
-        if (sr_export_query(s, sql, SR_EXPORT_JSON, stdout, &err) != SR_OK)
+        if (print_json(s, &filter, &err) != SR_OK)
             code = sr_cli_fail("runs", &err);
+    } else if (sr_store_list_runs(s, &filter, &list, &err) != SR_OK) {
+        code = sr_cli_fail("runs", &err);
     } else {
-        code = print_table(s, sql);
+        print_table(&list);
+        if (list.n == 0)
+            say_empty(&list, status, sr_store_path(s));
+        sr_run_list_free(&list);
     }
     sr_store_close(s);
     return code;

@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/problem.h"
+#include "bench/kernel_run.h"
 #include "bench/tune.h"
 #include "cli/cli.h"
 #include "cli/cmd_store.h"
+#include "cli/json_out.h"
 #include "cli/signals.h"
 #include "store/store.h"
 
@@ -97,9 +98,9 @@ static int parse_args(int argc, char **argv, tune_opts *o, sr_err *err)
     return 0;
 }
 
-/* Tunes one pattern and stores the winner under the current run. */
-static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, const sr_problem *prob,
-                            const sr_pattern *p, double budget, json_object *arr, sr_err *err)
+/* Tunes one pattern; the winner goes into *rec (stored when every pattern is done). */
+static sr_code tune_pattern(sr_cl *cl, const tune_opts *o, const sr_problem *prob, const sr_pattern *p,
+                            double budget, sr_tuned_rec *rec, json_object *arr, sr_err *err)
 {
     char name[SR_NAME_MAX];
     sr_pattern_name(p, name, sizeof name);
@@ -115,35 +116,47 @@ static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, cons
     sr_tune_result t;
     c = sr_tune(cl, pw.w, pw.pruned, prob->x, o->n, &start, o->reps, budget, on_candidate, &ctx, &t, err);
     if (c == SR_OK) {
-        sr_tuned_rec rec;
-        memset(&rec, 0, sizeof rec);
-        snprintf(rec.pattern, sizeof rec.pattern, "%s", name);
-        rec.dtype = SR_DTYPE_FP32;
-        rec.sparsity = sparsity;
-        rec.m = o->m, rec.k = o->k, rec.n = o->n;
-        sr_kernel_params_format(&t.best, rec.params, sizeof rec.params);
-        rec.gflops = t.best_gflops;
-        rec.time_s = t.best_time_s;
-        c = sr_store_put_tuned(store, &rec, err);
+        memset(rec, 0, sizeof *rec);
+        snprintf(rec->pattern, sizeof rec->pattern, "%s", name);
+        rec->dtype = SR_DTYPE_FP32;
+        rec->sparsity = sparsity;
+        rec->m = o->m, rec->k = o->k, rec->n = o->n;
+        sr_kernel_params_format(&t.best, rec->params, sizeof rec->params);
+        rec->gflops = t.best_gflops;
+        rec->time_s = t.best_time_s;
         const double def_gflops = sr_spmm_flops(pw.w, o->n) / t.default_time_s * 1e-9;
-        if (c == SR_OK && arr) {
+        if (arr) {
             json_object *j = json_object_new_object();
             json_object_object_add(j, "pattern", json_object_new_string(name));
-            json_object_object_add(j, "sparsity", json_object_new_double(sparsity));
-            json_object_object_add(j, "params", json_object_new_string(rec.params));
-            json_object_object_add(j, "gflops", json_object_new_double(t.best_gflops));
-            json_object_object_add(j, "time_s", json_object_new_double(t.best_time_s));
-            json_object_object_add(j, "default_gflops", json_object_new_double(def_gflops));
+            json_object_object_add(j, "sparsity", sr_cli_json_num(sparsity));
+            json_object_object_add(j, "params", json_object_new_string(rec->params));
+            json_object_object_add(j, "gflops", sr_cli_json_num(t.best_gflops));
+            json_object_object_add(j, "time_s", sr_cli_json_num(t.best_time_s));
+            json_object_object_add(j, "default_gflops", sr_cli_json_num(def_gflops));
             json_object_object_add(j, "candidates", json_object_new_int(t.evaluated));
             json_object_object_add(j, "skipped", json_object_new_int(t.failed));
             json_object_array_add(arr, j);
-        } else if (c == SR_OK) {
+        } else {
             printf("%-13s %8.4g %10.1f %10.1f %7.2fx  %-40s %5d\n", name, sparsity, def_gflops, t.best_gflops,
-                   t.best_gflops / def_gflops, rec.params, t.evaluated);
+                   t.best_gflops / def_gflops, rec->params, t.evaluated);
         }
     }
     sr_problem_weights_free(&pw);
     return c == SR_OK ? c : sr_err_prefix(err, "%s", name);
+}
+
+/* The starting points of every pattern, checked against the device before anything runs. */
+static sr_code check_patterns(const sr_device_info *dev, const tune_opts *o, const sr_pattern *pats, int np,
+                              sr_err *err)
+{
+    sr_code c = SR_OK;
+    for (int i = 0; i < np && c == SR_OK; i++) {
+        sr_kernel_spec spec = {.pattern = pats[i], .sparsity = o->sparsity, .reps = o->reps};
+        sr_pattern_fixed_sparsity(&pats[i], &spec.sparsity);
+        sr_kernel_params_default(&pats[i], dev->type, &spec.params);
+        c = sr_kernel_check(dev, o->m, o->k, o->n, 1, &spec, err);
+    }
+    return c;
 }
 
 int sr_cmd_tune(int argc, char **argv)
@@ -155,57 +168,50 @@ int sr_cmd_tune(int argc, char **argv)
     if (rc)
         return rc < 0 ? SR_EXIT_OK : rc;
     sr_pattern pats[64];
+    sr_tuned_rec best[64];
     int np = 0;
     sr_code c = sr_cli_patterns("--patterns", o.patterns, pats, 64, &np, &err);
     if (c != SR_OK)
         return sr_cli_fail("tune", &err);
 
-    sr_device_info *devs = NULL;
-    size_t ndev = 0, di = 0;
-    sr_cl *cl = NULL;
-    sr_store *store = NULL;
+    sr_session s;
     sr_problem prob = {0};
-    char run[SR_UUID_LEN] = "";
-    c = sr_device_list(&devs, &ndev, &err);
+    sr_cli_session_init(&s, argc, argv);
+    c = sr_session_find_device(&s, o.device, &err);
     if (c == SR_OK)
-        c = sr_device_find(devs, ndev, o.device, &di, &err);
-    for (int i = 0; i < np && c == SR_OK; i++) {
-        sr_kernel_params kp;
-        sr_kernel_params_default(&pats[i], devs[di].type, &kp);
-        c = sr_spmm_check_limits(&devs[di], &pats[i], o.m, o.k, o.n, o.sparsity, &kp, &err);
-    }
+        c = check_patterns(s.dev, &o, pats, np, &err);
     if (c == SR_OK)
-        c = sr_store_open(sr_cli_db_path(o.db), 0, &store, &err);
+        c = sr_session_open_store(&s, sr_cli_db_path(o.db), &err);
     if (c == SR_OK)
-        c = sr_cli_run_begin(store, argc, argv, &devs[di], run, NULL, &err);
-    if (c == SR_OK) {
-        sr_cli_signals_install();
-        c = sr_cl_open(&devs[di], &cl, &err);
-    }
+        c = sr_session_begin(&s, &err);
+    if (c == SR_OK)
+        c = sr_session_open_device(&s, &err);
     if (c == SR_OK)
         c = sr_problem_make(o.m, o.k, o.n, 1, &prob, &err);
     json_object *arr = o.json ? json_object_new_array() : NULL;
     if (c == SR_OK && !o.json) {
-        printf("tuning on %s, M=%d K=%d N=%d, %.0f s budget\n", devs[di].name, o.m, o.k, o.n, o.budget);
+        printf("tuning on %s, M=%d K=%d N=%d, %.0f s budget\n", s.dev->name, o.m, o.k, o.n, o.budget);
         printf("%-13s %8s %10s %10s %8s  %-40s %5s\n", "pattern", "sparsity", "default", "tuned", "gain",
                "best parameters", "tried");
         printf("%-13s %8s %10s %10s\n", "", "", "GFLOP/s", "GFLOP/s");
     }
     const double t0 = sr_wall_seconds();
-    for (int i = 0; i < np && c == SR_OK && !sr_cli_interrupted(); i++) {
+    int done = 0;
+    for (; done < np && c == SR_OK && !sr_cli_interrupted(); done++) {
         /* what is left of the budget, shared by the patterns still to tune */
         const double left = o.budget - (sr_wall_seconds() - t0);
-        c = tune_pattern(cl, store, &o, &prob, &pats[i], left > 1.0 ? left / (np - i) : 1.0, arr, &err);
+        c = tune_pattern(s.cl, &o, &prob, &pats[done], left > 1.0 ? left / (np - done) : 1.0, &best[done], arr,
+                         &err);
         fflush(stdout);
     }
-    if (c == SR_OK && arr)
-        puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    /* the winners are stored together, once every pattern is done: an interrupted tune
+     * stores none */
+    for (int i = 0; i < done && c == SR_OK && !sr_cli_interrupted(); i++)
+        c = sr_store_put_tuned(s.store, &best[i], &err);
+    if (c == SR_OK && !sr_cli_interrupted() && arr)
+        sr_cli_json_print(json_object_get(arr));
     json_object_put(arr);
-    c = sr_cli_run_end(store, run, c, &err, &err);
-    rc = sr_cli_exit("tune", c, run, &err);
+    rc = sr_cli_session_finish(&s, "tune", c, NULL, &err);
     sr_problem_free(&prob);
-    sr_cl_close(cl);
-    sr_store_close(store);
-    free(devs);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_bench.h"
 #include "cli/cmd_model.h"
 #include "cli/cmd_store.h"
 #include "cli/cmd_peaks.h"
@@ -14,12 +15,15 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"study", sr_cmd_study, "the main job: ceilings, then a network measured layer by layer"},
     {"devices", sr_cmd_devices, "list OpenCL platforms and devices"},
     {"kernel", sr_cmd_kernel, "run one kernel (pattern, shape, sparsity): verified, timed"},
     {"peaks", sr_cmd_peaks, "measure a device's ceilings, or --define a virtual device"},
     {"tune", sr_cmd_tune, "search each pattern's kernel parameters on a device; store the best"},
     {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
     {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
+    {"calibrate", sr_cmd_calibrate, "measure the device model's terms on synthetic shapes"},
+    {"bench", sr_cmd_bench, "run every layer of a network for real: measured against predicted"},
     {"runs", sr_cmd_runs, "list the runs stored in the database"},
     {"merge", sr_cmd_merge, "pool other machines' database files into this one"},
     {"export", sr_cmd_export, "write a view or table as CSV or JSON"},

@@ -2,7 +2,6 @@
  * only; built-in names and CSV go through the model), the layer fields both commands
  * print. */
 #include <json-c/json.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,37 +17,6 @@ void sr_cli_json_shape(json_object *o, const char *name, sr_layer_kind kind, int
     json_object_object_add(o, "k", json_object_new_int64(k));
     json_object_object_add(o, "n", json_object_new_int64(n));
     json_object_object_add(o, "groups", json_object_new_int64(groups));
-}
-
-/* JSON has no infinity or NaN (json-c would print Infinity and NaN): such a number, which
- * the model's bounds keep from arising, becomes null rather than text no reader takes. */
-static void null_non_finite(json_object *o)
-{
-    if (json_object_is_type(o, json_type_object)) {
-        json_object_object_foreach(o, key, v)
-        {
-            if (json_object_is_type(v, json_type_double) && !isfinite(json_object_get_double(v)))
-                json_object_object_add(o, key, NULL); /* replaces in place */
-            else
-                null_non_finite(v);
-        }
-    } else if (json_object_is_type(o, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(o); i++) {
-            json_object *v = json_object_array_get_idx(o, i);
-            if (json_object_is_type(v, json_type_double) && !isfinite(json_object_get_double(v)))
-                json_object_array_put_idx(o, i, NULL);
-            else
-                null_non_finite(v);
-        }
-    }
-}
-
-void sr_cli_json_print(json_object *o)
-{
-    null_non_finite(o);
-    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
 }
 
 /* A positive whole number field; absent: `dflt` when positive, else an error. */

@@ -1,6 +1,6 @@
 /* SIGINT/SIGTERM during a measurement: the handler only raises a flag; the command checks
  * it between measurements, rolls back the set in progress, marks its run interrupted and
- * exits 130. A second signal ends the process at once (the database stays consistent:
+ * exits 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM). A second signal ends the process at once (the database stays consistent:
  * SQLite rolls back an open transaction on the next open). */
 #include "cli/signals.h"
 
@@ -30,3 +30,5 @@ void sr_cli_signals_install(void)
 }
 
 int sr_cli_interrupted(void) { return caught != 0; }
+
+int sr_cli_interrupt_exit(void) { return caught ? 128 + (int)caught : SR_EXIT_INTERRUPTED; }

@@ -49,6 +49,27 @@ static void fill_layer(sr_layer_prediction *lp, const sr_layer *l, int64_t batch
     lp->time_s = lp->dense_time_s = pt->time_s;
 }
 
+/* A layer's point: the roofline's, its time replaced by the device model's when there is
+ * one (the non-GEMM term kept). */
+static sr_code layer_point(const sr_layer *l, const sr_predict_opts *o, const sr_pattern *p, double s,
+                           const sr_ceilings *c, sr_roofline_point *pt, sr_err *err)
+{
+    sr_code rc = sr_roofline_layer(l, o->batch, p, s, o->dtype, c, pt, err);
+    if (rc != SR_OK || !o->dm)
+        return rc;
+    int64_t m, k, n, g;
+    sr_layer_batched(l, o->batch, &m, &k, &n, &g);
+    sr_device_time dt;
+    rc = sr_device_model_time(o->dm, c, p, s, m, k, n, g, pt->cost.nnz / (double)g, &dt, err);
+    if (rc != SR_OK)
+        return sr_err_prefix(err, "layer %s", l->name);
+    const sr_bw_level *dram = sr_ceilings_dram(c);
+    pt->time_s = dt.time_s + pt->extra_bytes / (dram->gbps * 1e9);
+    pt->gflops = dt.gflops;
+    snprintf(pt->bound, sizeof pt->bound, "%s", dt.term);
+    return SR_OK;
+}
+
 /* One result: every layer under pattern p at sparsity s, the rest copied from dense. */
 static sr_code predict_one(const sr_network *net, const sr_ceilings *c, const sr_predict_opts *o,
                            const sr_layer_prediction *dense, const sr_pattern *p, double s,
@@ -69,7 +90,7 @@ static sr_code predict_one(const sr_network *net, const sr_ceilings *c, const sr
                      (o->prune_all || (i != first && i != last));
         if (pruned) {
             sr_roofline_point pt;
-            sr_code rc = sr_roofline_layer(l, o->batch, p, s, o->dtype, c, &pt, err);
+            sr_code rc = layer_point(l, o, p, s, c, &pt, err);
             if (rc != SR_OK)
                 return rc;
             fill_layer(&r->layers[i], l, o->batch, &pt);
@@ -152,7 +173,7 @@ sr_code sr_predict(const sr_network *net, const sr_ceilings *c, const sr_predict
     for (size_t i = 0; i < n && rc == SR_OK; i++) {
         sr_roofline_point pt;
         const sr_layer *l = sr_network_layer(net, i);
-        rc = sr_roofline_layer(l, opts->batch, &dense_pattern, 0.0, opts->dtype, c, &pt, err);
+        rc = layer_point(l, opts, &dense_pattern, 0.0, c, &pt, err);
         if (rc == SR_OK)
             fill_layer(&dense[i], l, opts->batch, &pt);
     }

@@ -12,12 +12,17 @@
 #include "common/pattern.h"
 #include "common/status.h"
 #include "model/ceilings.h"
+#include "model/device_model.h"
 #include "model/network.h"
 
 typedef struct {
     int64_t batch;  /* images or sequences, >= 1 */
     sr_dtype dtype;
     int prune_all;  /* prune the first and last prunable layers too */
+    /* NULL: the roofline's time. Else the device model's (model/device_model.h): each
+     * layer's calibrated kernel time plus its launches, with the same non-GEMM term; the
+     * bound names the term that decides it. */
+    const sr_device_model *dm;
 } sr_predict_opts;
 
 typedef struct {

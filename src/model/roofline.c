@@ -10,9 +10,26 @@ static double ceil_div(double a, double b)
     return ceil(a / b);
 }
 
-sr_code sr_gemm_cost_of(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
-                        double sparsity, sr_dtype dtype, double metadata_bits, sr_gemm_cost *out,
-                        sr_err *err)
+/* Weights kept (padding included) of one group at a sparsity, by the table above. */
+static sr_code kept_of(double M, double K, const sr_pattern *p, double sparsity, double *nnz, sr_err *err)
+{
+    const int fixed = p->kind == SR_PAT_DENSE || p->kind == SR_PAT_NM;
+    if (!fixed && !(sparsity >= 0.0 && sparsity <= 1.0))
+        return sr_err_set(err, SR_ERR_ARG, "sparsity %g must be between 0 and 1", sparsity);
+    switch (p->kind) {
+    case SR_PAT_DENSE: *nnz = M * K; break;
+    case SR_PAT_UNSTRUCTURED: *nnz = round((1.0 - sparsity) * M * K); break;
+    case SR_PAT_BLOCK:
+        *nnz = round((1.0 - sparsity) * ceil_div(M, p->br) * ceil_div(K, p->bc)) * p->br * p->bc;
+        break;
+    case SR_PAT_NM: *nnz = M * ceil_div(K, p->m) * p->n; break;
+    }
+    return SR_OK;
+}
+
+sr_code sr_gemm_cost_from_nnz(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
+                              double nnz, sr_dtype dtype, double metadata_bits, sr_gemm_cost *out,
+                              sr_err *err)
 {
     memset(out, 0, sizeof *out);
     if (m < 1 || k < 1 || n < 1 || groups < 1)
@@ -22,44 +39,40 @@ sr_code sr_gemm_cost_of(int64_t m, int64_t k, int64_t n, int64_t groups, const s
     double v = (double)sr_dtype_bytes(dtype), i = SR_INDEX_BYTES;
     if (v == 0)
         return sr_err_set(err, SR_ERR_ARG, "unknown data type %d", (int)dtype);
-    int fixed = p->kind == SR_PAT_DENSE || p->kind == SR_PAT_NM;
-    if (!fixed && !(sparsity >= 0.0 && sparsity <= 1.0))
-        return sr_err_set(err, SR_ERR_ARG, "sparsity %g must be between 0 and 1", sparsity);
-    double M = (double)m, K = (double)k, nnz = 0, values, meta = 0, rowptr = 0;
+    if (p->kind == SR_PAT_NM && (p->n < 1 || p->m <= p->n))
+        return sr_err_set(err, SR_ERR_ARG, "pattern %d:%d: need 1 <= N < M", p->n, p->m);
+    double M = (double)m, K = (double)k, meta = 0, rowptr = 0;
     switch (p->kind) {
-    case SR_PAT_DENSE:
-        nnz = M * K;
-        break;
+    case SR_PAT_DENSE: break;
     case SR_PAT_UNSTRUCTURED:
-        nnz = round((1.0 - sparsity) * M * K);
         meta = nnz * i;
         rowptr = (M + 1) * i;
         break;
-    case SR_PAT_BLOCK: {
-        double mb = ceil_div(M, p->br), kb = ceil_div(K, p->bc);
-        double blocks = round((1.0 - sparsity) * mb * kb);
-        nnz = blocks * p->br * p->bc;
-        meta = blocks * i;
-        rowptr = (mb + 1) * i;
+    case SR_PAT_BLOCK:
+        meta = nnz / (p->br * p->bc) * i;
+        rowptr = (ceil_div(M, p->br) + 1) * i;
         break;
-    }
-    case SR_PAT_NM:
-        if (p->n < 1 || p->m <= p->n)
-            return sr_err_set(err, SR_ERR_ARG, "pattern %d:%d: need 1 <= N < M", p->n, p->m);
-        nnz = M * ceil_div(K, p->m) * p->n;
-        meta = ceil(nnz * ceil(log2((double)p->m)) / 8.0);
-        break;
+    case SR_PAT_NM: meta = ceil(nnz * ceil(log2((double)p->m)) / 8.0); break;
     }
     if (metadata_bits >= 0 && p->kind != SR_PAT_DENSE)
         meta = ceil(nnz * metadata_bits / 8.0);
-    values = nnz * v;
-    double g = (double)groups, N = (double)n;
+    const double g = (double)groups, N = (double)n;
     out->nnz = g * nnz;
-    out->weight_bytes = g * (values + meta + rowptr);
+    out->weight_bytes = g * (nnz * v + meta + rowptr);
     out->flops = g * 2.0 * nnz * N;
     out->bytes = out->weight_bytes + g * (K * N + M * N) * v;
     out->ai = out->flops / out->bytes;
     return SR_OK;
+}
+
+sr_code sr_gemm_cost_of(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
+                        double sparsity, sr_dtype dtype, double metadata_bits, sr_gemm_cost *out,
+                        sr_err *err)
+{
+    memset(out, 0, sizeof *out);
+    double nnz = 0;
+    sr_code rc = kept_of((double)m, (double)k, p, sparsity, &nnz, err);
+    return rc != SR_OK ? rc : sr_gemm_cost_from_nnz(m, k, n, groups, p, nnz, dtype, metadata_bits, out, err);
 }
 
 /* The compute ceiling for pattern p: its own if the device gives one, else the type's. */
@@ -113,6 +126,19 @@ sr_code sr_roofline_gemm(int64_t m, int64_t k, int64_t n, int64_t groups, const 
     sr_code rc = compute_ceiling(c, p, dtype, &gflops, &metadata_bits, err);
     if (rc == SR_OK)
         rc = sr_gemm_cost_of(m, k, n, groups, p, sparsity, dtype, metadata_bits, &cost, err);
+    if (rc == SR_OK)
+        rc = sr_roofline_point_of(&cost, p, dtype, c, out, err);
+    return rc;
+}
+
+sr_code sr_roofline_nnz(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p, double nnz,
+                        sr_dtype dtype, const sr_ceilings *c, sr_roofline_point *out, sr_err *err)
+{
+    double gflops, metadata_bits;
+    sr_gemm_cost cost;
+    sr_code rc = compute_ceiling(c, p, dtype, &gflops, &metadata_bits, err);
+    if (rc == SR_OK)
+        rc = sr_gemm_cost_from_nnz(m, k, n, groups, p, nnz, dtype, metadata_bits, &cost, err);
     if (rc == SR_OK)
         rc = sr_roofline_point_of(&cost, p, dtype, c, out, err);
     return rc;

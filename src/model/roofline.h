@@ -59,6 +59,14 @@ sr_code sr_gemm_cost_of(int64_t m, int64_t k, int64_t n, int64_t groups, const s
                         double sparsity, sr_dtype dtype, double metadata_bits, sr_gemm_cost *out,
                         sr_err *err);
 
+/* The same for a matrix whose stored values (padding included) are known: nnz of one
+ * group, e.g. what pruning a real matrix kept. The formulas' one count of bytes: kernels
+ * and predictions both use it (a kernel's own layout may store more, see
+ * sr_sparse_weight_bytes). */
+sr_code sr_gemm_cost_from_nnz(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
+                              double nnz, sr_dtype dtype, double metadata_bits, sr_gemm_cost *out,
+                              sr_err *err);
+
 /* The roofline point of a given cost (e.g. what a real kernel counted it read) for pattern
  * p on the device c: the pattern's compute ceiling, the bandwidth of the level that holds
  * cost->bytes. */
@@ -69,6 +77,11 @@ sr_code sr_roofline_point_of(const sr_gemm_cost *cost, const sr_pattern *p, sr_d
 sr_code sr_roofline_gemm(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p,
                          double sparsity, sr_dtype dtype, const sr_ceilings *c,
                          sr_roofline_point *out, sr_err *err);
+
+/* The same for a matrix whose stored values per group are known (sr_gemm_cost_from_nnz),
+ * with the device's metadata bits for the pattern where it gives them. */
+sr_code sr_roofline_nnz(int64_t m, int64_t k, int64_t n, int64_t groups, const sr_pattern *p, double nnz,
+                        sr_dtype dtype, const sr_ceilings *c, sr_roofline_point *out, sr_err *err);
 
 /* A network layer's shape at a batch: conv and linear scale n, matmul scales groups (each
  * image has its own activation products). */

@@ -1,5 +1,5 @@
 /* Stored rows out as CSV (RFC 4180) or JSON, for pandas, R and spreadsheets: any view or
- * table of the store, or the rows of a query. Reads only. */
+ * table of the store, or rows a command hands over. Reads only. */
 #ifndef SR_QUERY_EXPORT_H
 #define SR_QUERY_EXPORT_H
 
@@ -13,15 +13,26 @@ typedef enum { SR_EXPORT_CSV = 0, SR_EXPORT_JSON } sr_export_format;
 /* "csv" or "json"; the message names the input otherwise. */
 sr_code sr_export_format_parse(const char *text, sr_export_format *out, sr_err *err);
 
-/* The names that can be exported (views first, then tables), comma-separated, into buf. */
-sr_code sr_export_names(sr_store *s, char *buf, size_t size, sr_err *err);
-
-/* Every row of the view or table `name`. An unknown name is SR_ERR_NOTFOUND with a message
- * listing what exists. CSV: a header line, then one line a row; NULL is an empty field.
- * JSON: an array of objects, one a row, NULL as null. */
+/* Every row of the view or table `name` (see sr_store_read_rows). An unknown name is
+ * SR_ERR_NOTFOUND with a message listing what exists, and nothing is written. CSV: a
+ * header line, then one line a row; NULL is an empty field. JSON: an array of objects, one
+ * a row, NULL as null. */
 sr_code sr_export_view(sr_store *s, const char *name, sr_export_format f, FILE *out, sr_err *err);
 
-/* The rows of one SELECT (bound parameters: none), written the same way. */
-sr_code sr_export_query(sr_store *s, const char *sql, sr_export_format f, FILE *out, sr_err *err);
+/* The writer behind sr_export_view, for rows a command reads itself (sr_store_read_runs):
+ * begin, then the sink's reader handed to a store read, then end. */
+typedef struct {
+    sr_export_format format;
+    FILE *out;
+    const char *const *names;
+    int cols, started; /* started: the columns were written */
+    size_t rows;
+} sr_export_sink;
+
+void sr_export_begin(sr_export_sink *k, sr_export_format f, FILE *out);
+sr_row_reader sr_export_reader(sr_export_sink *k);
+/* Closes the output's structure (JSON's array, once columns were written) and checks it
+ * was written; returns code (the status of the read) or the write failure. */
+sr_code sr_export_end(sr_export_sink *k, sr_code code, sr_err *err);
 
 #endif

@@ -148,6 +148,21 @@ static int all_digits(const char *s)
     return 1;
 }
 
+int sr_device_spec_is_index(const char *spec)
+{
+    if (!spec || !*spec)
+        return 0;
+    if (all_digits(spec))
+        return 1;
+    const char *colon = strchr(spec, ':');
+    if (!colon || colon == spec || colon - spec >= 32)
+        return 0;
+    char head[32];
+    memcpy(head, spec, (size_t)(colon - spec));
+    head[colon - spec] = '\0';
+    return all_digits(head) && all_digits(colon + 1);
+}
+
 static sr_code unknown(const sr_device_info *list, size_t count, const char *spec, sr_err *err)
 {
     char devs[700] = "";

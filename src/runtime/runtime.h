@@ -40,6 +40,9 @@ sr_code sr_device_list(sr_device_info **out, size_t *count, sr_err *err);
 /* Picks a device by spec: NULL or "" = the first; "2" = the third overall; "1:0" =
  * platform 1, device 0; anything else = a case-insensitive substring of the device (or
  * platform) name. An unknown spec's message lists the devices. */
+/* Whether spec picks a device by position ("2", "1:0") rather than by name. */
+int sr_device_spec_is_index(const char *spec);
+
 sr_code sr_device_find(const sr_device_info *list, size_t count, const char *spec,
                        size_t *index, sr_err *err);
 

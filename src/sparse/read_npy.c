@@ -146,6 +146,76 @@ static sr_code convert(const char *path, const unsigned char *raw, size_t count,
     return SR_OK;
 }
 
+/* The magic, the version and the header's length. */
+static sr_code read_preamble(FILE *f, const char *path, size_t *hlen, sr_err *err)
+{
+    unsigned char pre[12];
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: not a .npy file (no \\x93NUMPY magic)", path);
+    int major = pre[6];
+    if (major == 1) {
+        *hlen = (size_t)load_le(pre + 8, 2);
+    } else if (major == 2 || major == 3) {
+        if (fread(pre + 10, 1, 2, f) != 2)
+            return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file ends inside its preamble", path);
+        *hlen = (size_t)load_le(pre + 8, 4);
+    } else {
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy format version %d.%d is not supported", path,
+                          major, pre[7]);
+    }
+    if (*hlen > NPY_HEADER_MAX)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy header of %zu bytes is implausibly large",
+                          path, *hlen);
+    return SR_OK;
+}
+
+static sr_code read_header(FILE *f, const char *path, npy_header *h, sr_err *err)
+{
+    size_t hlen = 0;
+    sr_code rc = read_preamble(f, path, &hlen, err);
+    if (rc)
+        return rc;
+    char *text = malloc(hlen + 1);
+    if (!text)
+        return sr_err_set(err, SR_ERR_NOMEM, "%s: out of memory reading the .npy header", path);
+    if (fread(text, 1, hlen, f) != hlen)
+        rc = sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file ends inside its header", path);
+    if (!rc) {
+        text[hlen] = '\0';
+        rc = parse_header(path, text, h, err);
+    }
+    free(text);
+    return rc;
+}
+
+/* The array the header declares must be a C-order 2-D float matrix of a size we take. */
+static sr_code check_array(const char *path, const npy_header *h, int *elsize, int *rows,
+                           int *cols, sr_err *err)
+{
+    *elsize = strcmp(h->descr, "<f4") == 0 ? 4 : strcmp(h->descr, "<f8") == 0 ? 8 : 0;
+    if (!*elsize)
+        return sr_err_set(err, SR_ERR_FORMAT,
+                          "%s: .npy dtype '%s' is not supported: need little-endian float32 ('<f4') "
+                          "or float64 ('<f8')",
+                          path, h->descr);
+    if (h->fortran)
+        return sr_err_set(err, SR_ERR_FORMAT,
+                          "%s: .npy array is in Fortran (column-major) order: save it in C order",
+                          path);
+    if (h->ndim != 2)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy array has %d dimensions: need a 2-D matrix",
+                          path, h->ndim);
+    if (h->shape[0] > INT32_MAX || h->shape[1] > INT32_MAX)
+        return sr_err_set(err, SR_ERR_ARG, "%s: .npy shape (%lld, %lld) is too large", path,
+                          h->shape[0], h->shape[1]);
+    *rows = (int)h->shape[0];
+    *cols = (int)h->shape[1];
+    sr_pattern dense = {.kind = SR_PAT_DENSE};
+    if (sr_sparse_check_shape(&dense, *rows, *cols, err))
+        return sr_err_prefix(err, "%s", path);
+    return SR_OK;
+}
+
 /* The data the header declares must be what the file holds, checked before allocating
  * for it: a damaged header must not ask for gigabytes. */
 static sr_code check_data_size(FILE *f, const char *path, int rows, int cols, int elsize,
@@ -163,70 +233,15 @@ static sr_code check_data_size(FILE *f, const char *path, int rows, int cols, in
     return SR_OK;
 }
 
-static sr_code read_body(FILE *f, const char *path, float **w, int *m, int *k, sr_err *err)
+/* The rows x cols values after the header, converted to fp32 into out, and nothing after. */
+static sr_code read_values(FILE *f, const char *path, int elsize, int rows, int cols, float *out,
+                           sr_err *err)
 {
-    unsigned char pre[12];
-    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0)
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: not a .npy file (no \\x93NUMPY magic)", path);
-    int major = pre[6];
-    size_t hlen;
-    if (major == 1) {
-        hlen = (size_t)load_le(pre + 8, 2);
-    } else if (major == 2 || major == 3) {
-        if (fread(pre + 10, 1, 2, f) != 2)
-            return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file ends inside its preamble", path);
-        hlen = (size_t)load_le(pre + 8, 4);
-    } else {
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy format version %d.%d is not supported", path,
-                          major, pre[7]);
-    }
-    if (hlen > NPY_HEADER_MAX)
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy header of %zu bytes is implausibly large",
-                          path, hlen);
-    char *text = malloc(hlen + 1);
-    if (!text)
-        return sr_err_set(err, SR_ERR_NOMEM, "%s: out of memory reading the .npy header", path);
-    npy_header h = {0};
-    sr_code rc = SR_OK;
-    if (fread(text, 1, hlen, f) != hlen)
-        rc = sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file ends inside its header", path);
-    if (!rc) {
-        text[hlen] = '\0';
-        rc = parse_header(path, text, &h, err);
-    }
-    free(text);
-    if (rc)
-        return rc;
-    int elsize = strcmp(h.descr, "<f4") == 0 ? 4 : strcmp(h.descr, "<f8") == 0 ? 8 : 0;
-    if (!elsize)
-        return sr_err_set(err, SR_ERR_FORMAT,
-                          "%s: .npy dtype '%s' is not supported: need little-endian float32 ('<f4') "
-                          "or float64 ('<f8')",
-                          path, h.descr);
-    if (h.fortran)
-        return sr_err_set(err, SR_ERR_FORMAT,
-                          "%s: .npy array is in Fortran (column-major) order: save it in C order",
-                          path);
-    if (h.ndim != 2)
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy array has %d dimensions: need a 2-D matrix",
-                          path, h.ndim);
-    if (h.shape[0] > INT32_MAX || h.shape[1] > INT32_MAX)
-        return sr_err_set(err, SR_ERR_ARG, "%s: .npy shape (%lld, %lld) is too large", path,
-                          h.shape[0], h.shape[1]);
-    int rows = (int)h.shape[0], cols = (int)h.shape[1];
-    sr_pattern dense = {.kind = SR_PAT_DENSE};
-    if ((rc = sr_sparse_check_shape(&dense, rows, cols, err)))
-        return sr_err_prefix(err, "%s", path);
-    if ((rc = check_data_size(f, path, rows, cols, elsize, err)))
-        return rc;
     size_t total = (size_t)rows * (size_t)cols;
-    float *out = malloc(total * sizeof *out);
     unsigned char *raw = malloc(4096 * 8);
-    if (!out || !raw) {
-        free(out);
-        free(raw);
+    if (!raw)
         return sr_err_set(err, SR_ERR_NOMEM, "%s: out of memory for a %dx%d matrix", path, rows, cols);
-    }
+    sr_code rc = SR_OK;
     for (size_t at = 0; at < total && !rc;) {
         size_t want = total - at < 4096 ? total - at : 4096;
         size_t got = fread(raw, (size_t)elsize, want, f);
@@ -243,7 +258,21 @@ static sr_code read_body(FILE *f, const char *path, float **w, int *m, int *k, s
         rc = sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file has data past its %dx%d array", path, rows,
                         cols);
     free(raw);
-    if (rc) {
+    return rc;
+}
+
+static sr_code read_body(FILE *f, const char *path, float **w, int *m, int *k, sr_err *err)
+{
+    npy_header h = {0};
+    int elsize = 0, rows = 0, cols = 0;
+    sr_code rc = read_header(f, path, &h, err);
+    if (rc || (rc = check_array(path, &h, &elsize, &rows, &cols, err)) ||
+        (rc = check_data_size(f, path, rows, cols, elsize, err)))
+        return rc;
+    float *out = malloc((size_t)rows * (size_t)cols * sizeof *out);
+    if (!out)
+        return sr_err_set(err, SR_ERR_NOMEM, "%s: out of memory for a %dx%d matrix", path, rows, cols);
+    if ((rc = read_values(f, path, elsize, rows, cols, out, err))) {
         free(out);
         return rc;
     }

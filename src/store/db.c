@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/store_internal.h"
 
@@ -25,6 +27,29 @@ static const char *rc_name(int rc)
     case SQLITE_NOTADB: return "SQLITE_NOTADB";
     default: return "SQLITE";
     }
+}
+
+/* Why a database cannot be written: its -wal or -shm file may belong to another user
+ * (left by someone who only read it), which blocks writing as much as the file's own
+ * permissions do. */
+static const char *readonly_why(const char *path)
+{
+    static char buf[9000];
+    const char *ext[] = {"-wal", "-shm"};
+    for (int i = 0; path && i < 2; i++) {
+        char side[4200];
+        snprintf(side, sizeof side, "%s%s", path, ext[i]);
+        struct stat st;
+        if (stat(side, &st) == 0 && access(side, W_OK) != 0) {
+            snprintf(buf, sizeof buf,
+                     "the database is read-only for this user: %s (user id %u) cannot be written; it was "
+                     "left by another user who read the database. Remove %s-wal and %s-shm when no one "
+                     "uses the database, or ask their owner to",
+                     side, (unsigned)st.st_uid, path, path);
+            return buf;
+        }
+    }
+    return "the database is read-only: check the permissions of the file and its directory";
 }
 
 sr_code store_fail(sqlite3 *db, const char *path, int rc, sr_err *err, const char *fmt, ...)
@@ -49,7 +74,7 @@ sr_code store_fail(sqlite3 *db, const char *path, int rc, sr_err *err, const cha
         break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
-        why = "the database is read-only: check the permissions of the file and its directory";
+        why = readonly_why(path);
         code = SR_ERR_IO;
         break;
     case SQLITE_BUSY:

@@ -13,7 +13,7 @@ void sr_measurement_init(sr_measurement *m)
     memset(m, 0, sizeof *m);
     m->flops = m->bytes = m->ai = m->predicted_time_s = NAN;
     m->time_median_s = m->time_min_s = m->time_max_s = NAN;
-    m->max_rel_error = m->build_time_s = m->efficiency = NAN;
+    m->max_rel_error = m->build_time_s = m->efficiency = m->layout_bytes = m->device_time_s = NAN;
     m->verified = -1;
     m->nnz = -1;
 }
@@ -55,9 +55,10 @@ static const char insert_sql[] =
     "INSERT INTO measurement (uuid, run_uuid, device_uuid, network_uuid, layer_idx, kind, "
     "pattern, block_rows, block_cols, nm_n, nm_m, sparsity, dtype, m, k, n, groups, batch, nnz, "
     "flops, bytes, ai, predicted_time_s, bound, time_median_s, time_min_s, time_max_s, reps, "
-    "verified, max_rel_error, timing_method, build_time_s, params, efficiency, created_at) "
+    "verified, max_rel_error, timing_method, build_time_s, params, efficiency, layout_bytes, "
+    "rows_checked, device_time_s, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)";
+    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)";
 
 static void bind_row(sqlite3_stmt *st, const sr_measurement *r, const char *uuid,
                      const char *now)
@@ -110,6 +111,12 @@ static void bind_row(sqlite3_stmt *st, const sr_measurement *r, const char *uuid
     store_bind_double(st, i++, r->build_time_s);
     store_bind_text(st, i++, r->params);
     store_bind_double(st, i++, r->efficiency);
+    store_bind_double(st, i++, r->layout_bytes);
+    if (r->rows_checked > 0)
+        sqlite3_bind_int64(st, i++, r->rows_checked);
+    else
+        sqlite3_bind_null(st, i++);
+    store_bind_double(st, i++, r->device_time_s);
     sqlite3_bind_text(st, i, now, -1, SQLITE_TRANSIENT);
 }
 

@@ -194,13 +194,17 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
         return rc;
     sqlite3_stmt *st;
     rc = store_prepare(s,
+                       /* tier 1: this device; 2: a device of the same name (another driver
+                        * version or host); 3: a real device of the same vendor and type */
                        "SELECT t.run_uuid, t.device_uuid, t.pattern, t.sparsity, t.m, t.k, t.n, "
-                       "t.params, t.gflops, t.time_s FROM tuned t JOIN run r ON r.uuid = t.run_uuid "
+                       "t.params, t.gflops, t.time_s, CASE WHEN t.device_uuid = ?1 THEN 1 "
+                       "WHEN d2.name = d1.name THEN 2 ELSE 3 END AS tier "
+                       "FROM tuned t JOIN run r ON r.uuid = t.run_uuid "
+                       "JOIN device d2 ON d2.uuid = t.device_uuid JOIN device d1 ON d1.uuid = ?1 "
                        "WHERE t.pattern = ?2 AND t.dtype = ?3 AND r.status = 'complete' AND "
-                       "(t.device_uuid = ?1 OR t.device_uuid IN (SELECT d2.uuid FROM device d1 "
-                       "JOIN device d2 ON d2.vendor = d1.vendor AND d2.type = d1.type "
-                       "WHERE d1.uuid = ?1 AND d2.is_virtual = 0)) "
-                       "ORDER BY (t.device_uuid = ?1) DESC, (t.m IS ?4 AND t.k IS ?5 AND t.n IS ?6) DESC, "
+                       "(t.device_uuid = ?1 OR (d2.is_virtual = 0 AND (d2.name = d1.name OR "
+                       "(d2.vendor = d1.vendor AND d2.type = d1.type)))) "
+                       "ORDER BY tier, (t.m IS ?4 AND t.k IS ?5 AND t.n IS ?6) DESC, "
                        "t.created_at DESC, t.id DESC LIMIT 1",
                        &st, err);
     if (rc != SR_OK)
@@ -225,6 +229,7 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
         store_copy_text(out->params, sizeof out->params, st, 7);
         out->gflops = sqlite3_column_double(st, 8);
         out->time_s = store_column_double(st, 9);
+        out->tier = sqlite3_column_int(st, 10);
     } else if (step == SQLITE_DONE) {
         rc = sr_err_set(err, SR_ERR_NOTFOUND,
                         "no tuned parameters for %s on device '%s' (%s) in %s: run `sparseroof "

@@ -16,8 +16,7 @@
 #include "common/pattern.h"
 #include "common/status.h"
 #include "model/ceilings.h"
-
-struct sqlite3;
+#include "model/device_model.h"
 
 #define SR_UUID_LEN 37                     /* 36 characters and NUL */
 #define SR_STORE_APPLICATION_ID 0x53526f66 /* PRAGMA application_id: "SRof" */
@@ -45,10 +44,6 @@ const char *sr_store_path(const sr_store *s);
 
 /* The newest schema version this build knows (= the number of embedded migrations). */
 int sr_store_schema_version(void);
-
-/* The SQLite handle, for queries over the views (src/query). Write only through the
- * functions below. */
-struct sqlite3 *sr_store_sqlite(sr_store *s);
 
 /* ---- Hosts and devices ------------------------------------------------------------- */
 
@@ -115,6 +110,36 @@ sr_code sr_store_run_set_message(sr_store *s, const char *run_uuid, const char *
 /* This handle's current run ("" if none). */
 const char *sr_store_current_run(const sr_store *s);
 
+typedef struct {
+    char uuid[SR_UUID_LEN], command[32], status[16], device_uuid[SR_UUID_LEN];
+    char command_line[4096]; /* "sparseroof bench --network ...", shell-quoted */
+} sr_run_rec;
+
+/* A stored run by UUID or a prefix of 4 or more characters (SR_ERR_NOTFOUND, or
+ * SR_ERR_ARG when the prefix is ambiguous). */
+sr_code sr_store_get_run(sr_store *s, const char *spec, sr_run_rec *out, sr_err *err);
+
+/* A stored command line taken apart into words again (the inverse of its quoting); *argv
+ * is one malloc'ed block, NULL-terminated: free() it. */
+sr_code sr_store_split_command_line(const char *line, int *argc, char ***argv, sr_err *err);
+
+/* Makes a run that ended (interrupted or failed) running again, under this process, and
+ * this handle's current run, so that more rows can be added before it ends again. */
+sr_code sr_store_run_resume(sr_store *s, const char *run_uuid, sr_err *err);
+
+/* A network layer's measured row of a run, as a sweep reads back what it stored. */
+typedef struct {
+    int layer_index;
+    char pattern[SR_NAME_MAX];
+    double sparsity, time_s, predicted_s, flops, bytes;
+    double device_s; /* the device model's time; NAN: none */
+    char bound[SR_NAME_MAX];
+    int verified;
+} sr_layer_row;
+
+/* The measured network rows of a run, in the order stored; *rows is malloc'ed. */
+sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row **rows, size_t *n, sr_err *err);
+
 /* ---- Measurements ------------------------------------------------------------------ */
 
 typedef enum { SR_MEASURED = 0, SR_PREDICTED } sr_measure_kind;
@@ -132,8 +157,10 @@ typedef struct {
     int groups;     /* 0 is stored as 1 */
     int batch;      /* 0: NULL */
     int64_t nnz;    /* < 0: NULL */
-    double flops, bytes, ai;
+    double flops, bytes, ai; /* bytes: the model's count (model/roofline.h) */
+    double layout_bytes;     /* what the kernel's own layout reads, where measured; NAN: NULL */
     double predicted_time_s;
+    double device_time_s;    /* the device model's prediction; NAN: NULL */
     char bound[SR_NAME_MAX]; /* "compute" or a memory level name */
     double time_median_s, time_min_s, time_max_s;
     int reps;                /* 0: NULL */
@@ -143,6 +170,7 @@ typedef struct {
     double build_time_s;
     char params[256];        /* kernel parameters, "-DTM=4 -DVW=8" */
     double efficiency;       /* NAN: the views compute predicted / measured */
+    int64_t rows_checked;    /* rows of Y compared with the reference; 0: NULL (all, or none) */
 } sr_measurement;
 
 /* Zeroes *m and sets every double to NAN (NULL), verified and nnz to -1 (NULL). */
@@ -175,6 +203,17 @@ sr_code sr_store_get_ceilings(sr_store *s, const char *device, sr_ceilings *out,
  * The UUID is derived from the name: defining it again gives it newer ceilings. */
 sr_code sr_store_define_virtual(sr_store *s, const char *run_uuid, const sr_ceilings *c,
                                 char uuid[SR_UUID_LEN], sr_err *err);
+
+/* ---- The device model's calibration ------------------------------------------------ */
+
+/* Stores calibration points of device_uuid under the current run (params[i] may be
+ * NULL: none), in one transaction. */
+sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_calib_point *pts, size_t n,
+                                 const char *const *params, sr_err *err);
+
+/* The newest complete calibration of a device (*pts malloc'ed); SR_ERR_NOTFOUND: none. */
+sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
+                                 sr_err *err);
 
 /* ---- Networks, accuracy, tuned parameters ------------------------------------------ */
 
@@ -217,13 +256,18 @@ typedef struct {
     int64_t m, k, n;  /* shape tuned on; 0: NULL */
     char params[256]; /* "-DTM=4 -DVW=8" */
     double gflops, time_s;
+    int tier;         /* read only: where sr_store_get_tuned found it (SR_TUNED_*) */
 } sr_tuned_rec;
+
+enum { SR_TUNED_EXACT = 1, SR_TUNED_SAME_NAME = 2, SR_TUNED_SAME_KIND = 3 };
 
 sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err);
 
 /* The best-known parameters for device (UUID or name), pattern and dtype from completed
- * runs, by the fallback chain of tuning databases: the device itself first, then any
- * device of the same vendor and type (out->device_uuid says which one it came from);
+ * runs, by the fallback chain of tuning databases: the device itself first
+ * (SR_TUNED_EXACT), then the same device name under any driver version or host
+ * (SR_TUNED_SAME_NAME), then any real device of the same vendor and type
+ * (SR_TUNED_SAME_KIND); out->tier and out->device_uuid say which;
  * those tuned on shape (m, k, n) before any other shape; newest first. Fills *out or
  * returns SR_ERR_NOTFOUND (the caller falls back to built-in defaults). */
 sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern, sr_dtype dtype,
@@ -242,5 +286,71 @@ typedef struct {
  * still 'running' in s takes the source's later status. *added (may be NULL) counts the
  * new rows. */
 sr_code sr_store_merge(sr_store *s, const char *source_path, sr_merge_stats *added, sr_err *err);
+
+/* ---- Reading ----------------------------------------------------------------------- */
+
+/* One cell of a row, with the type SQLite holds it in. */
+typedef enum { SR_CELL_NULL = 0, SR_CELL_INT, SR_CELL_REAL, SR_CELL_TEXT, SR_CELL_BLOB } sr_cell_type;
+
+typedef struct {
+    sr_cell_type type;
+    int64_t i;                 /* SR_CELL_INT */
+    double r;                  /* SR_CELL_REAL */
+    const char *text;          /* SR_CELL_TEXT: NUL-terminated */
+    const unsigned char *blob; /* SR_CELL_BLOB */
+    size_t len;                /* bytes of text or blob */
+} sr_cell;
+
+/* What a read of rows calls: columns once (also when there are no rows), then row for
+ * each row. names stay valid until the read returns, cells until the call returns. A code
+ * other than SR_OK stops the read and is returned. */
+typedef struct {
+    sr_code (*columns)(void *ctx, const char *const *names, int n, sr_err *err);
+    sr_code (*row)(void *ctx, const sr_cell *cells, int n, sr_err *err);
+    void *ctx;
+} sr_row_reader;
+
+/* The names of the views and tables that can be read (views first, then tables, each by
+ * name), comma-separated into buf (truncated to size). */
+sr_code sr_store_names(sr_store *s, char *buf, size_t size, sr_err *err);
+
+/* Every row of the view or table `name` (one of sr_store_names: nothing else reaches
+ * SQL). An unknown name is SR_ERR_NOTFOUND with a message that lists what exists. */
+sr_code sr_store_read_rows(sr_store *s, const char *name, const sr_row_reader *reader,
+                           sr_err *err);
+
+typedef struct {
+    int limit;          /* the newest `limit` runs; <= 0: all */
+    const char *status; /* NULL: any status */
+} sr_run_filter;
+
+/* The runs that pass filter (NULL: all), newest first, as rows of the view v_run with the
+ * columns run, started_at, status, device, command_line, ended_at, command, host,
+ * platform, driver, measurements, message. */
+sr_code sr_store_read_runs(sr_store *s, const sr_run_filter *filter, const sr_row_reader *reader,
+                           sr_err *err);
+
+/* The same runs as typed records. Text is "" where the database holds NULL (a run still
+ * running has no ended_at). */
+typedef struct {
+    char uuid[SR_UUID_LEN];
+    char started_at[32], ended_at[32];
+    char status[16];  /* running, complete, failed, interrupted */
+    char command[32]; /* the subcommand */
+    char device[256], host[256], platform[256], driver[256];
+    int64_t measurements;
+    char *command_line, *message; /* owned by the list */
+} sr_run_row;
+
+typedef struct {
+    sr_run_row *rows;
+    size_t n, cap;
+    size_t total; /* runs stored, whatever the filter: says why a filtered list is empty */
+} sr_run_list;
+
+/* Fills *out (free with sr_run_list_free) with the runs that pass filter (NULL: all). */
+sr_code sr_store_list_runs(sr_store *s, const sr_run_filter *filter, sr_run_list *out,
+                           sr_err *err);
+void sr_run_list_free(sr_run_list *list); /* NULL or empty: no-op */
 
 #endif

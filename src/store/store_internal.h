@@ -18,6 +18,9 @@ struct sr_store {
     size_t n_pending, cap_pending;
 };
 
+/* The SQLite handle, for tests that look at the file behind the store's back. */
+sqlite3 *sr_store_sqlite(sr_store *s);
+
 /* Translates a SQLite failure into err: "<path>: <what>: <why> (SQLITE_...)", with a
  * plain explanation for a full disk, a read-only file, a lock held too long, a file that
  * is not a database. Returns the sr_code it chose. */
@@ -49,6 +52,11 @@ double store_column_double(sqlite3_stmt *st, int col); /* NULL -> NAN */
 
 /* Steps a write statement to completion, resets it; err names `what`. */
 sr_code store_step_done(sr_store *s, sqlite3_stmt *st, const char *what, sr_err *err);
+
+/* Hands a prepared statement's column names, then each of its rows, to the reader
+ * (read_rows.c); err names `what` was read. Does not finalize st. */
+sr_code store_read_statement(sr_store *s, sqlite3_stmt *st, const char *what,
+                             const sr_row_reader *r, sr_err *err);
 
 /* Pending measurements of one run: written inside the caller's transaction, dropped. */
 sr_code store_write_pending(sr_store *s, const char *run_uuid, sr_err *err);

@@ -1,0 +1,173 @@
+/* The device model: interpolation of calibrated rates, re-read traffic, launches. */
+#include "model/device_model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define AXES 4     /* log m, log k, log n, sparsity */
+#define MAX_VALS 32
+
+typedef struct {
+    double v[MAX_VALS];
+    int n;
+} axis;
+
+static double coord(const sr_calib_point *p, int a)
+{
+    switch (a) {
+    case 0: return log(p->m);
+    case 1: return log(p->k);
+    case 2: return log(p->n);
+    default: return p->sparsity;
+    }
+}
+
+static void axis_add(axis *ax, double v)
+{
+    for (int i = 0; i < ax->n; i++)
+        if (fabs(ax->v[i] - v) < 1e-9)
+            return;
+    if (ax->n == MAX_VALS)
+        return;
+    int i = ax->n++;
+    for (; i > 0 && ax->v[i - 1] > v; i--)
+        ax->v[i] = ax->v[i - 1];
+    ax->v[i] = v;
+}
+
+/* The grid values around x on an axis (clamped): lo, hi and the weight of hi. */
+static void bracket(const axis *ax, double x, double *lo, double *hi, double *w)
+{
+    if (ax->n == 1 || x <= ax->v[0]) {
+        *lo = *hi = ax->v[0];
+        *w = 0;
+        return;
+    }
+    if (x >= ax->v[ax->n - 1]) {
+        *lo = *hi = ax->v[ax->n - 1];
+        *w = 0;
+        return;
+    }
+    int i = 1;
+    while (ax->v[i] < x)
+        i++;
+    *lo = ax->v[i - 1];
+    *hi = ax->v[i];
+    *w = (x - *lo) / (*hi - *lo);
+}
+
+static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, const double c[AXES])
+{
+    for (size_t i = 0; i < dm->n_points; i++) {
+        const sr_calib_point *p = &dm->points[i];
+        if (strcmp(p->pattern, pattern) != 0 || !(p->time_s > 0) || !(p->flops > 0))
+            continue;
+        int same = 1;
+        for (int a = 0; a < AXES && same; a++)
+            same = fabs(coord(p, a) - c[a]) < 1e-9;
+        if (same)
+            return p;
+    }
+    return NULL;
+}
+
+int sr_device_model_has(const sr_device_model *dm, const sr_pattern *p)
+{
+    char name[SR_NAME_MAX];
+    sr_pattern_name(p, name, sizeof name);
+    for (size_t i = 0; dm && i < dm->n_points; i++)
+        if (strcmp(dm->points[i].pattern, name) == 0)
+            return 1;
+    return 0;
+}
+
+sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, double sparsity, double m, double k,
+                             double n, double *gflops, double *pack_share, sr_err *err)
+{
+    char name[SR_NAME_MAX];
+    sr_pattern_name(p, name, sizeof name);
+    axis ax[AXES] = {{{0}, 0}};
+    for (size_t i = 0; i < dm->n_points; i++)
+        if (strcmp(dm->points[i].pattern, name) == 0)
+            for (int a = 0; a < AXES; a++)
+                axis_add(&ax[a], coord(&dm->points[i], a));
+    if (ax[0].n == 0)
+        return sr_err_set(err, SR_ERR_NOTFOUND, "no calibration of %s on this device", name);
+    const double x[AXES] = {log(m), log(k), log(n), sparsity};
+    double lo[AXES], hi[AXES], w[AXES];
+    for (int a = 0; a < AXES; a++)
+        bracket(&ax[a], x[a], &lo[a], &hi[a], &w[a]);
+    /* multilinear over the 16 corners, on log(rate); corners the grid lacks are left out
+     * and the weights of the others renormalized */
+    double sum = 0, share = 0, wsum = 0;
+    for (int corner = 0; corner < 1 << AXES; corner++) {
+        double c[AXES], wt = 1;
+        for (int a = 0; a < AXES; a++) {
+            const int up = (corner >> a) & 1;
+            c[a] = up ? hi[a] : lo[a];
+            wt *= up ? w[a] : 1 - w[a];
+        }
+        if (wt <= 0)
+            continue;
+        const sr_calib_point *pt = at(dm, name, c);
+        if (!pt)
+            continue;
+        sum += wt * log(pt->flops / pt->time_s);
+        share += wt * (pt->pack_s > 0 ? pt->pack_s / pt->time_s : 0.0);
+        wsum += wt;
+    }
+    if (wsum <= 0)
+        return sr_err_set(err, SR_ERR_NOTFOUND, "the calibration of %s has no point near m=%g k=%g n=%g", name, m, k,
+                          n);
+    *gflops = exp(sum / wsum) * 1e-9;
+    *pack_share = share / wsum;
+    return SR_OK;
+}
+
+/* Bytes of X a format reads again and again: a row of N values per CSR nonzero or N:M
+ * value, bc rows per BSR block. Dense kernels keep their X tile in registers: none. */
+static double reread_bytes(const sr_pattern *p, double nnz, double n)
+{
+    switch (p->kind) {
+    case SR_PAT_UNSTRUCTURED: return nnz * n * 4.0;
+    case SR_PAT_BLOCK: return nnz / p->br * n * 4.0; /* blocks * bc rows = nnz / br */
+    case SR_PAT_NM: return nnz * n * 4.0;
+    case SR_PAT_DENSE: break;
+    }
+    return 0.0;
+}
+
+sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, const sr_pattern *p, double sparsity,
+                             int64_t m, int64_t k, int64_t n, int64_t groups, double nnz, sr_device_time *out,
+                             sr_err *err)
+{
+    memset(out, 0, sizeof *out);
+    double gflops, share;
+    sr_code rc = sr_device_model_rate(dm, p, sparsity, (double)m, (double)k, (double)n, &gflops, &share, err);
+    if (rc != SR_OK)
+        return rc;
+    const double g = (double)groups, flops = 2.0 * nnz * (double)n;
+    out->gflops = gflops;
+    out->rate_s = g * flops / (gflops * 1e9);
+    /* the level whose working set holds the panel of X the kernels re-read: K rows of at
+     * most SR_DEVICE_PANEL columns (the kernels sweep X panel by panel) */
+    const double xb = (double)k * fmin((double)n, SR_DEVICE_PANEL) * 4.0;
+    const sr_bw_level *lv = c ? sr_ceilings_level(c, xb >= 1.8e19 ? UINT64_MAX : (uint64_t)xb) : NULL;
+    const double rb = reread_bytes(p, nnz, (double)n);
+    out->reread_s = lv && lv->gbps > 0 ? g * rb / (lv->gbps * 1e9) : 0.0;
+    out->kernel_s = out->rate_s > out->reread_s ? out->rate_s : out->reread_s;
+    out->pack_s = share * out->rate_s;
+    out->launches = (int)(g * (share > 0 ? 2 : 1));
+    out->launch_s = dm->launch_s * out->launches;
+    out->time_s = out->kernel_s + out->launch_s;
+    if (out->launch_s > out->kernel_s)
+        snprintf(out->term, sizeof out->term, "launch");
+    else if (out->reread_s > out->rate_s)
+        snprintf(out->term, sizeof out->term, "re-read %.48s", lv->level);
+    else if (out->pack_s > 0.5 * out->kernel_s)
+        snprintf(out->term, sizeof out->term, "repack");
+    else
+        snprintf(out->term, sizeof out->term, "kernel");
+    return SR_OK;
+}

@@ -1,0 +1,68 @@
+/* The device's own prediction ("device"), beside the paper's ("peak"): what this device's
+ * kernels really do, from terms measured on the device on synthetic shapes (never on the
+ * network predicted):
+ *   - throughput per pattern as a function of the shape: the rate (useful FLOP/s) each
+ *     kernel reached on a grid of (M, K, N, sparsity), interpolated multilinearly in
+ *     log M, log K, log N and sparsity on log(rate), clamped at the grid's edges;
+ *   - the fixed cost a layer pays (repacking X), as the share of the time it took at the
+ *     grid points, interpolated the same way;
+ *   - the traffic of formats that re-read X (CSR reads a row of X, N values, for every
+ *     nonzero; BSR bc rows for every block) from the level whose working set holds the
+ *     panel of X being swept (K rows of at most SR_DEVICE_PANEL columns);
+ *   - the launch overhead, once per kernel launch.
+ * A layer's kernel time is max(flops / rate, re-read bytes / that level's bandwidth);
+ * launches come on top (event timing leaves them out, so they are kept apart). */
+#ifndef SR_MODEL_DEVICE_MODEL_H
+#define SR_MODEL_DEVICE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/pattern.h"
+#include "model/ceilings.h"
+
+#define SR_DEVICE_PANEL 64.0 /* columns of X in a panel (the kernels' width on CPUs) */
+
+/* One calibration measurement: a synthetic shape run on the device. */
+typedef struct {
+    char pattern[SR_NAME_MAX]; /* canonical name */
+    double sparsity;           /* dense: 0; N:M: 1 - N/M */
+    double m, k, n;
+    double flops;              /* useful work: 2 * stored values * n */
+    double time_s;             /* median event time: pack + kernel */
+    double pack_s;             /* of it, repacking X (0: none) */
+} sr_calib_point;
+
+typedef struct {
+    const sr_calib_point *points;
+    size_t n_points;
+    double launch_s; /* per launch (the device's measured launch overhead; 0: unknown) */
+} sr_device_model;
+
+typedef struct {
+    double time_s;   /* kernel_s + launch_s: what a run of the layer costs */
+    double kernel_s; /* max(rate term, re-read term), over every group */
+    double rate_s;   /* flops / calibrated rate */
+    double pack_s;   /* of kernel_s, repacking X */
+    double reread_s; /* re-read bytes / bandwidth of X's level (0: the format re-reads none) */
+    double launch_s; /* launches * launch overhead */
+    int launches;
+    double gflops;   /* the calibrated rate */
+    char term[SR_NAME_MAX]; /* what decides it: "kernel", "re-read L2", "repack", "launch" */
+} sr_device_time;
+
+/* 1 when the model has calibration points for pattern p. */
+int sr_device_model_has(const sr_device_model *dm, const sr_pattern *p);
+
+/* The device time of `groups` products m x k x n of pattern p at sparsity s holding nnz
+ * values per group (padding included), on ceilings c (for the re-read term). Returns
+ * SR_ERR_NOTFOUND when the model has no calibration for p. */
+sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, const sr_pattern *p, double sparsity,
+                             int64_t m, int64_t k, int64_t n, int64_t groups, double nnz, sr_device_time *out,
+                             sr_err *err);
+
+/* The calibrated rate (GFLOP/s) and repack share of pattern p at a shape, interpolated. */
+sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, double sparsity, double m, double k,
+                             double n, double *gflops, double *pack_share, sr_err *err);
+
+#endif

@@ -1,0 +1,146 @@
+/* The calibration grid, run and stored. */
+#include "session/calibrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/kernel_run.h"
+#include "session/params.h"
+
+void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
+{
+    memset(o, 0, sizeof *o);
+    static const char *pats[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4"};
+    for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
+        sr_pattern_parse(pats[i], &o->patterns[o->n_patterns++], NULL);
+    static const double m[] = {64, 256, 1024}, k[] = {64, 512, 4096};
+    static const double n_full[] = {1, 16, 128, 1024, 8192}, n_quick[] = {1, 32, 512, 8192};
+    static const double s_full[] = {0.5, 0.75, 0.9, 0.95}, s_quick[] = {0.5, 0.9};
+    memcpy(o->m, m, sizeof m), o->n_m = 3;
+    memcpy(o->k, k, sizeof k), o->n_k = 3;
+    if (quick) {
+        memcpy(o->n, n_quick, sizeof n_quick), o->n_n = 4;
+        memcpy(o->sparsity, s_quick, sizeof s_quick), o->n_sparsity = 2;
+    } else {
+        memcpy(o->n, n_full, sizeof n_full), o->n_n = 5;
+        memcpy(o->sparsity, s_full, sizeof s_full), o->n_sparsity = 4;
+    }
+    o->max_flops = 8e9;
+    o->reps = quick ? 5 : 10;
+    o->min_time_s = 0.01;
+    o->check_macs = 4e6;
+}
+
+/* Calls fn for every grid point (pattern, sparsity, m, k, n) in order; stops when fn
+ * returns nonzero. */
+static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pattern *, double, int, int, int),
+                      void *ctx)
+{
+    for (size_t p = 0; p < o->n_patterns; p++) {
+        double fixed = 0;
+        const int is_fixed = sr_pattern_fixed_sparsity(&o->patterns[p], &fixed);
+        for (size_t si = 0; si < (is_fixed ? 1 : o->n_sparsity); si++)
+            for (size_t a = 0; a < o->n_m; a++)
+                for (size_t b = 0; b < o->n_k; b++)
+                    for (size_t c = 0; c < o->n_n; c++) {
+                        if (2.0 * o->m[a] * o->k[b] * o->n[c] > o->max_flops)
+                            continue;
+                        const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si], (int)o->m[a],
+                                         (int)o->k[b], (int)o->n[c]);
+                        if (r)
+                            return r;
+                    }
+    }
+    return 0;
+}
+
+static int count_one(void *ctx, const sr_pattern *p, double s, int m, int k, int n)
+{
+    (void)p, (void)s, (void)m, (void)k, (void)n;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+size_t sr_calibrate_count(const sr_calibrate_opts *o)
+{
+    size_t n = 0;
+    each_point(o, count_one, &n);
+    return n;
+}
+
+typedef struct {
+    sr_session *s;
+    const sr_calibrate_opts *o;
+    sr_calibrate_progress progress;
+    void *ctx;
+    sr_calib_point *pts;
+    char (*params)[96];
+    size_t n, total;
+    sr_code rc;
+    sr_err *err;
+} run_state;
+
+static int run_one(void *ctx, const sr_pattern *p, double s, int m, int k, int n)
+{
+    run_state *st = ctx;
+    if (st->s->interrupted && st->s->interrupted()) {
+        st->rc = sr_err_set(st->err, SR_ERR_INTERRUPTED, "interrupted");
+        return 1;
+    }
+    sr_kernel_spec spec = {.pattern = *p, .sparsity = s, .reps = st->o->reps, .min_time_s = st->o->min_time_s,
+                           .check_macs = st->o->check_macs};
+    sr_params_source src;
+    sr_problem prob = {0};
+    sr_kernel_outcome out;
+    st->rc = sr_session_params(st->s, p, m, k, n, NULL, &spec.params, &src, st->err);
+    if (st->rc == SR_OK)
+        st->rc = sr_problem_make(m, k, n, 0x5eed ^ ((uint64_t)m << 40) ^ ((uint64_t)k << 20) ^ (uint64_t)n, &prob,
+                                 st->err);
+    if (st->rc == SR_OK)
+        st->rc = sr_kernel_run(st->s->cl, &prob, &spec, NULL, NULL, NULL, &out, st->err);
+    sr_problem_free(&prob);
+    if (st->rc != SR_OK)
+        return 1;
+    sr_calib_point *pt = &st->pts[st->n];
+    memset(pt, 0, sizeof *pt);
+    sr_pattern_name(p, pt->pattern, sizeof pt->pattern);
+    pt->sparsity = s;
+    pt->m = m, pt->k = k, pt->n = n;
+    pt->flops = out.flops;
+    pt->time_s = out.res.time.median_s;
+    pt->pack_s = out.res.pack_s;
+    snprintf(st->params[st->n], sizeof st->params[0], "%s", out.res.params);
+    st->n++;
+    if (st->progress)
+        st->progress(st->ctx, st->n, st->total, pt);
+    return 0;
+}
+
+sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calibrate_progress progress, void *ctx,
+                             sr_calib_point **pts, size_t *n, sr_err *err)
+{
+    const size_t total = sr_calibrate_count(o);
+    run_state st = {.s = s, .o = o, .progress = progress, .ctx = ctx, .total = total, .err = err};
+    st.pts = calloc(total ? total : 1, sizeof *st.pts);
+    st.params = calloc(total ? total : 1, sizeof *st.params);
+    const char **pp = calloc(total ? total : 1, sizeof *pp);
+    if (!st.pts || !st.params || !pp)
+        st.rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %zu calibration points", total);
+    else
+        each_point(o, run_one, &st);
+    for (size_t i = 0; st.rc == SR_OK && i < st.n; i++)
+        pp[i] = st.params[i];
+    if (st.rc == SR_OK)
+        st.rc = sr_store_put_calibration(s->store, s->device_uuid, st.pts, st.n, pp, err);
+    free(pp);
+    free(st.params);
+    if (st.rc != SR_OK) {
+        free(st.pts);
+        st.pts = NULL;
+        st.n = 0;
+    }
+    *pts = st.pts;
+    *n = st.n;
+    return st.rc;
+}

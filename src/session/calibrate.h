@@ -1,0 +1,37 @@
+/* Calibrating the device model: each pattern's kernel run on a grid of synthetic shapes
+ * (M, K, N and, for patterns whose sparsity is free, the sparsity), with the parameters
+ * the sweep would use, verified and timed; the points stored together under the run. No
+ * network is involved: the model predicts networks it never saw. */
+#ifndef SR_SESSION_CALIBRATE_H
+#define SR_SESSION_CALIBRATE_H
+
+#include "model/device_model.h"
+#include "session/session.h"
+
+#define SR_CALIB_MAX_VALUES 8
+
+typedef struct {
+    sr_pattern patterns[16];
+    size_t n_patterns;
+    double m[SR_CALIB_MAX_VALUES], k[SR_CALIB_MAX_VALUES], n[SR_CALIB_MAX_VALUES];
+    double sparsity[SR_CALIB_MAX_VALUES];
+    size_t n_m, n_k, n_n, n_sparsity;
+    double max_flops; /* shapes whose dense work exceeds this are left out (time) */
+    int reps;
+    double min_time_s, check_macs;
+} sr_calibrate_opts;
+
+/* The default grid (quick: fewer N and sparsities) for the study's patterns. */
+void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick);
+
+/* Points of the grid, in the order they run. */
+size_t sr_calibrate_count(const sr_calibrate_opts *o);
+
+typedef void (*sr_calibrate_progress)(void *ctx, size_t done, size_t total, const sr_calib_point *p);
+
+/* Runs the grid on the session's open device (its run begun) and stores the points;
+ * *pts (malloc'ed) receives them. Interrupted: nothing stored. */
+sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calibrate_progress progress, void *ctx,
+                             sr_calib_point **pts, size_t *n, sr_err *err);
+
+#endif

@@ -1,0 +1,41 @@
+/* Kernel parameters by the fallback chain of params.h. */
+#include "session/params.h"
+
+#include <string.h>
+
+const char *sr_params_source_name(sr_params_source s)
+{
+    switch (s) {
+    case SR_PARAMS_GIVEN: return "--params";
+    case SR_PARAMS_TUNED: return "tuned";
+    case SR_PARAMS_TUNED_DRIVER: return "tuned under another driver";
+    case SR_PARAMS_TUNED_SIMILAR: return "tuned on a similar device";
+    case SR_PARAMS_DEFAULT: break;
+    }
+    return "default";
+}
+
+sr_code sr_session_params(const sr_session *s, const sr_pattern *p, int m, int k, int n, const char *given,
+                          sr_kernel_params *out, sr_params_source *source, sr_err *err)
+{
+    sr_kernel_params_default(p, s->dev ? s->dev->type : "CPU", out);
+    *source = SR_PARAMS_DEFAULT;
+    if (given) {
+        *source = SR_PARAMS_GIVEN;
+        return sr_kernel_params_parse(given, out, err);
+    }
+    if (!s->store || !s->device_uuid[0])
+        return SR_OK;
+    char name[SR_NAME_MAX];
+    sr_pattern_name(p, name, sizeof name);
+    sr_tuned_rec t;
+    sr_kernel_params kp = *out;
+    if (sr_store_get_tuned(s->store, s->device_uuid, name, SR_DTYPE_FP32, m, k, n, &t, NULL) == SR_OK &&
+        sr_kernel_params_parse(t.params, &kp, NULL) == SR_OK && sr_kernel_params_check(&kp, p, NULL) == SR_OK) {
+        *out = kp;
+        *source = t.tier == SR_TUNED_EXACT       ? SR_PARAMS_TUNED
+                  : t.tier == SR_TUNED_SAME_NAME ? SR_PARAMS_TUNED_DRIVER
+                                                 : SR_PARAMS_TUNED_SIMILAR;
+    }
+    return SR_OK;
+}

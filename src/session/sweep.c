@@ -1,0 +1,229 @@
+/* The network sweep: layer x config jobs, shared shapes measured once, rows stored as
+ * they come. */
+#include "session/sweep.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/predict.h"
+#include "session/params.h"
+#include "session/records.h"
+#include "sparse/read.h"
+
+sr_code sr_sweep_configs(const sr_pattern *patterns, size_t n_patterns, const double *sparsities,
+                         size_t n_sparsities, sr_sweep_opts *o, sr_err *err)
+{
+    o->n_configs = 0;
+    o->configs[o->n_configs++] = (sr_sweep_config){{.kind = SR_PAT_DENSE}, 0.0};
+    for (size_t p = 0; p < n_patterns; p++) {
+        double fixed;
+        if (patterns[p].kind == SR_PAT_DENSE)
+            continue;
+        const int is_fixed = sr_pattern_fixed_sparsity(&patterns[p], &fixed);
+        if (!is_fixed && n_sparsities == 0)
+            return sr_err_set(err, SR_ERR_ARG, "pattern needs a sparsity: give --sparsities");
+        for (size_t s = 0; s < (is_fixed ? 1 : n_sparsities); s++) {
+            if (o->n_configs == SR_SWEEP_MAX_CONFIGS)
+                return sr_err_set(err, SR_ERR_ARG, "at most %d pattern and sparsity pairs", SR_SWEEP_MAX_CONFIGS);
+            o->configs[o->n_configs++] = (sr_sweep_config){patterns[p], is_fixed ? fixed : sparsities[s]};
+        }
+    }
+    return SR_OK;
+}
+
+sr_code sr_sweep_layer_weights(const char *dir, const sr_layer *l, float **w, sr_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.npy", dir, l->name);
+    int m = 0, k = 0;
+    *w = NULL;
+    sr_code c = sr_read_npy(path, w, &m, &k, err);
+    if (c == SR_OK && ((int64_t)m != l->m * l->groups || (int64_t)k != l->k)) {
+        c = sr_err_set(err, SR_ERR_FORMAT,
+                       "%s: holds a %d x %d matrix, but layer %s needs %lld x %lld (groups x out, in x kernel)",
+                       path, m, k, l->name, (long long)(l->m * l->groups), (long long)l->k);
+        free(*w);
+        *w = NULL;
+    }
+    if (c != SR_OK && c != SR_ERR_NOMEM)
+        err->code = SR_ERR_FORMAT; /* a missing or bad file is bad input */
+    return c;
+}
+
+sr_code sr_sweep_check_weights(const sr_sweep_opts *o, sr_err *err)
+{
+    if (!o->weights_dir)
+        return SR_OK;
+    for (size_t i = 0; i < sr_network_n_layers(o->net); i++) {
+        const sr_layer *l = sr_network_layer(o->net, i);
+        if (!l->prunable)
+            continue;
+        float *w = NULL;
+        sr_code c = sr_sweep_layer_weights(o->weights_dir, l, &w, err);
+        free(w);
+        if (c != SR_OK)
+            return c;
+    }
+    return SR_OK;
+}
+
+typedef struct {
+    int64_t m, k, n, g;
+    sr_kernel_spec spec;
+    sr_kernel_outcome out;
+    double device_s; /* the device model's time (NAN: none) */
+} measured;
+
+static int is_done(const sr_layer_row *done, size_t n_done, size_t layer, const sr_sweep_config *cfg)
+{
+    char name[SR_NAME_MAX];
+    sr_pattern_name(&cfg->pattern, name, sizeof name);
+    for (size_t i = 0; i < n_done; i++)
+        if (done[i].layer_index == (int)layer && strcmp(done[i].pattern, name) == 0 &&
+            fabs(done[i].sparsity - cfg->sparsity) < 1e-9)
+            return 1;
+    return 0;
+}
+
+static int layer_in(const sr_sweep_opts *o, size_t i, const sr_sweep_config *cfg)
+{
+    return cfg->pattern.kind == SR_PAT_DENSE || sr_predict_layer_pruned(o->net, i, o->prune_all);
+}
+
+static uint64_t shape_seed(uint64_t seed, int64_t m, int64_t k, int64_t n, int64_t g)
+{
+    uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+    const int64_t v[4] = {m, k, n, g};
+    for (int i = 0; i < 4; i++)
+        h = (h ^ (uint64_t)v[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Runs one layer's kernel: the weights (the file's or random), the verified and timed run. */
+static sr_code measure(sr_session *s, const sr_sweep_opts *o, const sr_layer *l, measured *r,
+                       const sr_ceilings *ceil, sr_err *err)
+{
+    float *w = NULL;
+    sr_problem prob = {0};
+    sr_code c = SR_OK;
+    if (o->weights_dir && l->prunable)
+        c = sr_sweep_layer_weights(o->weights_dir, l, &w, err);
+    if (c == SR_OK)
+        c = sr_problem_make_groups((int)r->m, (int)r->k, (int)r->n, (int)r->g, w,
+                                   shape_seed(o->seed, r->m, r->k, r->n, r->g), &prob, err);
+    free(w);
+    if (c == SR_OK)
+        c = sr_kernel_run(s->cl, &prob, &r->spec, ceil, NULL, NULL, &r->out, err);
+    sr_problem_free(&prob);
+    /* the device model's time of the same work, the launches left out as the measured
+     * event time leaves them out */
+    sr_device_time dt;
+    r->device_s = NAN;
+    if (c == SR_OK && o->dm &&
+        sr_device_model_time(o->dm, ceil, &r->spec.pattern, r->spec.sparsity, r->m, r->k, r->n, r->g,
+                             (double)r->out.nnz / (double)r->g, &dt, NULL) == SR_OK)
+        r->device_s = dt.kernel_s;
+    return c;
+}
+
+/* The parameters for the layer's shape: tuned ones where stored, else the defaults. */
+static sr_code params_for(const sr_session *s, measured *r, sr_err *err)
+{
+    sr_params_source src;
+    return sr_session_params(s, &r->spec.pattern, (int)r->m, (int)r->k, (int)r->n, NULL, &r->spec.params, &src,
+                             err);
+}
+
+/* Stores the row of layer i of network net_uuid from a measurement. */
+static sr_code store_row(sr_session *s, const char *net_uuid, size_t i, const sr_sweep_opts *o, const measured *r,
+                         sr_err *err)
+{
+    sr_measurement m;
+    sr_record_kernel(&r->spec, (int)r->m, (int)r->k, (int)r->n, (int)r->g, &r->out, &m);
+    m.device_time_s = r->device_s;
+    snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net_uuid);
+    m.layer_index = (int)i;
+    m.batch = (int)o->batch;
+    return sr_store_put_measurements(s->store, &m, 1, err);
+}
+
+sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o, const sr_ceilings *ceil,
+                     const sr_layer_row *done, size_t n_done, sr_sweep_progress progress, void *ctx,
+                     sr_sweep_stats *st, sr_err *err)
+{
+    memset(st, 0, sizeof *st);
+    const size_t nl = sr_network_n_layers(o->net);
+    sr_sweep_event ev = {0};
+    for (size_t c = 0; c < o->n_configs; c++)
+        for (size_t i = 0; i < nl; i++)
+            ev.total += layer_in(o, i, &o->configs[c]);
+    measured *cache = calloc(nl ? nl : 1, sizeof *cache);
+    if (!cache)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for the sweep of %zu layers", nl);
+    const double t0 = sr_wall_seconds();
+    sr_code rc = SR_OK;
+    for (size_t c = 0; c < o->n_configs && rc == SR_OK; c++) {
+        const sr_sweep_config *cfg = &o->configs[c];
+        size_t n_cache = 0;
+        for (size_t i = 0; i < nl && rc == SR_OK; i++) {
+            if (!layer_in(o, i, cfg))
+                continue;
+            if (s->interrupted && s->interrupted()) {
+                rc = sr_err_set(err, SR_ERR_INTERRUPTED, "interrupted");
+                break;
+            }
+            const sr_layer *l = sr_network_layer(o->net, i);
+            measured r = {.spec = {.pattern = cfg->pattern, .sparsity = cfg->sparsity, .reps = o->reps,
+                                   .min_time_s = o->min_time_s, .check_macs = o->check_macs}};
+            sr_layer_batched(l, o->batch, &r.m, &r.k, &r.n, &r.g);
+            ev.reused = ev.resumed = 0;
+            ev.skipped = NULL;
+            char why[sizeof err->msg];
+            size_t hit = n_cache;
+            if (!o->weights_dir || !l->prunable)
+                for (hit = 0; hit < n_cache; hit++)
+                    if (cache[hit].m == r.m && cache[hit].k == r.k && cache[hit].n == r.n && cache[hit].g == r.g)
+                        break;
+            if (is_done(done, n_done, i, cfg)) {
+                ev.resumed = 1;
+                st->resumed++;
+            } else if (hit < n_cache) {
+                ev.reused = 1;
+                st->reused++;
+                rc = store_row(s, net_uuid, i, o, &cache[hit], err);
+            } else if (r.m > INT_MAX || r.k > INT_MAX || r.n > INT_MAX || r.g > INT_MAX ||
+                       (rc = params_for(s, &r, err)) != SR_OK ||
+                       sr_kernel_check(s->dev, (int)r.m, (int)r.k, (int)r.n, (int)r.g, &r.spec, err) != SR_OK) {
+                /* the kernel cannot take this layer: it keeps its dense time, and says so */
+                snprintf(why, sizeof why, "%s", r.m > INT_MAX || r.k > INT_MAX || r.n > INT_MAX || r.g > INT_MAX
+                                                    ? "a dimension beyond 2^31"
+                                                    : err->msg);
+                ev.skipped = why;
+                st->skipped++;
+            } else if ((rc = measure(s, o, l, &r, ceil, err)) == SR_OK) {
+                st->measured++;
+                st->kernel_s += r.out.res.device_s;
+                st->build_s += r.out.res.build_s;
+                st->sampled += r.out.res.rows_checked < r.out.rows;
+                rc = store_row(s, net_uuid, i, o, &r, err);
+                cache[n_cache++] = r;
+            } else {
+                sr_err_prefix(err, "layer %s", l->name);
+            }
+            ev.done++;
+            ev.layer = l->name;
+            ev.layer_index = i;
+            ev.config = cfg;
+            ev.elapsed_s = sr_wall_seconds() - t0;
+            ev.eta_s = ev.elapsed_s / (double)ev.done * (double)(ev.total - ev.done);
+            if (rc == SR_OK && progress)
+                progress(ctx, &ev);
+        }
+    }
+    st->wall_s = sr_wall_seconds() - t0;
+    free(cache);
+    return rc;
+}
