@@ -75,8 +75,9 @@ typedef struct {
 } sr_peaks_result;
 
 /* Checks the options against the device before anything runs: repetitions and times
- * positive, and max_ws_bytes within one allocation and half the device's memory (the
- * message names the size and the device). sr_peaks_measure calls it first; a command
+ * positive, and max_ws_bytes within what the device can hold (half its memory, and 90%
+ * of one allocation, room for rounding sizes up) (the message names the size and the
+ * device). sr_peaks_measure calls it first; a command
  * should call it before it opens a run. */
 sr_code sr_peaks_check(const sr_peaks_opts *o, const sr_device_info *dev, sr_err *err);
 
