@@ -1087,10 +1087,14 @@ START_TEST(test_cli_measure)
     ck_assert(json_object_object_get_ex(j, "bound", &v) && v);
     json_object_put(j);
 
-    /* a sweep beyond the device's memory is refused at once, naming the size */
+    /* a sweep beyond the device's memory is refused at once, naming the size, no run
+     * begun */
     sr_run_cli((const char *[]){"peaks", "--max-ws", "2T", NULL}, &r);
     ck_assert_msg(r.status == 2 && strstr(r.err, "2 TiB is beyond"), "exit %d: %s", r.status,
                   r.err);
+    sr_run_cli((const char *[]){"runs", NULL}, &r);
+    ck_assert_msg(r.status == 0 && !strstr(r.out, "failed") && !strstr(r.out, "--max-ws 2T"),
+                  "%s", r.out);
     assert_nothing_cached(0);
     remove_tmpdir();
 }
