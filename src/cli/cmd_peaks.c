@@ -469,8 +469,10 @@ static int run_measure(int argc, char **argv, const peaks_args *a)
         o.progress = on_progress;
         o.progress_ctx = &ps;
         o.stop = sr_cli_interrupted;
-        /* the database first: a bad --db is refused before a minute of measuring */
-        c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
+        /* the options against the device, then the database: a bad --max-ws or --db is
+         * refused before a run begins and a minute of measuring */
+        if ((c = sr_peaks_check(&o, s.dev, &err)) == SR_OK)
+            c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     }
     if (c == SR_OK)
         c = sr_session_begin(&s, &err);
