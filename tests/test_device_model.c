@@ -45,7 +45,7 @@ START_TEST(test_launch_only)
     /* one grid point at 100 GFLOP/s; a 1 x 1 x 1 product is 2 FLOPs = 20 ps of kernel,
      * and its launch (5 us, no repack) is what decides it */
     sr_calib_point pts[] = {point("dense", 0, 1, 1, 1, 100, 0)};
-    sr_device_model dm = {pts, 1, 5e-6};
+    sr_device_model dm = {pts, 1, 5e-6, 0, 0};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t;
@@ -67,7 +67,7 @@ START_TEST(test_fixed_cost_only)
     /* 60% of the grid point's time was repacking X: the layer pays the same share, and
      * a repack makes two launches (pack + product) */
     sr_calib_point pts[] = {point("dense", 0, 256, 256, 256, 50, 0.6)};
-    sr_device_model dm = {pts, 1, 0};
+    sr_device_model dm = {pts, 1, 0, 0, 0};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t;
@@ -85,7 +85,7 @@ START_TEST(test_interpolation_between_two_shapes)
     /* N = 16 at 10 GFLOP/s and N = 256 at 160 GFLOP/s: at N = 64, halfway in log N, the
      * rate is the geometric mean, 40 GFLOP/s; beyond the grid it is clamped */
     sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 10, 0), point("dense", 0, 64, 64, 256, 160, 0)};
-    sr_device_model dm = {pts, 2, 0};
+    sr_device_model dm = {pts, 2, 0, 0, 0};
     sr_pattern d = pat("dense");
     double g, share;
     ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 64, &g, &share, NULL), SR_OK);
@@ -97,16 +97,36 @@ START_TEST(test_interpolation_between_two_shapes)
     /* off the grid in M and K too: the grid has one value there, which holds everywhere */
     ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 1000, 3, 64, &g, &share, NULL), SR_OK);
     EQ(g, 40);
-    /* sparsity is interpolated linearly between calibrated sparsities */
+    /* sparsity is interpolated in log(1 - sparsity) between calibrated sparsities: halfway
+     * between densities 0.5 and 0.1 is density sqrt(0.05) */
     sr_calib_point sp[] = {point("unstructured", 0.5, 64, 64, 64, 20, 0), point("unstructured", 0.9, 64, 64, 64, 60, 0)};
-    sr_device_model dms = {sp, 2, 0};
+    sr_device_model dms = {sp, 2, 0, 0, 0};
     sr_pattern u = pat("unstructured");
-    ck_assert_int_eq(sr_device_model_rate(&dms, &u, 0.7, 64, 64, 64, &g, &share, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_rate(&dms, &u, 1 - sqrt(0.05), 64, 64, 64, &g, &share, NULL), SR_OK);
     EQ(g, sqrt(20.0 * 60.0));
     /* a pattern the calibration never ran is refused, not guessed */
     sr_pattern b = pat("block:8x8");
     ck_assert_int_eq(sr_device_model_rate(&dms, &b, 0.9, 64, 64, 64, &g, &share, NULL), SR_ERR_NOTFOUND);
     ck_assert(!sr_device_model_has(&dms, &b));
+}
+END_TEST
+
+START_TEST(test_panels)
+{
+    /* kernels compute N in panels of 64 columns (whole vectors of 16 below a panel): N =
+     * 65 costs what N = 128 costs, N = 5 what N = 16 costs */
+    sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 20, 0), point("dense", 0, 64, 64, 128, 80, 0)};
+    sr_device_model dm = {pts, 2, 0, 16, 64};
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense");
+    sr_device_time t65, t128, t5, t16;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 65, 1, 4096, &t65, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 128, 1, 4096, &t128, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 5, 1, 4096, &t5, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 16, 1, 4096, &t16, NULL), SR_OK);
+    EQ(t65.kernel_s, t128.kernel_s);
+    EQ(t128.kernel_s, 2.0 * 4096 * 128 / 80e9);
+    EQ(t5.kernel_s, t16.kernel_s);
 }
 END_TEST
 
@@ -117,7 +137,7 @@ START_TEST(test_csr_rereads_decide)
      * (K = 500 rows x 64 columns x 4 = 128 kB: the 1 GB/s "L2" of this device) take
      * 256 us, where the rate gives 2 * 1000 * 64 / 100e9 = 1.28 us */
     sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
-    sr_device_model dm = {pts, 1, 0};
+    sr_device_model dm = {pts, 1, 0, 0, 0};
     sr_ceilings c;
     memset(&c, 0, sizeof c);
     snprintf(c.device, sizeof c.device, "two-levels");
@@ -136,7 +156,7 @@ START_TEST(test_csr_rereads_decide)
     ck_assert_str_eq(t.term, "re-read L2");
     /* dense keeps its X tile in registers: no re-read term */
     sr_calib_point dp[] = {point("dense", 0, 100, 500, 64, 100, 0)};
-    sr_device_model dmd = {dp, 1, 0};
+    sr_device_model dmd = {dp, 1, 0, 0, 0};
     sr_pattern d = pat("dense");
     ck_assert_int_eq(sr_device_model_time(&dmd, &c, &d, 0, 100, 500, 64, 1, 50000, &t, NULL), SR_OK);
     EQ(t.reread_s, 0);
@@ -163,7 +183,7 @@ START_TEST(test_network_off_the_grid)
                 pts[n++] = point("dense", 0, ms[a], ks[b], ns[k], 50 + 10 * a + 20 * b + 40 * k, 0);
                 pts[n++] = point("2:4", 0.5, ms[a], ks[b], ns[k], 60 + 10 * a + 20 * b + 40 * k, 0);
             }
-    sr_device_model dm = {pts, n, 0};
+    sr_device_model dm = {pts, n, 0, 0, 0};
     sr_ceilings c = fast_device();
     sr_predict_opts o = {.batch = 1, .dtype = SR_DTYPE_FP32, .prune_all = 1, .dm = &dm};
     sr_pattern p = pat("2:4");
@@ -196,6 +216,7 @@ int main(void)
     tcase_add_test(tc, test_launch_only);
     tcase_add_test(tc, test_fixed_cost_only);
     tcase_add_test(tc, test_interpolation_between_two_shapes);
+    tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_csr_rereads_decide);
     tcase_add_test(tc, test_network_off_the_grid);
     suite_add_tcase(s, tc);

@@ -15,7 +15,8 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
     for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
         sr_pattern_parse(pats[i], &o->patterns[o->n_patterns++], NULL);
     static const double m[] = {64, 256, 1024}, k[] = {64, 512, 4096};
-    static const double n_full[] = {1, 16, 128, 1024, 8192}, n_quick[] = {1, 32, 512, 8192};
+    /* N whole panels (the model pads a layer's N the way the kernels do) */
+    static const double n_full[] = {16, 64, 256, 1024, 4096, 16384}, n_quick[] = {16, 128, 1024, 8192};
     static const double s_full[] = {0.5, 0.75, 0.9, 0.95}, s_quick[] = {0.5, 0.9};
     memcpy(o->m, m, sizeof m), o->n_m = 3;
     memcpy(o->k, k, sizeof k), o->n_k = 3;
@@ -23,7 +24,7 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
         memcpy(o->n, n_quick, sizeof n_quick), o->n_n = 4;
         memcpy(o->sparsity, s_quick, sizeof s_quick), o->n_sparsity = 2;
     } else {
-        memcpy(o->n, n_full, sizeof n_full), o->n_n = 5;
+        memcpy(o->n, n_full, sizeof n_full), o->n_n = 6;
         memcpy(o->sparsity, s_full, sizeof s_full), o->n_sparsity = 4;
     }
     o->max_flops = 8e9;
@@ -143,4 +144,28 @@ sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calib
     *pts = st.pts;
     *n = st.n;
     return st.rc;
+}
+
+sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
+                                sr_calib_point **pts, sr_err *err)
+{
+    size_t n = 0;
+    memset(dm, 0, sizeof *dm);
+    sr_code c = sr_store_get_calibration(store, device_uuid, pts, &n, err);
+    if (c != SR_OK)
+        return c;
+    dm->points = *pts;
+    dm->n_points = n;
+    dm->launch_s = launch_s;
+    /* the panels of the widest dense grid point's kernel: how the kernels cover N */
+    const sr_calib_point *widest = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp((*pts)[i].pattern, "dense") == 0 && (*pts)[i].params[0] && (!widest || (*pts)[i].n > widest->n))
+            widest = &(*pts)[i];
+    sr_kernel_params kp = {0};
+    if (widest && sr_kernel_params_parse(widest->params, &kp, NULL) == SR_OK && kp.vw > 0 && kp.nv > 0) {
+        dm->vector = kp.vw;
+        dm->panel = kp.vw * kp.nv;
+    }
+    return SR_OK;
 }

@@ -29,6 +29,12 @@ size_t sr_calibrate_count(const sr_calibrate_opts *o);
 
 typedef void (*sr_calibrate_progress)(void *ctx, size_t done, size_t total, const sr_calib_point *p);
 
+/* The device model of a stored device (device_uuid) with launch overhead launch_s: its
+ * newest calibration (*pts malloc'ed; free() it) and the panels its dense kernels ran in.
+ * SR_ERR_NOTFOUND: no calibration. */
+sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
+                                sr_calib_point **pts, sr_err *err);
+
 /* Runs the grid on the session's open device (its run begun) and stores the points;
  * *pts (malloc'ed) receives them. Interrupted: nothing stored. */
 sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calibrate_progress progress, void *ctx,

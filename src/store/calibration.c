@@ -31,7 +31,7 @@ sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_
         sqlite3_bind_double(st, 8, p->flops);
         sqlite3_bind_double(st, 9, p->time_s);
         store_bind_double(st, 10, p->pack_s);
-        store_bind_text(st, 11, params ? params[i] : "");
+        store_bind_text(st, 11, params ? params[i] : p->params);
         rc = store_step_done(s, st, "storing a calibration point", err);
     }
     sqlite3_finalize(st);
@@ -45,7 +45,7 @@ sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_
     *n = 0;
     sqlite3_stmt *st;
     sr_code rc = store_prepare(s,
-                               "SELECT pattern, sparsity, m, k, n, flops, time_s, pack_s FROM v_calibration "
+                               "SELECT pattern, sparsity, m, k, n, flops, time_s, pack_s, COALESCE(params, '') FROM v_calibration "
                                "WHERE device_uuid = ?1 ORDER BY pattern, sparsity, m, k, n",
                                &st, err);
     if (rc != SR_OK)
@@ -73,6 +73,7 @@ sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_
         p->flops = sqlite3_column_double(st, 5);
         p->time_s = sqlite3_column_double(st, 6);
         p->pack_s = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0.0 : sqlite3_column_double(st, 7);
+        store_copy_text(p->params, sizeof p->params, st, 8);
     }
     if (rc == SR_OK && step != SQLITE_DONE)
         rc = store_fail(s->db, s->path, step, err, "reading the calibration");
