@@ -1,7 +1,7 @@
 /* `sparseroof bench` through the binary, on a two-layer network file: the sweep's rows
  * and views, a run stopped by SIGINT and resumed (the same rows as one that was not), a
  * grouped convolution measured over all its groups, and --weights files refused before
- * anything is stored. Each database gets quick ceilings first (`peaks` on a small sweep),
+ * anything is stored; and `kernel --weights FILE`, which reads files the same way. Each database gets quick ceilings first (`peaks` on a small sweep),
  * so that bench does not measure them itself. */
 #include <check.h>
 #include <json-c/json.h>
@@ -309,11 +309,10 @@ static void write_npy(const char *path, const char *header_dict, const void *dat
     free(buf);
 }
 
-/* DIR/name.npy holding rows x cols little-endian float32 values (or int32 ones). */
-static void write_matrix(const char *name, int rows, int cols, const char *descr)
+/* path holding rows x cols little-endian float32 values (or int32 ones). */
+static void write_matrix_file(const char *path, int rows, int cols, const char *descr)
 {
-    char path[4300], dict[160];
-    snprintf(path, sizeof path, "%s/w/%s.npy", dir, name);
+    char dict[160];
     snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, rows,
              cols);
     const size_t n = (size_t)rows * cols;
@@ -331,6 +330,14 @@ static void write_matrix(const char *name, int rows, int cols, const char *descr
     }
     write_npy(path, dict, data, 4 * n);
     free(data);
+}
+
+/* The same as DIR/w/name.npy. */
+static void write_matrix(const char *name, int rows, int cols, const char *descr)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/w/%s.npy", dir, name);
+    write_matrix_file(path, rows, cols, descr);
 }
 
 static void good_weights(void)
@@ -439,6 +446,56 @@ START_TEST(test_weights_run)
 }
 END_TEST
 
+/* kernel --weights FILE: the file's shape sets M and K, its values are pruned; a .npy and
+ * a Matrix Market file alike. */
+START_TEST(test_kernel_weights)
+{
+    if (!have_device)
+        return;
+    char npy[4200], mtx[4200], db[4200];
+    in_dir(npy, sizeof npy, "w.npy");
+    in_dir(mtx, sizeof mtx, "w.mtx");
+    in_dir(db, sizeof db, "kernel.db");
+    write_matrix_file(npy, 12, 20, "<f4");
+    sr_cli_result r;
+    sr_run_cli((const char *[]){"kernel", "--pattern", "2:4", "--weights", npy, "--n", "8", "--reps", "1", "--json",
+                                "--db", db, NULL},
+               &r);
+    expect_ok(&r, "kernel --weights FILE.npy");
+    json_object *o = json_tokener_parse(r.out);
+    ck_assert_msg(o != NULL, "%s", r.out);
+    ck_assert_int_eq((int)num(o, "m"), 12);
+    ck_assert_int_eq((int)num(o, "k"), 20);
+    ck_assert_int_eq((int)num(o, "nnz"), 120);
+    ck_assert(json_object_get_boolean(field(o, "verified")));
+    /* both counts of bytes: a byte of index per kept value against the model's 2 bits */
+    ck_assert_double_eq(num(o, "layout_bytes") - num(o, "bytes"), 120 - 120 * 2 / 8);
+    json_object_put(o);
+    /* 10 entries of 48: pruning to 0.5 keeps them all, and the run says how sparse it is */
+    static const char entries[] = "%%MatrixMarket matrix coordinate real general\n6 8 10\n1 1 1.5\n1 8 -2\n"
+                                  "2 3 0.25\n3 2 4\n3 7 -1\n4 4 3\n5 1 0.5\n5 5 -0.75\n6 6 2\n6 8 1\n";
+    write_file(mtx, entries, sizeof entries - 1);
+    sr_run_cli((const char *[]){"kernel", "--pattern", "unstructured", "--sparsity", "0.5", "--weights", mtx, "--n",
+                                "8", "--reps", "1", "--json", "--db", db, NULL},
+               &r);
+    expect_ok(&r, "kernel --weights FILE.mtx");
+    o = json_tokener_parse(r.out);
+    ck_assert_msg(o != NULL, "%s", r.out);
+    ck_assert_int_eq((int)num(o, "m"), 6);
+    ck_assert_int_eq((int)num(o, "k"), 8);
+    ck_assert_int_eq((int)num(o, "nnz"), 10);
+    ck_assert_double_eq_tol(num(o, "achieved_sparsity"), 38.0 / 48, 1e-12);
+    ck_assert_double_eq(num(o, "flops"), 2.0 * 10 * 8);
+    json_object_put(o);
+    /* a file of the wrong type: exit 2, named */
+    write_matrix_file(npy, 12, 20, "<i4");
+    sr_run_cli((const char *[]){"kernel", "--pattern", "2:4", "--weights", npy, "--db", db, NULL}, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, npy));
+    ck_assert_ptr_nonnull(strstr(r.err, "'<i4'"));
+}
+END_TEST
+
 int main(void)
 {
     have_device = sr_test_have_device();
@@ -452,6 +509,7 @@ int main(void)
     tcase_add_test(tc, test_resume_same_rows);
     tcase_add_test(tc, test_weights_refused);
     tcase_add_test(tc, test_weights_run);
+    tcase_add_test(tc, test_kernel_weights);
     suite_add_tcase(s, tc);
     return sr_check_run(s);
 }

@@ -70,6 +70,9 @@ static const struct {
     {{"predict", "--network", "resnet18", "--patterns", "2:4,sparse", NULL}, "--patterns: "},
     {{"kernel", "--pattern", "dense,", NULL}, "--pattern 'dense,'"},
     {{"tune", "--patterns", "dense,,2:4", NULL}, "--patterns 'dense,,2:4'"},
+    /* a weights file that is not there is bad input, refused before any device is opened */
+    {{"kernel", "--pattern", "2:4", "--weights", "/nonexistent/w.npy", NULL}, "/nonexistent/w.npy: cannot open"},
+    {{"kernel", "--pattern", "2:4", "--weights", "/nonexistent/w.mtx", NULL}, "/nonexistent/w.mtx: cannot open"},
 };
 
 START_TEST(test_bad_input)

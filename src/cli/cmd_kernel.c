@@ -246,6 +246,8 @@ static sr_code make_problem(kernel_opts *o, sr_problem *prob, sr_err *err)
     if (c == SR_OK)
         c = sr_problem_make_groups(o->m, o->k, o->n, 1, w, o->seed, prob, err);
     free(w);
+    if (c == SR_ERR_IO) /* a file that cannot be opened or read is bad input (exit 2), as for bench */
+        c = err->code = SR_ERR_ARG;
     return c != SR_OK && c != SR_ERR_NOMEM ? sr_err_prefix(err, "--weights") : c;
 }
 
