@@ -223,6 +223,27 @@ START_TEST(test_command_line_round_trip)
     ck_assert_str_eq(rec.uuid, run);
     ck_assert_int_eq(sr_store_get_run(s, "ffffffff-no-such-run", &rec, &e), SR_ERR_NOTFOUND);
     ck_assert_ptr_nonnull(strstr(e.msg, "ffffffff-no-such-run"));
+    /* a line longer than the record holds is refused, never cut into other arguments */
+    static char path_arg[6000];
+    memset(path_arg, 'a', sizeof path_arg - 1);
+    for (size_t len = 4000; len <= 5000; len += 1000) {
+        path_arg[len] = '\0';
+        char *long_argv[] = {"sparseroof", "bench", "--network", path_arg, "--reps", "1", NULL};
+        sr_run_info li = {.command = "bench", .argc = 6, .argv = long_argv, .device_uuid = dev};
+        ck_assert_msg(sr_store_run_begin(s, &li, run, &e) == SR_OK, "%s", e.msg);
+        if (len < sizeof rec.command_line - 40) {
+            ck_assert_msg(sr_store_get_run(s, run, &rec, &e) == SR_OK, "%s", e.msg);
+            ck_assert_msg(sr_store_split_command_line(rec.command_line, &argc, &argv, &e) == SR_OK, "%s", e.msg);
+            ck_assert_int_eq(argc, 6);
+            ck_assert_str_eq(argv[3], path_arg);
+            ck_assert_str_eq(argv[5], "1");
+            free(argv);
+        } else {
+            ck_assert_int_eq(sr_store_get_run(s, run, &rec, &e), SR_ERR_UNSUPPORTED);
+            ck_assert_msg(strstr(e.msg, "command line") && strstr(e.msg, run), "%s", e.msg);
+        }
+        path_arg[len] = 'a';
+    }
     sr_store_close(s);
 }
 END_TEST
