@@ -368,14 +368,20 @@ static void expect_refused(const char *net, const char *db, const char *file, co
     ck_assert_msg(strstr(r.out, "\"bench\"") == NULL, "a bench run was recorded: %s", r.out);
 }
 
+/* The three-layer network file, the weights directory (empty) and the database's path. */
+static void weights_fixture(char net[4200], char wdir[4200], char db[4200])
+{
+    in_dir(net, 4200, "three.csv");
+    in_dir(wdir, 4200, "w");
+    in_dir(db, 4200, "weights.db");
+    write_file(net, three_layers, sizeof three_layers - 1);
+    ck_assert_int_eq(mkdir(wdir, 0700), 0);
+}
+
 START_TEST(test_weights_refused)
 {
     char net[4200], db[4200], wdir[4200], path[4300];
-    in_dir(net, sizeof net, "three.csv");
-    in_dir(db, sizeof db, "weights.db");
-    in_dir(wdir, sizeof wdir, "w");
-    write_file(net, three_layers, sizeof three_layers - 1);
-    ck_assert_int_eq(mkdir(wdir, 0700), 0);
+    weights_fixture(net, wdir, db);
     /* a database that exists, with a run of its own (no device needed) */
     sr_cli_result r;
     sr_run_cli((const char *[]){"peaks", "--define", "npu", "--bandwidth", "100", "--compute", "fp32=1000", "--db",
@@ -422,11 +428,7 @@ START_TEST(test_weights_run)
     if (!have_device)
         return;
     char net[4200], db[4200], wdir[4200];
-    in_dir(net, sizeof net, "three.csv");
-    in_dir(db, sizeof db, "weights.db");
-    in_dir(wdir, sizeof wdir, "w");
-    write_file(net, three_layers, sizeof three_layers - 1);
-    ck_assert_int_eq(mkdir(wdir, 0700), 0);
+    weights_fixture(net, wdir, db);
     good_weights();
     db_with_ceilings(db);
     sr_cli_result r;

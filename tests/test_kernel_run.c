@@ -10,6 +10,7 @@
 
 #include "bench/kernel_run.h"
 #include "check_run.h"
+#include "device_fixture.h"
 #include "device_probe.h"
 
 /* ---- the sampled reference check (no device) ---- */
@@ -143,25 +144,6 @@ START_TEST(test_counts_agree)
 END_TEST
 
 /* ---- kernel runs (a device, opened inside each forked test) ---- */
-
-static sr_cl *cl;
-
-static void open_device(void)
-{
-    sr_device_info *list = NULL;
-    size_t n = 0;
-    sr_err err = {0};
-    ck_assert_int_eq(sr_device_list(&list, &n, &err), SR_OK);
-    ck_assert_uint_gt(n, 0);
-    ck_assert_msg(sr_cl_open(&list[0], &cl, &err) == SR_OK, "%s", err.msg);
-    free(list);
-}
-
-static void close_device(void)
-{
-    sr_cl_close(cl);
-    cl = NULL;
-}
 
 static sr_kernel_spec spec_of(const char *pattern, double sparsity, double check_macs)
 {

@@ -89,13 +89,30 @@ static sr_params_source source_of(sr_store *s, const char *device, const char *p
     return src;
 }
 
+/* device's lookup of 2:4 on 64^3 finds params at tier (from the device `from`), and a
+ * session on device takes them with source, parsed. */
+static void expect_tier(sr_store *s, const char *device, int tier, const char *params, const char *from,
+                        sr_params_source source)
+{
+    char got[256], where[SR_UUID_LEN];
+    ck_assert_int_eq(tier_of(s, device, got, where), tier);
+    ck_assert_str_eq(got, params);
+    ck_assert_str_eq(where, from);
+    sr_kernel_params kp, want = {0};
+    sr_err e;
+    ck_assert_int_eq(sr_kernel_params_parse(params, &want, &e), SR_OK);
+    ck_assert_int_eq(source_of(s, device, "2:4", NULL, &kp), source);
+    ck_assert_int_eq(kp.vw, want.vw);
+    ck_assert_int_eq(kp.nv, want.nv);
+}
+
 /* The chain: this device, then its name under another driver, then the same vendor and
  * type, then nothing (the defaults). Each tier beats every lower one, even where the lower
  * one was tuned on the very shape asked for and more recently. */
 START_TEST(test_tuned_tiers)
 {
     sr_store *s = fx_open(path);
-    char here[SR_UUID_LEN], driver[SR_UUID_LEN], kind[SR_UUID_LEN], gpu[SR_UUID_LEN], params[256], from[SR_UUID_LEN];
+    char here[SR_UUID_LEN], driver[SR_UUID_LEN], kind[SR_UUID_LEN], gpu[SR_UUID_LEN], params[256];
     tier_device(s, "acme-cpu", "3.1", "CPU", here);
     tier_device(s, "acme-cpu", "4.0", "CPU", driver);
     tier_device(s, "acme-other", "3.1", "CPU", kind);
@@ -115,12 +132,7 @@ START_TEST(test_tuned_tiers)
 
     /* tier 3: another ACME CPU, tuned on the very shape */
     tuned_row(s, kind, "2:4", 64, "vw=4,nv=1", "complete");
-    ck_assert_int_eq(tier_of(s, here, params, from), SR_TUNED_SAME_KIND);
-    ck_assert_str_eq(params, "vw=4,nv=1");
-    ck_assert_str_eq(from, kind);
-    ck_assert_int_eq(source_of(s, here, "2:4", NULL, &kp), SR_PARAMS_TUNED_SIMILAR);
-    ck_assert_int_eq(kp.vw, 4);
-    ck_assert_int_eq(kp.nv, 1);
+    expect_tier(s, here, SR_TUNED_SAME_KIND, "vw=4,nv=1", kind, SR_PARAMS_TUNED_SIMILAR);
     /* a GPU of the same vendor is no kin of a CPU */
     ck_assert_int_eq(tier_of(s, gpu, params, NULL), 0);
 
@@ -128,11 +140,7 @@ START_TEST(test_tuned_tiers)
      * newer tier-3 row on the very shape: the name still wins */
     tuned_row(s, driver, "2:4", 128, "vw=8,nv=2", "complete");
     tuned_row(s, kind, "2:4", 64, "vw=2,nv=1", "complete");
-    ck_assert_int_eq(tier_of(s, here, params, from), SR_TUNED_SAME_NAME);
-    ck_assert_str_eq(params, "vw=8,nv=2");
-    ck_assert_str_eq(from, driver);
-    ck_assert_int_eq(source_of(s, here, "2:4", NULL, &kp), SR_PARAMS_TUNED_DRIVER);
-    ck_assert_int_eq(kp.vw, 8);
+    expect_tier(s, here, SR_TUNED_SAME_NAME, "vw=8,nv=2", driver, SR_PARAMS_TUNED_DRIVER);
     /* seen from the new driver, it is its own: tier 1 */
     ck_assert_int_eq(tier_of(s, driver, params, NULL), SR_TUNED_EXACT);
 
@@ -143,17 +151,11 @@ START_TEST(test_tuned_tiers)
     /* tier 1: this device, on another shape, beats tier 2 on any */
     tuned_row(s, here, "2:4", 256, "vw=16,nv=2", "complete");
     tuned_row(s, driver, "2:4", 64, "vw=8,nv=4", "complete");
-    ck_assert_int_eq(tier_of(s, here, params, from), SR_TUNED_EXACT);
-    ck_assert_str_eq(params, "vw=16,nv=2");
-    ck_assert_str_eq(from, here);
-    ck_assert_int_eq(source_of(s, here, "2:4", NULL, &kp), SR_PARAMS_TUNED);
-    ck_assert_int_eq(kp.vw, 16);
-    ck_assert_int_eq(kp.nv, 2);
+    expect_tier(s, here, SR_TUNED_EXACT, "vw=16,nv=2", here, SR_PARAMS_TUNED);
     /* within a tier, the shape asked for first */
     tuned_row(s, here, "2:4", 64, "vw=4,nv=4", "complete");
     tuned_row(s, here, "2:4", 512, "vw=2,nv=2", "complete");
-    ck_assert_int_eq(tier_of(s, here, params, NULL), SR_TUNED_EXACT);
-    ck_assert_str_eq(params, "vw=4,nv=4");
+    expect_tier(s, here, SR_TUNED_EXACT, "vw=4,nv=4", here, SR_PARAMS_TUNED);
 
     /* --params overrides every tier; one that does not parse is refused, naming it (one
      * that parses but does not fit is the kernel run's to refuse) */
@@ -314,70 +316,50 @@ static void expect_run(const char *status, const char *message_part)
     }
 }
 
-START_TEST(test_end_complete)
-{
-    sr_session ses;
-    sr_err e;
-    session_with_pending(&ses, NULL, 0);
-    ck_assert_msg(sr_session_end(&ses, SR_OK, &e) == SR_OK, "%s", e.msg);
-    sr_session_close(&ses);
-    expect_run("complete", NULL);
-    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM measurement"), 1);
-}
-END_TEST
+/* How sr_session_end closes a run, by what the command reports and whether a signal came. */
+static const struct {
+    const char *what;
+    int (*interrupted)(void);
+    int bad_row;          /* the pending row is one the database refuses when it is written */
+    sr_code code;         /* what the command reports */
+    const char *msg;      /* its message */
+    sr_code want;         /* what sr_session_end returns */
+    const char *status, *message; /* the run's status and a piece of its message (NULL: none) */
+    int rows;             /* measurements stored */
+} ends[] = {
+    {"went well", NULL, 0, SR_OK, "", SR_OK, "complete", NULL, 1},
+    /* completing fails: the run ends 'failed' with that reason, and none of its rows is kept */
+    {"completing fails", NULL, 1, SR_OK, "", SR_ERR_DB, "failed", "FOREIGN KEY", 0},
+    /* a signal during a command that went well: 'interrupted', no message, rows dropped */
+    {"a signal came", always, 0, SR_OK, "", SR_ERR_INTERRUPTED, "interrupted", NULL, 0},
+    {"stopped by a signal", NULL, 0, SR_ERR_INTERRUPTED, "interrupted", SR_ERR_INTERRUPTED, "interrupted", NULL, 0},
+    /* a command that failed: 'failed' with its message, its code handed back */
+    {"failed", NULL, 0, SR_ERR_VERIFY, "spmm_csr result disagrees with the CPU reference", SR_ERR_VERIFY, "failed",
+     "disagrees with the CPU reference", 0},
+};
 
-/* Completing fails when the pending rows cannot be written (here the database refuses a
- * row of a network it does not hold): the run ends 'failed' with that reason, and none of
- * its rows is stored. */
-START_TEST(test_end_complete_fails)
+START_TEST(test_end)
 {
     sr_session ses;
     sr_err e = {0};
-    session_with_pending(&ses, NULL, 1);
-    const sr_code c = sr_session_end(&ses, SR_OK, &e);
-    ck_assert_int_ne(c, SR_OK);
-    ck_assert_int_ne(c, SR_ERR_INTERRUPTED);
-    ck_assert_msg(strstr(e.msg, "FOREIGN KEY") != NULL, "%s", e.msg);
+    session_with_pending(&ses, ends[_i].interrupted, ends[_i].bad_row);
+    if (ends[_i].code != SR_OK)
+        sr_err_set(&e, ends[_i].code, "%s", ends[_i].msg);
+    const sr_code c = sr_session_end(&ses, ends[_i].code, &e);
+    ck_assert_msg(c == ends[_i].want, "%s: returned %d (%s)", ends[_i].what, c, e.msg);
+    if (c != SR_OK && ends[_i].message) /* the reason, also to the caller */
+        ck_assert_msg(strstr(e.msg, ends[_i].message) != NULL, "%s: %s", ends[_i].what, e.msg);
     sr_session_close(&ses);
-    expect_run("failed", "FOREIGN KEY");
-    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM measurement"), 0);
+    expect_run(ends[_i].status, ends[_i].message);
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM measurement"), ends[_i].rows);
 }
 END_TEST
 
-/* A signal during a command that went well: 'interrupted', without a message, and the
- * pending rows dropped; the same when the command itself reports the interruption. */
-START_TEST(test_end_interrupted)
+/* No run begun: nothing to end, the code passes through (a signal still counts). */
+START_TEST(test_end_without_run)
 {
     sr_session ses;
     sr_err e = {0};
-    session_with_pending(&ses, always, 0);
-    ck_assert_int_eq(sr_session_end(&ses, SR_OK, &e), SR_ERR_INTERRUPTED);
-    sr_session_close(&ses);
-    expect_run("interrupted", NULL);
-    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM measurement"), 0);
-    tmp_cleanup(dir);
-    setup();
-    session_with_pending(&ses, NULL, 0);
-    sr_err_set(&e, SR_ERR_INTERRUPTED, "interrupted");
-    ck_assert_int_eq(sr_session_end(&ses, SR_ERR_INTERRUPTED, &e), SR_ERR_INTERRUPTED);
-    sr_session_close(&ses);
-    expect_run("interrupted", NULL);
-    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM measurement"), 0);
-}
-END_TEST
-
-/* A command that failed: 'failed' with its message, the code handed back as it was. */
-START_TEST(test_end_failed)
-{
-    sr_session ses;
-    sr_err e = {0};
-    session_with_pending(&ses, NULL, 0);
-    sr_err_set(&e, SR_ERR_VERIFY, "spmm_csr result disagrees with the CPU reference");
-    ck_assert_int_eq(sr_session_end(&ses, SR_ERR_VERIFY, &e), SR_ERR_VERIFY);
-    sr_session_close(&ses);
-    expect_run("failed", "disagrees with the CPU reference");
-    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM measurement"), 0);
-    /* no run begun: nothing to end, the code passes through */
     sr_session_init(&ses, 0, NULL, always);
     ck_assert_int_eq(sr_session_end(&ses, SR_ERR_ARG, &e), SR_ERR_ARG);
     ck_assert_int_eq(sr_session_end(&ses, SR_OK, &e), SR_ERR_INTERRUPTED);
@@ -391,9 +373,7 @@ TCase *tcase_session(void)
     tcase_add_test(tc, test_tuned_tiers);
     tcase_add_test(tc, test_command_line_round_trip);
     tcase_add_test(tc, test_command_line_split);
-    tcase_add_test(tc, test_end_complete);
-    tcase_add_test(tc, test_end_complete_fails);
-    tcase_add_test(tc, test_end_interrupted);
-    tcase_add_test(tc, test_end_failed);
+    tcase_add_loop_test(tc, test_end, 0, (int)(sizeof ends / sizeof *ends));
+    tcase_add_test(tc, test_end_without_run);
     return tc;
 }
