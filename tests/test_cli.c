@@ -84,6 +84,9 @@ static const struct {
     /* a virtual device may not take a name that --device reads as an index (defect 20) */
     {{"peaks", "--define", "0", "--bandwidth", "10", "--compute", "fp32=100", NULL}, "names an OpenCL device"},
     {{"peaks", "--define", "1:0", "--bandwidth", "10", "--compute", "fp32=100", NULL}, "names an OpenCL device"},
+    /* a weights file that is not there is bad input, refused before any device is opened */
+    {{"kernel", "--pattern", "2:4", "--weights", "/nonexistent/w.npy", NULL}, "/nonexistent/w.npy: cannot open"},
+    {{"kernel", "--pattern", "2:4", "--weights", "/nonexistent/w.mtx", NULL}, "/nonexistent/w.mtx: cannot open"},
 };
 
 START_TEST(test_bad_input)

@@ -7,27 +7,8 @@
 
 #include "check_run.h"
 #include "bench/spmm.h"
+#include "device_fixture.h"
 #include "device_probe.h"
-
-static sr_cl *cl;
-
-/* Opened inside each forked test (a checked fixture), never in the parent. */
-static void open_device(void)
-{
-    sr_device_info *list = NULL;
-    size_t n = 0;
-    sr_err err = {0};
-    ck_assert_int_eq(sr_device_list(&list, &n, &err), SR_OK);
-    ck_assert_uint_gt(n, 0);
-    ck_assert_msg(sr_cl_open(&list[0], &cl, &err) == SR_OK, "%s", err.msg);
-    free(list);
-}
-
-static void close_device(void)
-{
-    sr_cl_close(cl);
-    cl = NULL;
-}
 
 /* Builds W (m x k) pruned to `pattern` at `sparsity` (or all zeros), runs the kernel
  * with the given parameters (NULL: defaults) and asserts it verified. */

@@ -30,9 +30,16 @@ sr_code sr_store_get_run(sr_store *s, const char *spec, sr_run_rec *out, sr_err 
         store_copy_text(out->status, sizeof out->status, st, 3);
         store_copy_text(out->device_uuid, sizeof out->device_uuid, st, 4);
         const int exact = strcmp(out->uuid, spec) == 0;
+        /* a cut command line would be taken apart into other arguments than the run's */
+        const size_t line = (size_t)sqlite3_column_bytes(st, 2);
         step = sqlite3_step(st);
         if (step == SQLITE_ROW && !exact)
             rc = sr_err_set(err, SR_ERR_ARG, "run '%s' is ambiguous in %s: give more of its UUID", spec, s->path);
+        else if (line >= sizeof out->command_line)
+            rc = sr_err_set(err, SR_ERR_UNSUPPORTED,
+                            "run %s in %s: its command line of %zu bytes is longer than the %zu this build reads "
+                            "back",
+                            out->uuid, s->path, line, sizeof out->command_line - 1);
     }
     if (rc == SR_OK && step != SQLITE_DONE && step != SQLITE_ROW)
         rc = store_fail(s->db, s->path, step, err, "reading run %s", spec);
