@@ -180,7 +180,7 @@ START_TEST(test_groups_all_run)
     for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
         const sr_kernel_spec spec = spec_of(pats[i], 0.75, 0);
         sr_kernel_outcome out;
-        ck_assert_msg(sr_kernel_run(cl, &prob, &spec, NULL, NULL, NULL, &out, &e) == SR_OK, "%s: %s", pats[i],
+        ck_assert_msg(sr_kernel_run(cl, &prob, &spec, NULL, NULL, &out, &e) == SR_OK, "%s: %s", pats[i],
                       e.msg);
         /* the same nonzeros in every group: three times group 0's */
         sr_problem_weights one;
@@ -198,7 +198,7 @@ START_TEST(test_groups_all_run)
     /* a sample of rows, by check_macs: each group's first and last rows at the least */
     const sr_kernel_spec spec = spec_of("unstructured", 0.5, 1);
     sr_kernel_outcome out;
-    ck_assert_msg(sr_kernel_run(cl, &prob, &spec, NULL, NULL, NULL, &out, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_kernel_run(cl, &prob, &spec, NULL, NULL, &out, &e) == SR_OK, "%s", e.msg);
     ck_assert(out.res.verified);
     ck_assert_uint_eq(out.res.rows_checked, 2 * (size_t)g);
     ck_assert_uint_eq(out.rows, (size_t)g * m);
@@ -267,7 +267,7 @@ START_TEST(test_bytes_model_and_layout)
     for (size_t i = 0; i < sizeof pats / sizeof *pats; i++) {
         const sr_kernel_spec spec = spec_of(pats[i], 0.6, 0);
         sr_kernel_outcome out;
-        ck_assert_msg(sr_kernel_run(cl, &prob, &spec, &ceilings, NULL, NULL, &out, &e) == SR_OK, "%s: %s", pats[i],
+        ck_assert_msg(sr_kernel_run(cl, &prob, &spec, &ceilings, NULL, &out, &e) == SR_OK, "%s: %s", pats[i],
                       e.msg);
         const double nnz_g = (double)out.nnz / g, xy = g * 4.0 * ((double)k * n + (double)m * n);
         sr_gemm_cost cost;

@@ -99,7 +99,8 @@ static int run_one(void *ctx, const sr_pattern *p, double s, int m, int k, int n
         st->rc = sr_problem_make(m, k, n, 0x5eed ^ ((uint64_t)m << 40) ^ ((uint64_t)k << 20) ^ (uint64_t)n, &prob,
                                  st->err);
     if (st->rc == SR_OK)
-        st->rc = sr_kernel_run(st->s->cl, &prob, &spec, NULL, NULL, NULL, &out, st->err);
+        st->rc = sr_kernel_run(st->s->cl, &prob, &spec, NULL, &(sr_kernel_hooks){.stop = st->s->interrupted}, &out,
+                               st->err);
     sr_problem_free(&prob);
     if (st->rc != SR_OK)
         return 1;
