@@ -57,12 +57,14 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n
     /* every row of Y starts on a vector boundary (N whole vectors, and buffers start at
      * least that aligned): whole vectors of Y move as aligned accesses */
     const int aligned = n % kp->vw == 0 && dev->base_align_bytes >= (unsigned)kp->vw * sizeof(float);
-    /* on a CPU: software prefetches, and non-temporal stores of Y where the kernel writes
-     * Y once (CSR reads its rows back between K blocks) */
+    /* on a CPU: non-temporal stores of Y where the kernel writes Y once (CSR reads its
+     * rows back between K blocks); on PoCL's CPU device, whose clang compiles for the
+     * host CPU, they and the software prefetches use clang builtins (sr_common.cl) */
     const int cpu = strcmp(dev->type, "CPU") == 0;
     const int stream = aligned && cpu && p->kind != SR_PAT_UNSTRUCTURED;
+    const int pocl_cpu = cpu && strstr(dev->platform_name, "Portable Computing Language") != NULL;
     const size_t used = snprintf(buf, size, "%s%s%s", aligned ? "-DY_ALIGNED " : "", stream ? "-DY_STREAM " : "",
-                                 cpu ? "-DCPU_PREFETCH " : "");
+                                 pocl_cpu ? "-DPOCL_CPU " : "");
     buf += used, size -= used;
     switch (p->kind) {
     case SR_PAT_DENSE:
