@@ -8,6 +8,7 @@
 #include "check_run.h"
 #include "bench/loop_bound.h"
 #include "bench/spmm.h"
+#include "bench/tune.h"
 #include "device_probe.h"
 
 static sr_cl *cl;
@@ -325,6 +326,62 @@ START_TEST(test_loop_limit_refusal)
 }
 END_TEST
 
+typedef struct {
+    int ok, skipped;
+    char why[SR_ERR_MSG_MAX];
+} tune_seen;
+
+static int seen_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok, const char *why)
+{
+    tune_seen *t = ctx;
+    (void)kp;
+    (void)time_s;
+    t->ok += ok;
+    t->skipped += !ok;
+    ck_assert(ok ? why == NULL : why != NULL);
+    if (!ok && !t->why[0])
+        snprintf(t->why, sizeof t->why, "%s", why);
+    return 0;
+}
+
+/* tune skips a candidate that does not verify or build, says why, and goes on: from a
+ * start point that cannot build to one that runs; with every result wrong, to an error. */
+START_TEST(test_tune_skips)
+{
+    const int m = 20, k = 30, n = 9;
+    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 8);
+    sr_sparse *s = encoded("dense", m, k, 0, &w);
+    sr_kernel_params start;
+    sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
+    start.vw = 3; /* no such vector width: the start cannot build */
+    sr_tune_result r;
+    tune_seen seen = {0};
+    sr_err err = {0};
+    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 5.0, seen_candidate, &seen, &r, &err) == SR_OK, "%s",
+                  err.msg);
+    ck_assert_ptr_nonnull(strstr(seen.why, "vw=3"));
+    ck_assert_int_gt(seen.ok, 0);
+    ck_assert_int_eq(r.evaluated, seen.ok);
+    ck_assert_int_eq(r.failed, seen.skipped);
+    ck_assert_int_ne(r.best.vw, 3);
+    ck_assert_double_eq(r.default_time_s, 0.0);
+    ck_assert_double_gt(r.best_gflops, 0.0);
+    /* every result wrong: each candidate skipped as not verified, then an error */
+    s->vals[5] += 0.5f;
+    sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
+    memset(&seen, 0, sizeof seen);
+    ck_assert_int_eq(sr_tune(cl, s, w, x, n, &start, 1, 1.0, seen_candidate, &seen, &r, &err), SR_ERR_VERIFY);
+    ck_assert_ptr_nonnull(strstr(seen.why, "disagrees"));
+    ck_assert_int_eq(seen.ok, 0);
+    ck_assert_int_gt(seen.skipped, 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no candidate"));
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
 int main(void)
 {
     if (!sr_test_have_device()) {
@@ -345,6 +402,7 @@ int main(void)
     tcase_add_test(tc, test_effective_params);
     tcase_add_test(tc, test_x_as_one_panel);
     tcase_add_test(tc, test_verification_catches_errors);
+    tcase_add_test(tc, test_tune_skips);
     suite_add_tcase(s, tc);
     /* drivers that end loops early (llvmpipe) */
     tc = tcase_create("loops");

@@ -41,7 +41,7 @@ typedef struct {
     int quiet;
 } progress_ctx;
 
-static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok)
+static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok, const char *why)
 {
     const progress_ctx *p = ctx;
     if (!p->quiet) {
@@ -50,7 +50,7 @@ static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, in
         if (ok)
             sr_cli_progress("%-13s %-40s %9.4f ms", p->pattern, params, time_s * 1e3);
         else
-            sr_cli_progress("%-13s %-40s (skipped: did not build or run)", p->pattern, params);
+            sr_cli_progress("%-13s %-40s (skipped: %s)", p->pattern, params, why);
     }
     return sr_cli_interrupted();
 }
@@ -125,7 +125,8 @@ static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, cons
         rec.gflops = t.best_gflops;
         rec.time_s = t.best_time_s;
         c = sr_store_put_tuned(store, &rec, err);
-        const double def_gflops = sr_spmm_flops(pw.w, o->n) / t.default_time_s * 1e-9;
+        /* 0: the default was skipped (it did not build, run or verify) */
+        const double def_gflops = t.default_time_s > 0 ? sr_spmm_flops(pw.w, o->n) / t.default_time_s * 1e-9 : 0.0;
         if (c == SR_OK && arr) {
             json_object *j = json_object_new_object();
             json_object_object_add(j, "pattern", json_object_new_string(name));
@@ -139,7 +140,7 @@ static sr_code tune_pattern(sr_cl *cl, sr_store *store, const tune_opts *o, cons
             json_object_array_add(arr, j);
         } else if (c == SR_OK) {
             printf("%-13s %8.4g %10.1f %10.1f %7.2fx  %-40s %5d\n", name, sparsity, def_gflops, t.best_gflops,
-                   t.best_gflops / def_gflops, rec.params, t.evaluated);
+                   def_gflops > 0 ? t.best_gflops / def_gflops : 0.0, rec.params, t.evaluated);
         }
     }
     sr_problem_weights_free(&pw);
