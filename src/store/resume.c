@@ -131,6 +131,21 @@ sr_code sr_store_run_resume(sr_store *s, const char *run_uuid, sr_err *err)
     return rc;
 }
 
+static void fill_layer_row(sqlite3_stmt *st, void *row)
+{
+    sr_layer_row *r = row;
+    r->layer_index = sqlite3_column_int(st, 0);
+    store_copy_text(r->pattern, sizeof r->pattern, st, 1);
+    r->sparsity = sqlite3_column_double(st, 2);
+    r->time_s = store_column_double(st, 3);
+    r->predicted_s = store_column_double(st, 4);
+    store_copy_text(r->bound, sizeof r->bound, st, 5);
+    r->flops = store_column_double(st, 6);
+    r->bytes = store_column_double(st, 7);
+    r->verified = sqlite3_column_int(st, 8);
+    r->device_s = store_column_double(st, 9);
+}
+
 sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row **rows, size_t *n, sr_err *err)
 {
     *rows = NULL;
@@ -145,38 +160,5 @@ sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row 
     if (rc != SR_OK)
         return rc;
     sqlite3_bind_text(st, 1, run_uuid, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            sr_layer_row *grown = realloc(*rows, cap * sizeof *grown);
-            if (!grown) {
-                rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory reading run %s", run_uuid);
-                break;
-            }
-            *rows = grown;
-        }
-        sr_layer_row *r = &(*rows)[(*n)++];
-        memset(r, 0, sizeof *r);
-        r->layer_index = sqlite3_column_int(st, 0);
-        store_copy_text(r->pattern, sizeof r->pattern, st, 1);
-        r->sparsity = sqlite3_column_double(st, 2);
-        r->time_s = store_column_double(st, 3);
-        r->predicted_s = store_column_double(st, 4);
-        store_copy_text(r->bound, sizeof r->bound, st, 5);
-        r->flops = store_column_double(st, 6);
-        r->bytes = store_column_double(st, 7);
-        r->verified = sqlite3_column_int(st, 8);
-        r->device_s = store_column_double(st, 9);
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = store_fail(s->db, s->path, step, err, "reading run %s", run_uuid);
-    sqlite3_finalize(st);
-    if (rc != SR_OK) {
-        free(*rows);
-        *rows = NULL;
-        *n = 0;
-    }
-    return rc;
+    return store_read_all(s, st, sizeof **rows, fill_layer_row, (void **)rows, n, "the run's layer rows", err);
 }

@@ -68,6 +68,14 @@ void store_uuid_random(char out[SR_UUID_LEN]);
 void store_uuid_derive(char out[SR_UUID_LEN], const char *const *parts, size_t n);
 int store_uuid_valid(const char *text);
 
+/* Fills one row of an array from the statement's current row (the row is zeroed first). */
+typedef void (*store_row_fill)(sqlite3_stmt *st, void *row);
+
+/* Steps st (bound already; finalized here) into a malloc'ed array of elements of `size`
+ * bytes; *n rows. On failure *out is NULL and err names `what`. */
+sr_code store_read_all(sr_store *s, sqlite3_stmt *st, size_t size, store_row_fill fill, void **out, size_t *n,
+                       const char *what, sr_err *err);
+
 /* Current time, 'YYYY-MM-DDTHH:MM:SS.SSSZ' (UTC). */
 void store_now(char out[32]);
 
