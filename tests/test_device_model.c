@@ -127,6 +127,14 @@ START_TEST(test_panels)
     EQ(t65.kernel_s, t128.kernel_s);
     EQ(t128.kernel_s, 2.0 * 4096 * 128 / 80e9);
     EQ(t5.kernel_s, t16.kernel_s);
+    /* with unaligned points in the grid, an N that is not whole vectors takes their rate */
+    sr_calib_point both[] = {point("dense", 0, 64, 64, 64, 100, 0), point("dense", 0, 64, 64, 63, 50, 0)};
+    sr_device_model dmb = {both, 2, 0, 16, 64};
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 49, &g, &share, NULL), SR_OK);
+    EQ(g, 50.0 * 64 / 63); /* over the 64 columns computed */
+    ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 48, &g, &share, NULL), SR_OK);
+    EQ(g, 100);
 }
 END_TEST
 

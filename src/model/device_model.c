@@ -68,11 +68,25 @@ static void bracket(const axis *ax, double x, double *lo, double *hi, double *w)
     *w = (x - *lo) / (*hi - *lo);
 }
 
-static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, const double c[AXES])
+/* Whether the kernels store Y's rows as whole aligned vectors at this N (they do when N
+ * is a whole number of vectors): unaligned rows cost more, so the two kinds of point are
+ * interpolated apart. */
+static int aligned_n(const sr_device_model *dm, double n)
+{
+    return dm->vector <= 0 || fmod(n, dm->vector) == 0;
+}
+
+/* Whether a point belongs to the set interpolated for pattern at this alignment. */
+static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, int aligned)
+{
+    return strcmp(p->pattern, pattern) == 0 && (aligned < 0 || aligned_n(dm, p->n) == aligned);
+}
+
+static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, int aligned, const double c[AXES])
 {
     for (size_t i = 0; i < dm->n_points; i++) {
         const sr_calib_point *p = &dm->points[i];
-        if (strcmp(p->pattern, pattern) != 0 || !(p->time_s > 0) || !(p->flops > 0))
+        if (!in_set(dm, p, pattern, aligned) || !(p->time_s > 0) || !(p->flops > 0))
             continue;
         int same = 1;
         for (int a = 0; a < AXES && same; a++)
@@ -98,9 +112,15 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
 {
     char name[SR_NAME_MAX];
     sr_pattern_name(p, name, sizeof name);
+    /* points of the same alignment as n where the grid has them, else all */
+    int aligned = aligned_n(dm, n), have = 0;
+    for (size_t i = 0; i < dm->n_points && !have; i++)
+        have = in_set(dm, &dm->points[i], name, aligned);
+    if (!have)
+        aligned = -1;
     axis ax[AXES] = {{{0}, 0}};
     for (size_t i = 0; i < dm->n_points; i++)
-        if (strcmp(dm->points[i].pattern, name) == 0)
+        if (in_set(dm, &dm->points[i], name, aligned))
             for (int a = 0; a < AXES; a++)
                 axis_add(&ax[a], coord(dm, &dm->points[i], a));
     if (ax[0].n == 0)
@@ -121,7 +141,7 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
         }
         if (wt <= 0)
             continue;
-        const sr_calib_point *pt = at(dm, name, c);
+        const sr_calib_point *pt = at(dm, name, aligned, c);
         if (!pt)
             continue;
         /* the rate over the columns computed */

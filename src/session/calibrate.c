@@ -28,6 +28,7 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
         memcpy(o->sparsity, s_full, sizeof s_full), o->n_sparsity = 4;
     }
     o->max_flops = 8e9;
+    o->unaligned = 1;
     o->reps = quick ? 5 : 10;
     o->min_time_s = 0.01;
     o->check_macs = 4e6;
@@ -44,14 +45,17 @@ static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pat
         for (size_t si = 0; si < (is_fixed ? 1 : o->n_sparsity); si++)
             for (size_t a = 0; a < o->n_m; a++)
                 for (size_t b = 0; b < o->n_k; b++)
-                    for (size_t c = 0; c < o->n_n; c++) {
-                        if (2.0 * o->m[a] * o->k[b] * o->n[c] > o->max_flops)
-                            continue;
-                        const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si], (int)o->m[a],
-                                         (int)o->k[b], (int)o->n[c]);
-                        if (r)
-                            return r;
-                    }
+                    for (size_t c = 0; c < o->n_n; c++)
+                        for (int u = 0; u <= o->unaligned; u++) {
+                            /* u: one column less, the same panels with unaligned rows of Y */
+                            const int n = (int)o->n[c] - u;
+                            if (2.0 * o->m[a] * o->k[b] * n > o->max_flops || n < 1)
+                                continue;
+                            const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si],
+                                             (int)o->m[a], (int)o->k[b], n);
+                            if (r)
+                                return r;
+                        }
     }
     return 0;
 }

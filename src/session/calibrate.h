@@ -17,6 +17,7 @@ typedef struct {
     double sparsity[SR_CALIB_MAX_VALUES];
     size_t n_m, n_k, n_n, n_sparsity;
     double max_flops; /* shapes whose dense work exceeds this are left out (time) */
+    int unaligned;    /* also each N less one column: rows of Y not whole vectors */
     int reps;
     double min_time_s, check_macs;
 } sr_calibrate_opts;
