@@ -51,9 +51,13 @@ sr_code sr_store_model_check(sr_store *s, const char *device_uuid, sr_check_tota
     }
     if (rc == SR_OK)
         rc = store_prepare(s,
+                           /* the newest measurement of each layer, pattern and sparsity */
                            "SELECT network, layer_name, pattern, sparsity, measured_time_s, predicted_time_s, "
-                           "device_time_s FROM v_layer_roofline WHERE device_uuid = ?1 AND kind = 'measured' "
-                           "AND verified = 1 AND measured_time_s > 0 AND device_time_s > 0",
+                           "device_time_s FROM (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.network_uuid, "
+                           "v.layer, v.pattern, v.sparsity, v.dtype, v.batch ORDER BY r.started_at DESC) AS rn, "
+                           "r.started_at AS run_started FROM v_layer_roofline v JOIN run r ON r.uuid = v.run "
+                           "WHERE v.device_uuid = ?1 AND v.kind = 'measured' AND v.verified = 1 "
+                           "AND v.measured_time_s > 0 AND v.device_time_s > 0) WHERE rn = 1",
                            &st, err);
     if (rc == SR_OK) {
         sqlite3_bind_text(st, 1, device_uuid, -1, SQLITE_TRANSIENT);
