@@ -156,6 +156,15 @@ START_TEST(test_tuned_tiers)
     tuned_row(s, here, "2:4", 64, "vw=4,nv=4", "complete");
     tuned_row(s, here, "2:4", 512, "vw=2,nv=2", "complete");
     expect_tier(s, here, SR_TUNED_EXACT, "vw=4,nv=4", here, SR_PARAMS_TUNED);
+    /* and for a shape never tuned, the nearest tuned shape (log distance): 100^3 is
+     * nearest 64^3, 400^3 nearest 512^3; no shape asked for: the newest */
+    sr_tuned_rec got;
+    ck_assert_int_eq(sr_store_get_tuned(s, here, "2:4", SR_DTYPE_FP32, 100, 100, 100, &got, &e), SR_OK);
+    ck_assert_str_eq(got.params, "vw=4,nv=4");
+    ck_assert_int_eq(sr_store_get_tuned(s, here, "2:4", SR_DTYPE_FP32, 400, 400, 400, &got, &e), SR_OK);
+    ck_assert_str_eq(got.params, "vw=2,nv=2");
+    ck_assert_int_eq(sr_store_get_tuned(s, here, "2:4", SR_DTYPE_FP32, 0, 0, 0, &got, &e), SR_OK);
+    ck_assert_str_eq(got.params, "vw=2,nv=2");
 
     /* --params overrides every tier; one that does not parse is refused, naming it (one
      * that parses but does not fit is the kernel run's to refuse) */

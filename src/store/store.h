@@ -289,8 +289,9 @@ sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err);
  * runs, by the fallback chain of tuning databases: the device itself first
  * (SR_TUNED_EXACT), then the same device name under any driver version or host
  * (SR_TUNED_SAME_NAME), then any real device of the same vendor and type
- * (SR_TUNED_SAME_KIND); out->tier and out->device_uuid say which;
- * those tuned on shape (m, k, n) before any other shape; newest first. Fills *out or
+ * (SR_TUNED_SAME_KIND); out->tier and out->device_uuid say which. Within the tier, those
+ * tuned on the shape nearest (m, k, n) (the sum of |log| ratios; 0, 0, 0: any shape),
+ * newest first among equals. Fills *out or
  * returns SR_ERR_NOTFOUND (the caller falls back to built-in defaults). */
 sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern, sr_dtype dtype,
                            int64_t m, int64_t k, int64_t n, sr_tuned_rec *out, sr_err *err);
