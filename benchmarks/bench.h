@@ -14,6 +14,7 @@
 #include "model/ceilings.h"
 #include "model/roofline.h"
 #include "runtime/runtime.h"
+#include "session/session.h"
 #include "sparse/format.h"
 
 typedef enum {
@@ -70,6 +71,7 @@ typedef struct {
     double *pack_round_s; /* of which repacking X (0: none, or timed by the wall clock) */
     double pack_median_s;
     char params[96];
+    const char *params_source; /* "default", "tuned", ... (sr_params_source_name) */
     int wallclock;       /* some round was timed by the wall clock */
     bench_peer peers[MAX_PEERS];
     int npeers;
@@ -92,6 +94,7 @@ typedef struct {
     double load_before, load_after; /* host 1-minute load average (-1: unknown) */
     long cpus;                   /* online CPUs (0: unknown) */
     const sr_device_info *dev;
+    const sr_session *session; /* --db: tuned parameters by shape (NULL: the defaults) */
 } bench_config;
 
 /* Cases (bench_cases.c). bench_case_setup generates, prunes and encodes a case's matrices

@@ -12,6 +12,7 @@
 #include "bench/kernel_run.h"
 #include "bench/timing.h"
 #include "cli/cli.h"
+#include "session/params.h"
 
 int bench_dense_of(const bench_case *cases, int n, int i)
 {
@@ -126,7 +127,12 @@ sr_code bench_case_setup(bench_case *c, sr_cl *cl, const bench_config *cfg, unsi
     sr_code code = sr_pattern_parse(c->pattern, &c->pat, err);
     if (code != SR_OK)
         return code;
+    sr_params_source src = SR_PARAMS_DEFAULT;
     sr_kernel_params_default(&c->pat, cfg->dev->type, &c->kp);
+    if (cfg->session && (code = sr_session_params(cfg->session, &c->pat, c->m, c->k, c->n, NULL, &c->kp, &src,
+                                                  err)) != SR_OK)
+        return code;
+    c->params_source = sr_params_source_name(src);
     const sr_kernel_spec spec = {.pattern = c->pat, .sparsity = c->sparsity, .params = c->kp};
     if ((code = sr_kernel_check(cfg->dev, c->m, c->k, c->n, c->groups, &spec, err)) != SR_OK) {
         if (!skip_ok || code == SR_ERR_NOMEM)

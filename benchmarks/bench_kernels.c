@@ -16,12 +16,13 @@
 #include "bench/timing.h"
 #include "cli/cli.h"
 #include "peer_ort.h"
+#include "session/session.h"
 
 static const char *help =
     "usage: bench_kernels [--cases LIST | --network NAME|FILE [--batch B] [--patterns LIST]]\n"
     "                     [--quick] [--rounds R] [--reps N] [--device D] [--seed S]\n"
     "                     [--ceilings FILE | --peak-gflops G --bw-gbps B | --no-ceilings]\n"
-    "                     [--python PATH] [--no-peers] [--json]\n"
+    "                     [--db FILE] [--python PATH] [--no-peers] [--json]\n"
     "\n"
     "Compares sparseroof's kernels with peers on one OpenCL device, interleaved round by\n"
     "round; prints medians, ratios against the issues' targets and roofline efficiency.\n"
@@ -48,6 +49,10 @@ static const char *help =
     "  --peak-gflops G   an fp32 FMA ceiling given by hand, GFLOP/s; with --bw-gbps B (GB/s,\n"
     "                    one level) the roofline, alone only the CSR target\n"
     "  --no-ceilings     neither measure nor use ceilings (no efficiency)\n"
+    "  --db FILE         a sparseroof database (read only): the kernel parameters 'tune'\n"
+    "                    stored for this device, by shape, as 'bench' uses them (without it:\n"
+    "                    the built-in defaults), and its newest stored ceilings unless\n"
+    "                    --ceilings, --peak-gflops or --no-ceilings say otherwise\n"
     "  --python PATH     python3 with scipy for the CSR peer (default: python3 on PATH,\n"
     "                    then /usr/bin/python3)\n"
     "  --no-peers        ours only\n"
@@ -74,7 +79,7 @@ static const bench_case case_table[] = {
 enum { NCASES = sizeof case_table / sizeof *case_table };
 
 typedef struct {
-    const char *cases, *device, *python, *ceilings, *network, *patterns;
+    const char *cases, *device, *python, *ceilings, *network, *patterns, *db;
     unsigned long long seed;
     double peak_gflops, bw_gbps; /* 0: not given */
     int batch, quick, rounds_given, reps_given;
@@ -137,6 +142,10 @@ static sr_code get_ceilings(sr_cl *cl, const bench_opts *o, bench_config *cfg, s
         c = sr_ceilings_simple(&cfg->ceilings, "given", o->bw_gbps, o->peak_gflops, err);
     } else if (o->no_ceilings) {
         return SR_OK;
+    } else if (cfg->session && cfg->session->device_uuid[0] &&
+               sr_store_get_ceilings(cfg->session->store, cfg->session->device_uuid, &cfg->ceilings, NULL) ==
+                   SR_OK) {
+        snprintf(cfg->ceilings_source, sizeof cfg->ceilings_source, "stored in %.80s", o->db);
     } else {
         sr_peaks_opts po;
         sr_peaks_opts_default(&po, 0);
@@ -176,6 +185,7 @@ static int parse_args(int argc, char **argv, bench_opts *o, bench_config *cfg)
         {"ceilings", required_argument, NULL, 'C'}, {"no-ceilings", no_argument, NULL, 'N'},
         {"network", required_argument, NULL, 'w'}, {"batch", required_argument, NULL, 'b'},
         {"patterns", required_argument, NULL, 'p'}, {"quick", no_argument, NULL, 'q'},
+        {"db", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     sr_err err = {0};
     sr_code rc = SR_OK;
@@ -189,6 +199,7 @@ static int parse_args(int argc, char **argv, bench_opts *o, bench_config *cfg)
         case 'b': rc = sr_cli_int("--batch", optarg, 1, 1 << 20, &o->batch, &err); break;
         case 'p': o->patterns = optarg; break;
         case 'q': o->quick = 1; break;
+        case 'D': o->db = optarg; break;
         case 'd': o->device = optarg; break;
         case 'S': rc = sr_cli_u64("--seed", optarg, &o->seed, &err); break;
         case 'P': rc = sr_cli_double("--peak-gflops", optarg, 1e-3, 1e9, &o->peak_gflops, &err); break;
@@ -222,6 +233,21 @@ static int parse_args(int argc, char **argv, bench_opts *o, bench_config *cfg)
     if (!o->batch)
         o->batch = 1;
     return 0;
+}
+
+/* --db: the database, read only, and this device's record in it (none: the defaults and
+ * measured ceilings, said on stderr). */
+static sr_code open_db(const char *path, const sr_device_info *dev, sr_session *s, sr_err *err)
+{
+    s->dev = dev;
+    sr_code c = sr_store_open(path, SR_STORE_READONLY, &s->store, err);
+    if (c != SR_OK)
+        return sr_err_prefix(err, "--db");
+    if (sr_store_find_device(s->store, dev->name, s->device_uuid, NULL) != SR_OK) {
+        s->device_uuid[0] = '\0';
+        fprintf(stderr, "bench-kernels: %s holds nothing of %s: default parameters\n", path, dev->name);
+    }
+    return SR_OK;
 }
 
 /* Where the PyPI peers' environment and onnxruntime's helper script are: the build's,
@@ -260,6 +286,8 @@ int main(int argc, char **argv)
     sr_device_info *devs = NULL;
     size_t ndev = 0, di = 0;
     sr_cl *cl = NULL;
+    sr_session db;
+    sr_session_init(&db, 0, NULL, NULL);
     sr_code c = o.network ? bench_network_cases(o.network, o.batch, o.patterns, o.quick, &cases, &n, &n_shapes, &err)
                           : select_cases(o.cases, &cases, &n, &err);
     if (c == SR_OK && (c = sr_device_list(&devs, &ndev, &err)) == SR_OK &&
@@ -270,6 +298,8 @@ int main(int argc, char **argv)
         cfg.threads = devs[di].compute_units > 0 ? (int)devs[di].compute_units : 1;
         cfg.python = o.no_peers || o.network ? NULL : peer_find_python(o.python);
     }
+    if (c == SR_OK && o.db && (c = open_db(o.db, &devs[di], &db, &err)) == SR_OK)
+        cfg.session = &db;
     cfg.cpus = sysconf(_SC_NPROCESSORS_ONLN);
     cfg.load_before = load_average();
     if (c == SR_OK)
@@ -294,6 +324,8 @@ int main(int argc, char **argv)
     rc = c == SR_OK ? SR_EXIT_OK : sr_cli_fail("bench-kernels", &err);
     bench_cases_free(cases, n);
     peer_ort_stop();
+    db.dev = NULL;
+    sr_session_close(&db);
     sr_cl_close(cl);
     free(devs);
     return rc;

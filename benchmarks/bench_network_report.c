@@ -247,6 +247,28 @@ static void print_peer_notes(const bench_case *cases, int n)
         }
 }
 
+/* Where our kernels' parameters came from: "default" for all, or tuned ones by shape. */
+static void print_params_sources(const bench_case *cases, int n)
+{
+    const char *names[8];
+    int counts[8], nn = 0;
+    for (int i = 0; i < n; i++) {
+        if (cases[i].skipped[0] || !cases[i].params_source)
+            continue;
+        int j = 0;
+        while (j < nn && strcmp(names[j], cases[i].params_source) != 0)
+            j++;
+        if (j == nn && nn < 8)
+            names[nn] = cases[i].params_source, counts[nn++] = 0;
+        if (j < nn)
+            counts[j]++;
+    }
+    printf("our kernel parameters:");
+    for (int j = 0; j < nn; j++)
+        printf("%s %s for %d cases", j ? "," : "", names[j], counts[j]);
+    printf("%s\n", nn == 1 && strcmp(names[0], "default") == 0 ? " (--db FILE: those 'tune' stored)" : "");
+}
+
 void bench_network_print(const char *network, int batch, const bench_case *cases, int n, const bench_config *cfg)
 {
     int shapes = 0;
@@ -265,6 +287,7 @@ void bench_network_print(const char *network, int batch, const bench_case *cases
                cfg->load_before > 0.5 * (double)cfg->cpus || cfg->load_after > (double)cfg->cpus + 1.0
                    ? ": other work competed, ratios doubtful"
                    : "");
+    print_params_sources(cases, n);
     print_shapes(cases, n, cfg);
     pattern_total t[16];
     print_totals(t, totals(cases, n, cfg, t));

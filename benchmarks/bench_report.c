@@ -260,6 +260,7 @@ json_object *bench_case_json(const bench_case *cases, int i, const bench_config 
     json_object_object_add(j, "useful_flops", json_object_new_double(c->useful_flops));
     json_object_object_add(j, "bytes", json_object_new_double(c->bytes));
     json_object_object_add(j, "params", json_object_new_string(c->params));
+    json_object_object_add(j, "params_source", c->params_source ? json_object_new_string(c->params_source) : NULL);
     json_object_object_add(j, "time_median_s", json_object_new_double(c->median_s));
     json_object_object_add(j, "repack_median_s", json_object_new_double(c->pack_median_s));
     json_object_object_add(j, "gflops", json_object_new_double(gflops(c->useful_flops, c->median_s)));

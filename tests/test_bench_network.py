@@ -112,6 +112,8 @@ def test_bad_input(tmp):
     check(rc == 2 and 'bsr3' in err, 'an unknown pattern: exit 2, named')
     rc, _, err = run('--network', NET, '--cases', 'csr')
     check(rc == 2 and '--cases' in err, '--cases with --network: exit 2')
+    rc, _, err = run('--network', NET, '--quick', '--no-peers', '--db', os.path.join(tmp, 'none.db'), *CEIL)
+    check(rc == 2 and 'none.db' in err, 'a missing --db: exit 2, named')
     only = os.path.join(tmp, 'attention.csv')
     with open(only, 'w') as f:
         f.write('name,kind,m,k,n,groups\nqk,matmul,16,8,16,2\n')
