@@ -188,7 +188,7 @@ static void print_totals(const pattern_total *t, int nt)
 {
     printf("\nweighted totals (each shape's time times its layers; issue 14's targets are for ResNet-50 and "
            "BERT-base):\n");
-    printf("%-6s %-13s %7s %10s %9s  %-24s %-14s %s\n", "case", "pattern", "shapes", "ours ms", "vs dense",
+    printf("%-6s %-16s %7s %10s %9s  %-24s %-14s %s\n", "case", "pattern", "shapes", "ours ms", "vs dense",
            "efficiency median (range)", "target", "");
     for (int i = 0; i < nt; i++) {
         const pattern_total *p = &t[i];
@@ -204,7 +204,7 @@ static void print_totals(const pattern_total *t, int nt)
             snprintf(tgt, sizeof tgt, ">= %g", p->eff_target);
         char shapes[24];
         snprintf(shapes, sizeof shapes, "%d/%d", p->shapes, p->shapes + p->kept_dense);
-        printf("%-6s %-13s %7s %10.3f %9s  %-24s %-14s %s\n", p->id, name, shapes, p->ours_s * 1e3, speed, eff, tgt,
+        printf("%-6s %-16s %7s %10.3f %9s  %-24s %-14s %s\n", p->id, name, shapes, p->ours_s * 1e3, speed, eff, tgt,
                verdict(p->eff_median, p->eff_target));
         for (int j = 0; j < p->npeers; j++) {
             const peer_total *q = &p->peers[j];
@@ -214,7 +214,7 @@ static void print_totals(const pattern_total *t, int nt)
             if (q->target > 0)
                 snprintf(qt, sizeof qt, ">= %g", q->target);
             const double r = q->peer_s / q->ours_s;
-            printf("%-6s   against %-13s on %d shapes: %.3f ms, ours %.3f ms, peer/ours %.2f  target %s %s\n", "",
+            printf("%-6s   against %-16s on %d shapes: %.3f ms, ours %.3f ms, peer/ours %.2f  target %s %s\n", "",
                    peer_name(q->kind), q->shapes, q->peer_s * 1e3, q->ours_s * 1e3, r, qt, verdict(r, q->target));
         }
     }
