@@ -45,7 +45,7 @@ START_TEST(test_launch_only)
     /* one grid point at 100 GFLOP/s; a 1 x 1 x 1 product is 2 FLOPs = 20 ps of kernel,
      * and its launch (5 us, no repack) is what decides it */
     sr_calib_point pts[] = {point("dense", 0, 1, 1, 1, 100, 0)};
-    sr_device_model dm = {pts, 1, 5e-6, 0, 0};
+    sr_device_model dm = {pts, 1, 5e-6, 0, 0, 0};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t;
@@ -67,7 +67,7 @@ START_TEST(test_fixed_cost_only)
     /* 60% of the grid point's time was repacking X: the layer pays the same share, and
      * a repack makes two launches (pack + product) */
     sr_calib_point pts[] = {point("dense", 0, 256, 256, 256, 50, 0.6)};
-    sr_device_model dm = {pts, 1, 0, 0, 0};
+    sr_device_model dm = {pts, 1, 0, 0, 0, 0};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t;
@@ -85,7 +85,7 @@ START_TEST(test_interpolation_between_two_shapes)
     /* N = 16 at 10 GFLOP/s and N = 256 at 160 GFLOP/s: at N = 64, halfway in log N, the
      * rate is the geometric mean, 40 GFLOP/s; beyond the grid it is clamped */
     sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 10, 0), point("dense", 0, 64, 64, 256, 160, 0)};
-    sr_device_model dm = {pts, 2, 0, 0, 0};
+    sr_device_model dm = {pts, 2, 0, 0, 0, 0};
     sr_pattern d = pat("dense");
     double g, share;
     ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 64, &g, &share, NULL), SR_OK);
@@ -100,7 +100,7 @@ START_TEST(test_interpolation_between_two_shapes)
     /* sparsity is interpolated in log(1 - sparsity) between calibrated sparsities: halfway
      * between densities 0.5 and 0.1 is density sqrt(0.05) */
     sr_calib_point sp[] = {point("unstructured", 0.5, 64, 64, 64, 20, 0), point("unstructured", 0.9, 64, 64, 64, 60, 0)};
-    sr_device_model dms = {sp, 2, 0, 0, 0};
+    sr_device_model dms = {sp, 2, 0, 0, 0, 0};
     sr_pattern u = pat("unstructured");
     ck_assert_int_eq(sr_device_model_rate(&dms, &u, 1 - sqrt(0.05), 64, 64, 64, &g, &share, NULL), SR_OK);
     EQ(g, sqrt(20.0 * 60.0));
@@ -116,7 +116,7 @@ START_TEST(test_panels)
     /* kernels compute N in panels of 64 columns (whole vectors of 16 below a panel): N =
      * 65 costs what N = 128 costs, N = 5 what N = 16 costs */
     sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 20, 0), point("dense", 0, 64, 64, 128, 80, 0)};
-    sr_device_model dm = {pts, 2, 0, 16, 64};
+    sr_device_model dm = {pts, 2, 0, 16, 64, 0};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t65, t128, t5, t16;
@@ -129,12 +129,39 @@ START_TEST(test_panels)
     EQ(t5.kernel_s, t16.kernel_s);
     /* with unaligned points in the grid, an N that is not whole vectors takes their rate */
     sr_calib_point both[] = {point("dense", 0, 64, 64, 64, 100, 0), point("dense", 0, 64, 64, 63, 50, 0)};
-    sr_device_model dmb = {both, 2, 0, 16, 64};
+    sr_device_model dmb = {both, 2, 0, 16, 64, 0};
     double g, share;
     ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 49, &g, &share, NULL), SR_OK);
     EQ(g, 50.0 * 64 / 63); /* over the 64 columns computed */
     ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 48, &g, &share, NULL), SR_OK);
     EQ(g, 100);
+}
+END_TEST
+
+START_TEST(test_smoothed_surface)
+{
+    /* points whose log rate is exactly quadratic in log N (and flat in M, K): the fitted
+     * surface goes through them, and gives the quadratic between them, where the
+     * multilinear interpolation gives the chord */
+    sr_calib_point pts[64];
+    size_t n = 0;
+    const double ms[] = {64, 256, 1024}, ks[] = {64, 512, 4096}, ns[] = {16, 64, 256, 1024, 4096, 16384};
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 6; c++) {
+                const double z = log(ns[c]);
+                pts[n++] = point("dense", 0, ms[a], ks[b], ns[c], exp(1.0 + 0.5 * z - 0.03 * z * z), 0);
+            }
+    sr_device_model dm = {pts, n, 0, 0, 0, 1};
+    sr_pattern d = pat("dense");
+    double g, share;
+    const double z = log(128.0);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 100, 100, 128, &g, &share, NULL), SR_OK);
+    ck_assert_double_eq_tol(g, exp(1.0 + 0.5 * z - 0.03 * z * z), 1e-6 * g);
+    /* beyond the grid: held at its edge, not extrapolated */
+    const double ze = log(16384.0);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 100, 100, 1 << 20, &g, &share, NULL), SR_OK);
+    ck_assert_double_eq_tol(g, exp(1.0 + 0.5 * ze - 0.03 * ze * ze), 1e-6 * g);
 }
 END_TEST
 
@@ -145,7 +172,7 @@ START_TEST(test_csr_rereads_decide)
      * (K = 500 rows x 64 columns x 4 = 128 kB: the 1 GB/s "L2" of this device) take
      * 256 us, where the rate gives 2 * 1000 * 64 / 100e9 = 1.28 us */
     sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
-    sr_device_model dm = {pts, 1, 0, 0, 0};
+    sr_device_model dm = {pts, 1, 0, 0, 0, 0};
     sr_ceilings c;
     memset(&c, 0, sizeof c);
     snprintf(c.device, sizeof c.device, "two-levels");
@@ -164,7 +191,7 @@ START_TEST(test_csr_rereads_decide)
     ck_assert_str_eq(t.term, "re-read L2");
     /* dense keeps its X tile in registers: no re-read term */
     sr_calib_point dp[] = {point("dense", 0, 100, 500, 64, 100, 0)};
-    sr_device_model dmd = {dp, 1, 0, 0, 0};
+    sr_device_model dmd = {dp, 1, 0, 0, 0, 0};
     sr_pattern d = pat("dense");
     ck_assert_int_eq(sr_device_model_time(&dmd, &c, &d, 0, 100, 500, 64, 1, 50000, &t, NULL), SR_OK);
     EQ(t.reread_s, 0);
@@ -191,7 +218,7 @@ START_TEST(test_network_off_the_grid)
                 pts[n++] = point("dense", 0, ms[a], ks[b], ns[k], 50 + 10 * a + 20 * b + 40 * k, 0);
                 pts[n++] = point("2:4", 0.5, ms[a], ks[b], ns[k], 60 + 10 * a + 20 * b + 40 * k, 0);
             }
-    sr_device_model dm = {pts, n, 0, 0, 0};
+    sr_device_model dm = {pts, n, 0, 0, 0, 0};
     sr_ceilings c = fast_device();
     sr_predict_opts o = {.batch = 1, .dtype = SR_DTYPE_FP32, .prune_all = 1, .dm = &dm};
     sr_pattern p = pat("2:4");
@@ -225,6 +252,7 @@ int main(void)
     tcase_add_test(tc, test_fixed_cost_only);
     tcase_add_test(tc, test_interpolation_between_two_shapes);
     tcase_add_test(tc, test_panels);
+    tcase_add_test(tc, test_smoothed_surface);
     tcase_add_test(tc, test_csr_rereads_decide);
     tcase_add_test(tc, test_network_off_the_grid);
     suite_add_tcase(s, tc);

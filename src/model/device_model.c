@@ -107,6 +107,86 @@ int sr_device_model_has(const sr_device_model *dm, const sr_pattern *p)
     return 0;
 }
 
+#define TERMS 10 /* 1, x, y, z, x^2, y^2, z^2, xy, xz, yz */
+
+static void terms(double x, double y, double z, double t[TERMS])
+{
+    const double v[TERMS] = {1, x, y, z, x * x, y * y, z * z, x * y, x * z, y * z};
+    memcpy(t, v, sizeof v);
+}
+
+/* Solves a (TERMS x TERMS, symmetric) a = b by Gaussian elimination with partial
+ * pivoting; 0 when singular. */
+static int solve(double a[TERMS][TERMS], double b[TERMS])
+{
+    double scale = 0;
+    for (int c = 0; c < TERMS; c++)
+        scale = fmax(scale, fabs(a[c][c]));
+    for (int c = 0; c < TERMS; c++) {
+        int piv = c;
+        for (int r = c + 1; r < TERMS; r++)
+            if (fabs(a[r][c]) > fabs(a[piv][c]))
+                piv = r;
+        if (fabs(a[piv][c]) < 1e-10 * scale) /* too few distinct values on an axis */
+            return 0;
+        for (int j = 0; j < TERMS; j++) {
+            const double t = a[c][j];
+            a[c][j] = a[piv][j], a[piv][j] = t;
+        }
+        const double t = b[c];
+        b[c] = b[piv], b[piv] = t;
+        for (int r = c + 1; r < TERMS; r++) {
+            const double f = a[r][c] / a[c][c];
+            for (int j = c; j < TERMS; j++)
+                a[r][j] -= f * a[c][j];
+            b[r] -= f * b[c];
+        }
+    }
+    for (int c = TERMS - 1; c >= 0; c--) {
+        for (int j = c + 1; j < TERMS; j++)
+            b[c] -= a[c][j] * b[j];
+        b[c] /= a[c][c];
+    }
+    return 1;
+}
+
+/* log(rate) of the points of one sparsity (density coordinate d), smoothed: a least-squares
+ * quadratic in log M, log K, log N over them, evaluated at x clamped to their range. The
+ * calibration's single points are noisy (a few microseconds of a short kernel move them);
+ * the surface through all of them is not. 0 when the points are too few to fit. */
+static int fitted(const sr_device_model *dm, const char *name, int aligned, double d, const double x[3],
+                  double *out)
+{
+    double a[TERMS][TERMS] = {{0}}, b[TERMS] = {0}, lo[3] = {INFINITY, INFINITY, INFINITY},
+           hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    int count = 0;
+    for (size_t i = 0; i < dm->n_points; i++) {
+        const sr_calib_point *p = &dm->points[i];
+        if (!in_set(dm, p, name, aligned) || fabs(coord(dm, p, 3) - d) > 1e-9 || !(p->time_s > 0))
+            continue;
+        const double c[3] = {coord(dm, p, 0), coord(dm, p, 1), coord(dm, p, 2)};
+        double t[TERMS];
+        terms(c[0], c[1], c[2], t);
+        const double y = log(p->flops * padded_n(dm, p->n) / p->n / p->time_s);
+        for (int r = 0; r < TERMS; r++) {
+            for (int j = 0; j < TERMS; j++)
+                a[r][j] += t[r] * t[j];
+            b[r] += t[r] * y;
+        }
+        for (int k = 0; k < 3; k++)
+            lo[k] = fmin(lo[k], c[k]), hi[k] = fmax(hi[k], c[k]);
+        count++;
+    }
+    if (count < 2 * TERMS || !solve(a, b))
+        return 0;
+    double t[TERMS], v = 0;
+    terms(fmin(fmax(x[0], lo[0]), hi[0]), fmin(fmax(x[1], lo[1]), hi[1]), fmin(fmax(x[2], lo[2]), hi[2]), t);
+    for (int r = 0; r < TERMS; r++)
+        v += b[r] * t[r];
+    *out = v;
+    return 1;
+}
+
 sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, double sparsity, double m, double k,
                              double n, double *gflops, double *pack_share, sr_err *err)
 {
@@ -154,6 +234,12 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
                           n);
     *gflops = exp(sum / wsum) * 1e-9;
     *pack_share = share / wsum;
+    /* smoothed where the grid is rich enough: the fitted surfaces of the two calibrated
+     * sparsities around this one, interpolated between them */
+    double f_lo, f_hi;
+    const double xs[3] = {x[0], x[1], x[2]};
+    if (dm->smooth && fitted(dm, name, aligned, lo[3], xs, &f_lo) && fitted(dm, name, aligned, hi[3], xs, &f_hi))
+        *gflops = exp((1 - w[3]) * f_lo + w[3] * f_hi) * 1e-9;
     return SR_OK;
 }
 

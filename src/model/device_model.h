@@ -44,6 +44,9 @@ typedef struct {
      * of `vector` columns (the default kernel parameters of the device; 0: N as it is).
      * Rates are interpolated over the N the kernels really compute. */
     int vector, panel;
+    /* 1: rates from a least-squares quadratic surface (in log M, log K, log N) through each
+     * calibrated sparsity's points rather than from the nearest points alone */
+    int smooth;
 } sr_device_model;
 
 typedef struct {

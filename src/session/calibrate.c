@@ -162,6 +162,7 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
     dm->points = *pts;
     dm->n_points = n;
     dm->launch_s = launch_s;
+    dm->smooth = 1; /* side by side on one machine: network speedup error 10% against 15% unsmoothed */
     /* the panels of the widest dense grid point's kernel: how the kernels cover N */
     const sr_calib_point *widest = NULL;
     for (size_t i = 0; i < n; i++)
