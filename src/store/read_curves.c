@@ -1,47 +1,10 @@
 /* Typed reads of the views for src/query (store/reads.h): accuracy, network speedups and
- * roofline points. One helper steps a prepared statement into a growing array. */
+ * roofline points. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/reads.h"
 #include "store/store_internal.h"
-
-typedef void (*row_fill)(sqlite3_stmt *st, void *row);
-
-/* Steps st (already bound) into a malloc'ed array of elements of `size` bytes. */
-static sr_code read_rows(sr_store *s, sqlite3_stmt *st, size_t size, row_fill fill, void **out,
-                         size_t *n, const char *what, sr_err *err)
-{
-    char *rows = NULL;
-    size_t count = 0, cap = 0;
-    sr_code rc = SR_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? 2 * cap : 32;
-            char *r = realloc(rows, cap * size);
-            if (!r) {
-                rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", what);
-                break;
-            }
-            rows = r;
-        }
-        memset(rows + count * size, 0, size);
-        fill(st, rows + count * size);
-        count++;
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = store_fail(s->db, s->path, step, err, "reading %s", what);
-    sqlite3_finalize(st);
-    if (rc != SR_OK) {
-        free(rows);
-        rows = NULL;
-        count = 0;
-    }
-    *out = rows;
-    *n = count;
-    return rc;
-}
 
 static void fill_accuracy(sqlite3_stmt *st, void *row)
 {
@@ -72,7 +35,7 @@ sr_code sr_store_get_accuracy(sr_store *s, const char *network, sr_accuracy_rec 
         return rc;
     if (network)
         sqlite3_bind_text(st, 1, network, -1, SQLITE_TRANSIENT);
-    return read_rows(s, st, sizeof **rows, fill_accuracy, (void **)rows, n, "accuracy rows", err);
+    return store_read_array(s, st, sizeof **rows, fill_accuracy, (void **)rows, n, "accuracy rows", err);
 }
 
 static void fill_set(sqlite3_stmt *st, void *row)
@@ -106,7 +69,7 @@ sr_code sr_store_speedup_sets(sr_store *s, const char *network, sr_speedup_set *
         return rc;
     if (network)
         sqlite3_bind_text(st, 1, network, -1, SQLITE_TRANSIENT);
-    return read_rows(s, st, sizeof **sets, fill_set, (void **)sets, n, "network speedups", err);
+    return store_read_array(s, st, sizeof **sets, fill_set, (void **)sets, n, "network speedups", err);
 }
 
 static void fill_speedup(sqlite3_stmt *st, void *row)
@@ -138,7 +101,7 @@ sr_code sr_store_speedup_rows(sr_store *s, const sr_speedup_set *set, sr_speedup
     sqlite3_bind_text(st, 2, set->network_uuid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, set->dtype, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 4, set->batch);
-    return read_rows(s, st, sizeof **rows, fill_speedup, (void **)rows, n, "network speedups",
+    return store_read_array(s, st, sizeof **rows, fill_speedup, (void **)rows, n, "network speedups",
                      err);
 }
 
@@ -163,6 +126,7 @@ static void fill_point(sqlite3_stmt *st, void *row)
     p->k = sqlite3_column_int64(st, 15);
     p->n = sqlite3_column_int64(st, 16);
     store_copy_text(p->run_uuid, sizeof p->run_uuid, st, 17);
+    p->device_time_s = store_column_double(st, 18);
 }
 
 sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const char *run,
@@ -180,7 +144,7 @@ sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const cha
         "(v.kind = 'predicted' OR (v.verified IS NOT 0 AND v.time_median_s > 0))) "
         "SELECT network, layer, layer_name, kind = 'measured', pattern, sparsity, dtype, "
         "COALESCE(batch, 1), flops, bytes, flops / bytes, bound, predicted_time_s, "
-        "time_median_s, m, k, n, run FROM ranked WHERE rn = 1 "
+        "time_median_s, m, k, n, run, device_time_s FROM ranked WHERE rn = 1 "
         "ORDER BY network, layer, pattern, sparsity, kind",
         &st, err);
     if (rc != SR_OK)
@@ -190,5 +154,5 @@ sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const cha
         sqlite3_bind_text(st, 2, run, -1, SQLITE_TRANSIENT);
     if (network)
         sqlite3_bind_text(st, 3, network, -1, SQLITE_TRANSIENT);
-    return read_rows(s, st, sizeof **pts, fill_point, (void **)pts, n, "roofline points", err);
+    return store_read_array(s, st, sizeof **pts, fill_point, (void **)pts, n, "roofline points", err);
 }
