@@ -5,8 +5,6 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_model.h"
@@ -14,7 +12,7 @@
 #include "cli/cmd_store.h"
 #include "cli/json_out.h"
 #include "query/curve.h"
-#include "query/plot.h"
+#include "query/outfile.h"
 
 static const char curve_usage[] =
     "usage: sparseroof curve --network NET [--device D] [--source predicted|measured|both]\n"
@@ -39,41 +37,6 @@ static const char curve_usage[] =
     "  --json           print the curves and answers as JSON\n"
     "  --db FILE        database (default: $SPARSEROOF_DB or ./sparseroof.db)\n"
     "  -h, --help\n";
-
-static int ends_with(const char *s, const char *ext)
-{
-    size_t n = strlen(s), e = strlen(ext);
-    return n > e && strcasecmp(s + n - e, ext) == 0;
-}
-
-/* Writes the curve's data (.csv, .json) or plot to path. */
-static sr_code write_output(const sr_curve_set *c, const char *path, sr_err *err)
-{
-    sr_plot_format fmt;
-    if (sr_plot_format_of(path, &fmt))
-        return sr_curve_plot(c, path, err);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return sr_err_set(err, SR_ERR_IO, "cannot write %s", path);
-    sr_code rc = SR_OK;
-    if (ends_with(path, ".csv")) {
-        rc = sr_curve_write_csv(c, f, err);
-    } else {
-        json_object *o = sr_curve_json(c);
-        fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), f);
-        fputc('\n', f);
-        json_object_put(o);
-    }
-    if (fclose(f) != 0 && rc == SR_OK)
-        rc = sr_err_set(err, SR_ERR_IO, "cannot write %s", path);
-    if (rc == SR_OK && rename(tmp, path) != 0)
-        rc = sr_err_set(err, SR_ERR_IO, "cannot write %s", path);
-    if (rc != SR_OK)
-        unlink(tmp);
-    return rc;
-}
 
 static void print_text(const sr_curve_set *c, const char *out)
 {
@@ -149,8 +112,8 @@ int sr_cmd_curve(int argc, char **argv)
         return sr_cli_usage("curve", "unexpected argument '%s'", argv[optind]);
     if (!o.network)
         return sr_cli_usage("curve", "--network is required");
-    sr_plot_format fmt;
-    if (out && !sr_plot_format_of(out, &fmt) && !ends_with(out, ".csv") && !ends_with(out, ".json"))
+    sr_out_kind kind = out ? sr_out_kind_of(out) : SR_OUT_UNKNOWN;
+    if (out && (kind == SR_OUT_UNKNOWN || kind == SR_OUT_HTML))
         return sr_cli_usage("curve", "-o %s: expected a name ending in .svg, .png, .pdf, .csv or .json", out);
     if (o.patterns) {
         sr_pattern p[64];
@@ -164,7 +127,7 @@ int sr_cmd_curve(int argc, char **argv)
     if (rc == SR_OK)
         rc = sr_curve_build(s, &o, &cs, &err);
     if (rc == SR_OK && out)
-        rc = write_output(cs, out, &err);
+        rc = sr_out_save(out, &sr_curve_writers, cs, &err);
     int code = SR_EXIT_OK;
     if (rc != SR_OK)
         code = sr_cli_fail("curve", &err);

@@ -30,6 +30,7 @@ static const command commands[] = {
     {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
     {"accuracy", sr_cmd_accuracy, "import or list accuracy figures of pruned networks"},
     {"curve", sr_cmd_curve, "the Sparsity Roofline: accuracy against speedup, and which pattern to prune to"},
+    {"roofline", sr_cmd_roofline, "a device's roofline: its ceilings, each layer or kernel a point"},
 };
 
 static void usage(FILE *out)

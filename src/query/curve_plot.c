@@ -132,8 +132,9 @@ static sr_code kinds_legend(sr_plot *pl, const sr_curve_set *c, sr_err *err)
     return rc;
 }
 
-sr_code sr_curve_plot(const sr_curve_set *c, const char *path, sr_err *err)
+sr_code sr_curve_chart(const sr_curve_set *c, sr_plot **out, sr_err *err)
 {
+    *out = NULL;
     sr_plot *pl = sr_plot_new();
     if (!pl)
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory drawing the curve");
@@ -167,8 +168,10 @@ sr_code sr_curve_plot(const sr_curve_set *c, const char *path, sr_err *err)
                  "extrapolated, or no timing): see --json", c->n_notes, c->n_notes == 1 ? "" : "s");
         rc = sr_plot_note(pl, text, err);
     }
-    if (rc == SR_OK)
-        rc = sr_plot_write(pl, path, err);
-    sr_plot_free(pl);
-    return rc;
+    if (rc != SR_OK) {
+        sr_plot_free(pl);
+        return rc;
+    }
+    *out = pl;
+    return SR_OK;
 }

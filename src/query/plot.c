@@ -509,6 +509,11 @@ static void draw_series(cairo_t *cr, const sr_plot *p, const frame *f)
         cairo_save(cr);
         cairo_translate(cr, x, y);
         cairo_rotate(cr, angle);
+        /* a light box keeps the text readable over lines and markers */
+        double w = sr_plot_text_width(cr, t->text), x0 = t->right ? -4 - w : 4;
+        cairo_rectangle(cr, x0 - 2, -15, w + 4, 13.5);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+        cairo_fill(cr);
         set_color(cr, t->color);
         show(cr, t->right ? -4 : 4, -4, t->right ? 1 : 0, t->text);
         cairo_restore(cr);
