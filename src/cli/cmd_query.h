@@ -1,4 +1,5 @@
-/* The commands that read what is stored and draw it: `accuracy`, `curve`, `roofline`.
+/* The commands that read what is stored and draw it: `accuracy`, `curve`, `roofline`,
+ * `compare`, `report`.
  * Each takes argv[0] = its name and returns the exit status (cli.h). */
 #ifndef SR_CLI_CMD_QUERY_H
 #define SR_CLI_CMD_QUERY_H
@@ -11,5 +12,8 @@ int sr_cmd_curve(int argc, char **argv);
 
 /* sparseroof roofline [--device D] [--run RUN] -o FILE */
 int sr_cmd_roofline(int argc, char **argv);
+
+/* sparseroof compare --network NET [--devices A,B,...] -o FILE */
+int sr_cmd_compare(int argc, char **argv);
 
 #endif

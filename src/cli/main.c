@@ -31,6 +31,7 @@ static const command commands[] = {
     {"accuracy", sr_cmd_accuracy, "import or list accuracy figures of pruned networks"},
     {"curve", sr_cmd_curve, "the Sparsity Roofline: accuracy against speedup, and which pattern to prune to"},
     {"roofline", sr_cmd_roofline, "a device's roofline: its ceilings, each layer or kernel a point"},
+    {"compare", sr_cmd_compare, "a network's sparse speedups on several devices side by side"},
 };
 
 static void usage(FILE *out)

@@ -57,11 +57,6 @@ sr_code sr_curve_write_csv(const sr_curve_set *c, FILE *f, sr_err *err)
     return SR_OK;
 }
 
-static json_object *number(double v)
-{
-    return isnan(v) ? NULL : json_object_new_double(v);
-}
-
 static json_object *answers_json(const sr_curve_set *c)
 {
     json_object *arr = json_object_new_array();
@@ -106,14 +101,14 @@ json_object *sr_curve_json(const sr_curve_set *c)
         json_object_object_add(o, "pattern", json_object_new_string(k->pattern));
         json_object_object_add(o, "source", json_object_new_string(k->source));
         json_object_object_add(o, "method", json_object_new_string(k->method));
-        json_object_object_add(o, "dense_accuracy", number(k->dense_accuracy));
+        json_object_object_add(o, "dense_accuracy", sr_out_json_number(k->dense_accuracy));
         for (size_t j = 0; j < k->n; j++) {
             const sr_curve_point *p = &k->pts[j];
             json_object *q = json_object_new_object();
             json_object_object_add(q, "sparsity", json_object_new_double(p->sparsity));
-            json_object_object_add(q, "accuracy", number(p->accuracy));
-            json_object_object_add(q, "predicted_speedup", number(p->predicted));
-            json_object_object_add(q, "measured_speedup", number(p->measured));
+            json_object_object_add(q, "accuracy", sr_out_json_number(p->accuracy));
+            json_object_object_add(q, "predicted_speedup", sr_out_json_number(p->predicted));
+            json_object_object_add(q, "measured_speedup", sr_out_json_number(p->measured));
             json_object_object_add(q, "interpolated", json_object_new_boolean(p->interpolated));
             json_object_array_add(pts, q);
         }

@@ -3,6 +3,7 @@
 
 #include "query/plot.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,6 +60,11 @@ static sr_code put_json(void *ctx, FILE *f, sr_err *err)
     fputs(json_object_to_json_string_ext(ctx, JSON_C_TO_STRING_PRETTY), f);
     fputc('\n', f);
     return SR_OK;
+}
+
+json_object *sr_out_json_number(double v)
+{
+    return isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
 sr_code sr_out_json(const char *path, json_object *o, sr_err *err)

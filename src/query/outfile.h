@@ -33,6 +33,9 @@ sr_code sr_out_write(const char *path, sr_out_fn fn, void *ctx, sr_err *err);
 /* o as pretty JSON into path (o stays the caller's). */
 sr_code sr_out_json(const char *path, json_object *o, sr_err *err);
 
+/* A JSON number, or null (NULL) when v is NaN or infinite. */
+json_object *sr_out_json_number(double v);
+
 /* How one result (ctx) is written in each kind of file: as a chart (the caller frees it),
  * as CSV rows, as a JSON document (the caller releases it). */
 struct sr_plot;

@@ -43,11 +43,19 @@ typedef struct {
     int any;
 } axis;
 
+typedef struct {
+    double y;
+    sr_plot_style st;
+    char *label;
+} rule;
+
 struct sr_plot {
     char *title, *subtitle;
     axis ax[2];
     series *ser;
     size_t n_ser;
+    rule *rules;
+    size_t n_rules;
     label *txt;
     size_t n_txt;
     char **notes;
@@ -118,6 +126,9 @@ void sr_plot_free(sr_plot *p)
     for (size_t i = 0; i < p->n_txt; i++)
         free(p->txt[i].text);
     free(p->txt);
+    for (size_t i = 0; i < p->n_rules; i++)
+        free(p->rules[i].label);
+    free(p->rules);
     for (size_t i = 0; i < p->n_notes; i++)
         free(p->notes[i]);
     free(p->notes);
@@ -207,6 +218,22 @@ sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int r
     if (!t->text)
         return nomem(err);
     p->n_txt++;
+    return SR_OK;
+}
+
+sr_code sr_plot_rule(sr_plot *p, double y, const sr_plot_style *style, const char *label,
+                     sr_err *err)
+{
+    rule *grown = realloc(p->rules, (p->n_rules + 1) * sizeof *grown);
+    if (!grown)
+        return nomem(err);
+    p->rules = grown;
+    rule *r = &p->rules[p->n_rules];
+    *r = (rule){y, *style, copy_text(label)};
+    if (label && !r->label)
+        return nomem(err);
+    p->n_rules++;
+    widen(&p->ax[1], y);
     return SR_OK;
 }
 
@@ -475,6 +502,21 @@ static void draw_series(cairo_t *cr, const sr_plot *p, const frame *f)
     cairo_save(cr);
     cairo_rectangle(cr, f->x0 - 6, f->y0 - 6, f->x1 - f->x0 + 12, f->y1 - f->y0 + 12);
     cairo_clip(cr);
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const rule *r = &p->rules[i];
+        if (!placeable(&f->ax[1], r->y))
+            continue;
+        double y = map(f, 1, r->y);
+        line_style(cr, &r->st);
+        cairo_move_to(cr, f->x0, y);
+        cairo_line_to(cr, f->x1, y);
+        cairo_stroke(cr);
+        if (r->label) {
+            sr_plot_font(cr, 10.5, 0);
+            set_color(cr, r->st.color);
+            show(cr, f->x1 - 5, y - 4, 1, r->label);
+        }
+    }
     for (size_t i = 0; i < p->n_ser; i++) {
         const series *s = &p->ser[i];
         if (s->st.line == SR_LINE_NONE || s->n < 2)

@@ -74,6 +74,11 @@ sr_code sr_plot_series(sr_plot *p, const char *legend, const sr_plot_style *styl
 sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int right_align,
                      const char *text, int color, sr_err *err);
 
+/* A horizontal line across the whole plot at y (a reference such as 1x), with a label at
+ * its right end (may be NULL); the y axis spans it. */
+sr_code sr_plot_rule(sr_plot *p, double y, const sr_plot_style *style, const char *label,
+                     sr_err *err);
+
 /* A line of small text under the plot. */
 sr_code sr_plot_note(sr_plot *p, const char *text, sr_err *err);
 

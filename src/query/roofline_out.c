@@ -38,11 +38,6 @@ sr_code sr_roofline_write_csv(const sr_roofline *r, FILE *f, sr_err *err)
     return SR_OK;
 }
 
-static json_object *number(double v)
-{
-    return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
 static json_object *roof_json(const sr_roof *f)
 {
     json_object *o = json_object_new_object();
@@ -50,7 +45,7 @@ static json_object *roof_json(const sr_roof *f)
     json_object_object_add(o, "name", json_object_new_string(f->name));
     if (f->dtype[0])
         json_object_object_add(o, "dtype", json_object_new_string(f->dtype));
-    json_object_object_add(o, "value", number(f->value));
+    json_object_object_add(o, "value", sr_out_json_number(f->value));
     json_object_object_add(o, "unit", json_object_new_string(f->kind == SR_ROOF_BANDWIDTH ? "GB/s" : "GFLOP/s"));
     return o;
 }
@@ -70,11 +65,11 @@ static json_object *point_json(const sr_roofline_pt *q)
     json_object_object_add(o, "sparsity", json_object_new_double(p->sparsity));
     json_object_object_add(o, "dtype", json_object_new_string(p->dtype));
     json_object_object_add(o, "batch", json_object_new_int(p->batch));
-    json_object_object_add(o, "flops", number(p->flops));
-    json_object_object_add(o, "bytes", number(p->bytes));
-    json_object_object_add(o, "ai", number(p->ai));
-    json_object_object_add(o, "gflops", number(q->gflops));
-    json_object_object_add(o, "roof_gflops", number(q->roof_gflops));
+    json_object_object_add(o, "flops", sr_out_json_number(p->flops));
+    json_object_object_add(o, "bytes", sr_out_json_number(p->bytes));
+    json_object_object_add(o, "ai", sr_out_json_number(p->ai));
+    json_object_object_add(o, "gflops", sr_out_json_number(q->gflops));
+    json_object_object_add(o, "roof_gflops", sr_out_json_number(q->roof_gflops));
     json_object_object_add(o, "bound", p->bound[0] ? json_object_new_string(p->bound) : NULL);
     json_object_object_add(o, "above_roof", json_object_new_boolean(q->above_roof));
     json_object_object_add(o, "run", json_object_new_string(p->run_uuid));
