@@ -16,4 +16,7 @@ int sr_cmd_roofline(int argc, char **argv);
 /* sparseroof compare --network NET [--devices A,B,...] -o FILE */
 int sr_cmd_compare(int argc, char **argv);
 
+/* sparseroof report -o FILE.html [--network NET] [--device D] */
+int sr_cmd_report(int argc, char **argv);
+
 #endif
