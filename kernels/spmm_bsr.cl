@@ -9,7 +9,7 @@
  * block's X slice (blocks 4 or more wide; PREFETCH_GLOBAL in sr_common.cl): the slices
  * lie at scattered block columns, where the hardware prefetchers do not follow; the
  * other tiles find them in L1 and run a copy of the loop without prefetches.
- * Build options: -DBR -DBC -DRT -DTILES -DKC -DVW -DNV [-DCPU_PREFETCH].
+ * Build options: -DBR -DBC -DRT -DTILES -DKC -DVW -DNV [-DY_ALIGNED -DY_STREAM -DPOCL_CPU].
  * Global: (ceil(M/BR)*(BR/ROWS) padded, Np/TN). */
 #if !defined(BR) || !defined(BC) || !defined(RT) || !defined(TILES) || !defined(KC) || \
     !defined(VW) || !defined(NV)

@@ -7,13 +7,18 @@
 #define VLOAD CAT(vload, VW)
 #define VSTORE CAT(vstore, VW)
 
+/* -DPOCL_CPU: the host passes it on PoCL's CPU device only, where clang compiles the
+ * kernel straight for the host CPU and two of its builtins, which OpenCL C lacks, work.
+ * Every other compiler (SPIR-V ones: rusticl, GPU drivers) rejects or drops them, so
+ * they appear nowhere else (tests/test_kernels_portable.py checks). */
+
 /* Y rows start on a vector boundary when N is a multiple of VW; the host then builds
  * with -DY_ALIGNED and whole vectors of Y move as single aligned accesses (a vstoreN to
  * an address of unknown alignment may be split: PoCL stores a float16 in three parts). */
 /* With -DY_STREAM too (CPU devices, kernels that write each element of Y once and never
- * read it back), those stores are non-temporal: Y's lines are neither read for ownership
- * nor kept in the caches that W and X need. */
-#if defined(Y_ALIGNED) && defined(Y_STREAM) && defined(__clang__) /* clang's builtin */
+ * read it back), those stores are non-temporal on PoCL: Y's lines are neither read for
+ * ownership nor kept in the caches that W and X need. */
+#if defined(Y_ALIGNED) && defined(Y_STREAM) && defined(POCL_CPU)
 #define VSTORE_Y(val, p) __builtin_nontemporal_store((val), (global VEC *)(p))
 #define VLOAD_Y(p) (*(global const VEC *)(p))
 #elif defined(Y_ALIGNED)
@@ -25,10 +30,9 @@
 #endif
 
 /* A prefetch of global memory into the L1 cache. OpenCL's prefetch() does nothing in
- * PoCL; on a CPU device (-DCPU_PREFETCH), where the address spaces are one, clang's
- * builtin takes the address as a plain pointer (a compiler other than clang gets the
- * standard call). */
-#if defined(CPU_PREFETCH) && defined(__clang__)
+ * PoCL; there, where the address spaces are one, clang's builtin takes the address as a
+ * plain pointer. Elsewhere the standard call (a hint the driver may ignore). */
+#if defined(POCL_CPU)
 #define PREFETCH_GLOBAL(p) __builtin_prefetch((const void *)(size_t)(p), 0, 3)
 #else
 #define PREFETCH_GLOBAL(p) prefetch((p), 1)

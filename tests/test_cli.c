@@ -53,6 +53,11 @@ static const struct {
     {{"kernel", "--pattern", "dense", "--n", "abc", NULL}, "--n"},
     {{"kernel", "--pattern", "dense", "--reps", "0", NULL}, "--reps"},
     {{"kernel", "--pattern", "dense", "--params", "vw=3", NULL}, "vw"},
+    {{"kernel", "--pattern", "dense", "--seed", " -1", NULL}, "--seed ' -1'"},
+    {{"kernel", "--pattern", "dense", "--seed", "+7", NULL}, "--seed '+7'"},
+    {{"kernel", "--pattern", "dense", "--seed", "18446744073709551616", NULL}, "--seed"},
+    {{"kernel", "--pattern", "dense", "--m", " 64", NULL}, "--m ' 64'"},
+    {{"kernel", "--pattern", "unstructured", "--sparsity", " 0.5", NULL}, "--sparsity ' 0.5'"},
     {{"kernel", "--m", "64", NULL}, "--pattern"},
     {{"kernel", "--pattern", "dense", "extra", NULL}, "extra"},
     {{"devices", "--bogus", NULL}, "devices"},
@@ -79,6 +84,9 @@ static const struct {
     /* a virtual device may not take a name that --device reads as an index (defect 20) */
     {{"peaks", "--define", "0", "--bandwidth", "10", "--compute", "fp32=100", NULL}, "names an OpenCL device"},
     {{"peaks", "--define", "1:0", "--bandwidth", "10", "--compute", "fp32=100", NULL}, "names an OpenCL device"},
+    /* a weights file that is not there is bad input, refused before any device is opened */
+    {{"kernel", "--pattern", "2:4", "--weights", "/nonexistent/w.npy", NULL}, "/nonexistent/w.npy: cannot open"},
+    {{"kernel", "--pattern", "2:4", "--weights", "/nonexistent/w.mtx", NULL}, "/nonexistent/w.mtx: cannot open"},
 };
 
 START_TEST(test_bad_input)

@@ -95,6 +95,8 @@ def test_bad_input(tmp):
          'int4'),
         (['predict', '--network', 'resnet18', '--device', 'virtual:-5:10', '--patterns', 'dense'],
          'positive'),
+        (['predict', '--network', 'resnet18', '--device', 'virtual:1e300:1e300', '--patterns', '2:4'],
+         '1e+300 GB/s, must be a positive figure from 1e-06 to 1e+12'),
     ]
     csv = os.path.join(tmp, 'broken.csv')
     with open(csv, 'w') as f:
@@ -105,6 +107,16 @@ def test_bad_input(tmp):
     with open(js, 'w') as f:
         json.dump({'layers': [{'name': 'a', 'kind': 'linear', 'm': 4, 'k': 4, 'n': 0}]}, f)
     bad.append((['predict', '--network', js, '--device', DEV, '--patterns', 'dense'], 'n is 0'))
+    huge = os.path.join(tmp, 'huge.csv')
+    with open(huge, 'w') as f:
+        f.write('name,kind,m,k,n,extra_bytes\nfc1,linear,16,8,4,1e308\nfc2,linear,8,16,4,\n')
+    bad.append((['predict', '--network', huge, '--device', DEV, '--patterns', '2:4', '--json'],
+                huge + ":2: layer 'fc1': extra_bytes '1e308' is not a number of bytes from 0 to 1e+15"))
+    huge_js = os.path.join(tmp, 'huge.json')
+    with open(huge_js, 'w') as f:
+        f.write('[{"name": "a", "kind": "linear", "m": 4, "k": 4, "n": 2, "extra_bytes": 1e308}]')
+    bad.append((['predict', '--network', huge_js, '--device', DEV, '--patterns', '2:4', '--json'],
+                "extra_bytes 1e+308 must be 0 to 1e+15"))
     for args, want in bad:
         rc, _, err = run(*args)
         check(rc == 2 and want in err, '%s: exit 2 naming %r (got %d: %s)' % (' '.join(args), want, rc, err.strip()))
@@ -132,12 +144,38 @@ def test_user_files(tmp):
           'a JSON file works too')
 
 
+def test_damaged_files(tmp):
+    """A folder, an empty or cut-short JSON file: each named with what is wrong."""
+    rc, _, err = run('networks', tmp)
+    check(rc == 2 and 'is a directory' in err, 'networks DIR: exit 2, "is a directory" (got %d: %s)'
+          % (rc, err.strip()))
+    good = json.dumps({'layers': [{'name': 'a', 'kind': 'linear', 'm': 4, 'k': 4, 'n': 2}]})
+    cases = [('empty.json', '', 'it is empty'),
+             ('cut.json', good[:len(good) // 2], 'ends too soon'),
+             ('syntax.json', '{"layers": [}', 'line 1, column 13')]
+    for name, text, want in cases:
+        path = os.path.join(tmp, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        rc, _, err = run('networks', path)
+        check(rc == 2 and path in err and want in err and 'json_tokener' not in err,
+              'networks %s: exit 2 saying %r (got %d: %s)' % (name, want, rc, err.strip()))
+    for name, text in (('bom.json', good), ('bom.csv', 'name,kind,m,k,n\na,linear,4,4,2\n')):
+        path = os.path.join(tmp, name)
+        with open(path, 'w', encoding='utf-8-sig') as f:
+            f.write(text)
+        rc, out, err = run('networks', path, '--json')
+        check(rc == 0 and json.loads(out)['layer_table'][0]['name'] == 'a',
+              'a byte-order mark starts %s (got %d: %s)' % (name, rc, err.strip()))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_networks()
         test_predict()
         test_bad_input(tmp)
         test_user_files(tmp)
+        test_damaged_files(tmp)
     print('cli_model: %d checks, %d failed' % (checks[0], len(failures)))
     return 1 if failures else 0
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""tools/export_torch.py without torch: its shape arithmetic, naming and CSV writer, fed
-with fake tensors the way its TorchDispatchMode feeds real ones.
+"""tools/export_torch.py without torch: its shape arithmetic, naming, CSV writer and
+--weights files, fed with fake tensors the way its TorchDispatchMode feeds real ones.
 
 usage: test_export_torch.py [SPARSEROOF]   (with the binary, the written CSV is also read
-back by `sparseroof networks FILE --json`)"""
+back by `sparseroof networks FILE --json`, and the weights by `sparseroof bench` where an
+OpenCL device is there)"""
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,34 @@ class T:
 
     def __init__(self, *shape, key=None):
         self.shape, self.key = tuple(shape), key
+
+
+class A(T):
+    """A fake tensor with values in C order: enough of reshape, swapaxes, T and tolist for
+    export_torch.weight_matrix and its writer."""
+
+    def __init__(self, shape, values, key=None):
+        super().__init__(*shape, key=key)
+        self.values = list(values)
+        assert len(self.values) == ex.prod(shape)
+
+    def reshape(self, *shape):
+        return A(shape, self.values, self.key)
+
+    @property
+    def T(self):
+        r, c = self.shape
+        return A((c, r), [self.values[i * c + j] for j in range(c) for i in range(r)], self.key)
+
+    def swapaxes(self, a, b):
+        assert (a, b) == (1, 2) and len(self.shape) == 3
+        g, r, c = self.shape
+        return A((g, c, r), [self.values[(x * r + i) * c + j] for x in range(g) for j in range(c)
+                             for i in range(r)], self.key)
+
+    def tolist(self):
+        r, c = self.shape
+        return [self.values[i * c:(i + 1) * c] for i in range(r)]
 
 
 def recorder(batch=1, **params):
@@ -197,7 +227,21 @@ def test_torchvision():
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'db', 'networks')
     for name in ('resnet18', 'mobilenet_v2'):
         f = io.StringIO()
-        ex.export(getattr(torchvision.models, name)(), (torch.randn(2, 3, 224, 224),), f)
+        model = getattr(torchvision.models, name)()
+        with tempfile.TemporaryDirectory() as tmp:
+            layers = ex.export(model, (torch.randn(2, 3, 224, 224),), f, weights=tmp)
+            params = dict(model.named_parameters())
+            prunable = [l for l in layers if l.prunable]
+            # the stem, a depthwise conv (MobileNetV2), the classifier: the parameter's values
+            for l in prunable[:3] + prunable[-1:]:
+                d, shape, values, _ = read_npy(os.path.join(tmp, l.name + '.npy'))
+                w = params[l.name + '.weight'].detach()
+                check(shape == (l.groups * l.m, l.k) == (w.shape[0], w[0].numel()),
+                      '%s %s: weights of shape %s' % (name, l.name, shape))
+                check(values == w.reshape(w.shape[0], -1).flatten().tolist(),
+                      '%s %s: the parameter\'s values' % (name, l.name))
+            check(sorted(os.listdir(tmp)) == sorted(l.name + '.npy' for l in prunable),
+                  '%s: a weights file for every prunable layer' % name)
         got = read_rows(f.getvalue())
         with open(os.path.join(here, name + '.csv')) as fh:
             want = read_rows(fh.read())
@@ -209,6 +253,110 @@ def test_torchvision():
         check(abs(eg - ew) <= 0.05 * ew, '%s: extra bytes %.0f vs %.0f' % (name, eg, ew))
 
 
+def read_npy(path):
+    """(header dict text, shape, float32 values, whole header length) of a .npy file."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    check(data[:8] == b'\x93NUMPY\x01\x00', '%s: .npy magic and version 1.0' % path)
+    hlen = struct.unpack('<H', data[8:10])[0]
+    header = data[10:10 + hlen].decode('latin1')
+    d = eval(header, {'__builtins__': {}})  # a Python literal, as numpy reads it
+    rows, cols = d['shape']
+    values = list(struct.unpack('<%df' % (rows * cols), data[10 + hlen:]))
+    return d, (rows, cols), values, 10 + hlen
+
+
+def f32(x):
+    return struct.unpack('<f', struct.pack('<f', x))[0]
+
+
+def test_weights(binary):
+    """--weights: one float32 file per prunable layer, named as the CSV names it, holding
+    the (groups * m) x k matrix its GEMM multiplies; sparseroof reads them back."""
+    def val(*idx):  # a distinct value for every weight index
+        v = 0
+        for i in idx:
+            v = v * 31 + i + 1
+        return f32(v / 1000.0 - 3.0)
+
+    rec = recorder(batch=1, c='features.0.weight', up='up.weight', fc='classifier.1.weight',
+                   l='left.weight')
+    # grouped conv: 2 groups, 6 -> 4 channels, 3x3: weight (4, 3, 3, 3), m = 2, k = 27
+    conv = A((4, 3, 3, 3), [val(o, c, r, q) for o in range(4) for c in range(3) for r in range(3)
+                            for q in range(3)], key='c')
+    rec.op('convolution', conv_args(T(1, 6, 5, 5), conv, groups=2), T(1, 4, 5, 5))
+    # transposed conv: 2 groups, 4 -> 6 channels, 2x2: weight (4, 3, 2, 2), m = 3*4, k = 2
+    up = A((4, 3, 2, 2), [val(c, o, r, q) for c in range(4) for o in range(3) for r in range(2)
+                          for q in range(2)], key='up')
+    rec.op('convolution', conv_args(T(1, 4, 5, 5), up, 2, 0, 2, True), T(1, 6, 10, 10))
+    # linear 5 -> 3 as addmm(bias, x, W^T): the operand is W^T, a view of W (3, 5)
+    wt = A((5, 3), [val(o, i) for i in range(5) for o in range(3)], key='fc')
+    rec.op('addmm', [T(3), T(4, 5), wt], T(4, 3))
+    # a weight on the left: W (2, 3) @ X (3, 7)
+    wl = A((2, 3), [val(o, i, 9) for o in range(2) for i in range(3)], key='l')
+    rec.op('mm', [wl, T(3, 7)], T(2, 7))
+    # not prunable: a conv on a computed weight, a product of activations
+    rec.op('convolution', conv_args(T(1, 2, 4, 4), T(2, 2, 1, 1)), T(1, 2, 4, 4))
+    rec.op('mm', [T(4, 4), T(4, 4)], T(4, 4))
+    want = {
+        'features.0': ((4, 27), [val(o, c, r, q) for o in range(4) for c in range(3)
+                                 for r in range(3) for q in range(3)]),
+        # row g*12 + o*4 + p of group g: input channel g*2 + c's weight to output o, tap p
+        'up': ((24, 2), [val(g * 2 + c, o, p // 2, p % 2) for g in range(2) for o in range(3)
+                         for p in range(4) for c in range(2)]),
+        'classifier.1': ((3, 5), [val(o, i) for o in range(3) for i in range(5)]),
+        'left': ((2, 3), [val(o, i, 9) for o in range(2) for i in range(3)]),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        wdir = os.path.join(tmp, 'w')
+        written = ex.save_weights(rec.layers, wdir)
+        names = sorted(os.path.basename(p) for p in written)
+        check(sorted(os.listdir(wdir)) == names == sorted(n + '.npy' for n in want),
+              'a file for every prunable layer, none for the others: %s' % names)
+        for l in rec.layers:
+            if l.name not in want:
+                continue
+            d, shape, values, hlen = read_npy(os.path.join(wdir, l.name + '.npy'))
+            check(d['descr'] == '<f4' and d['fortran_order'] is False, '%s: float32, C order' % l.name)
+            check(hlen % 64 == 0, '%s: header aligned to 64 bytes' % l.name)
+            check(shape == want[l.name][0] == (l.groups * l.m, l.k),
+                  '%s: (groups * m) x k = %s, got %s' % (l.name, want[l.name][0], shape))
+            check(values == want[l.name][1], '%s: the GEMM\'s weight matrix' % l.name)
+        # a layer whose recorded weights disagree with its shape is refused, not written
+        bad = ex.Layer('bad', 'linear', 4, 5, 1, weight=(wt, 'right'))
+        try:
+            ex.save_weights([bad], os.path.join(tmp, 'bad'))
+            check(False, 'weights of another shape refused')
+        except ValueError as e:
+            check('bad' in str(e), 'weights of another shape refused: %s' % e)
+        if not binary:
+            return
+        # sparseroof reads them: bench checks every file before anything runs
+        net = os.path.join(tmp, 'net.csv')
+        with open(net, 'w') as f:
+            ex.write_csv(rec.layers, f, 'weights test')
+        db = os.path.join(tmp, 'w.db')
+        devices = subprocess.run([binary, 'devices', '--json'], capture_output=True, text=True)
+        if devices.returncode != 0 or not json.loads(devices.stdout).get('devices'):
+            print('export_torch: no OpenCL device: bench --weights skipped')
+            os.remove(os.path.join(wdir, 'up.npy'))
+            p = subprocess.run([binary, 'bench', '--network', net, '--weights', wdir, '--db', db],
+                               capture_output=True, text=True)
+            check(p.returncode == 2 and 'up.npy' in p.stderr, 'a missing file refused: %s' % p.stderr)
+            return
+        p = subprocess.run([binary, 'peaks', '--max-ws', '256K', '--reps', '1', '--db', db],
+                           capture_output=True, text=True)
+        check(p.returncode == 0, 'peaks: %s' % p.stderr.strip())
+        p = subprocess.run([binary, 'bench', '--network', net, '--weights', wdir, '--patterns', '2:4',
+                            '--prune-all', '--reps', '1', '--json', '--db', db],
+                           capture_output=True, text=True)
+        check(p.returncode == 0, 'bench --weights reads the files: %s' % p.stderr.strip())
+        if p.returncode == 0:
+            d = json.loads(p.stdout)
+            check(d['sweep']['reused'] == 0 and d['sweep']['measured'] == 6 + 4,
+                  'every layer measured with its own weights: %s' % d['sweep'])
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else None
     test_conv()
@@ -217,6 +365,7 @@ def main():
     test_extra_bytes()
     test_shapes()
     test_csv(binary)
+    test_weights(binary)
     test_torchvision()
     print('export_torch: %d checks, %d failed' % (checks[0], len(failures)))
     return 1 if failures else 0

@@ -6,28 +6,11 @@
 #include <string.h>
 
 #include "check_run.h"
+#include "bench/loop_bound.h"
 #include "bench/spmm.h"
+#include "device_fixture.h"
+#include "bench/tune.h"
 #include "device_probe.h"
-
-static sr_cl *cl;
-
-/* Opened inside each forked test (a checked fixture), never in the parent. */
-static void open_device(void)
-{
-    sr_device_info *list = NULL;
-    size_t n = 0;
-    sr_err err = {0};
-    ck_assert_int_eq(sr_device_list(&list, &n, &err), SR_OK);
-    ck_assert_uint_gt(n, 0);
-    ck_assert_msg(sr_cl_open(&list[0], &cl, &err) == SR_OK, "%s", err.msg);
-    free(list);
-}
-
-static void close_device(void)
-{
-    sr_cl_close(cl);
-    cl = NULL;
-}
 
 /* Builds W (m x k) pruned to `pattern` at `sparsity` (or all zeros), runs the kernel
  * with the given parameters (NULL: defaults) and asserts it verified. */
@@ -234,6 +217,152 @@ START_TEST(test_verification_catches_errors)
 }
 END_TEST
 
+/* W of m x k pruned to `pattern`, encoded (free with sr_sparse_free). */
+static sr_sparse *encoded(const char *pattern, int m, int k, double sparsity, float **dense)
+{
+    sr_pattern p;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse(pattern, &p, &err), SR_OK);
+    float *w = malloc((size_t)m * k * sizeof *w), *pruned = malloc((size_t)m * k * sizeof *w);
+    sr_dense_random(w, m, k, 42);
+    ck_assert_int_eq(sr_prune(w, m, k, &p, sparsity, pruned, &err), SR_OK);
+    sr_sparse *s = NULL;
+    ck_assert_msg(sr_sparse_from_dense(pruned, m, k, &p, &s, &err) == SR_OK, "%s", err.msg);
+    free(w);
+    if (dense)
+        *dense = pruned;
+    else
+        free(pruned);
+    return s;
+}
+
+/* The loop bound of a run with the CPU defaults at N columns. */
+static double bound(const char *pattern, int m, int k, int n, double sparsity)
+{
+    sr_sparse *s = encoded(pattern, m, k, sparsity, NULL);
+    sr_kernel_params kp, eff;
+    sr_kernel_params_default(&s->pattern, "CPU", &kp);
+    sr_kernel_params_effective(&kp, &s->pattern, n, &eff);
+    const double b = sr_spmm_loop_bound(s, &eff);
+    sr_sparse_free(s);
+    return b;
+}
+
+/* On Mesa 22.3's llvmpipe, whose loops stop after 65535 iterations, these runs gave wrong
+ * results (dense at K = 2048, 2:4 at 1024 x 768, CSR and 16x16 blocks at K = 2048 and
+ * half sparse): their bound must be above the limit. These verified there, and stay
+ * below it. */
+START_TEST(test_loop_bound)
+{
+    ck_assert_double_gt(bound("dense", 2048, 2048, 64, 0), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_gt(bound("dense", 2048, 2048, 256, 0), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_gt(bound("2:4", 1024, 768, 196, 0.5), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_gt(bound("2:4", 256, 512, 64, 0.5), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_gt(bound("unstructured", 512, 2048, 64, 0.5), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_gt(bound("block:16x16", 256, 2048, 64, 0.5), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_le(bound("dense", 512, 512, 64, 0), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_le(bound("dense", 1024, 1024, 256, 0), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_le(bound("unstructured", 256, 256, 64, 0.9), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_le(bound("block:4x4", 256, 256, 64, 0.9), SR_LOOP_LIMIT_LOWEST);
+    ck_assert_double_le(bound("2:4", 256, 256, 64, 0.5), SR_LOOP_LIMIT_LOWEST);
+    /* more of K, more loops */
+    ck_assert_double_gt(bound("dense", 64, 4096, 64, 0), 1.9 * bound("dense", 64, 2048, 64, 0));
+}
+END_TEST
+
+/* A run whose loops exceed the device's limit is refused with a message that names the
+ * driver's defect (not a plain wrong result); without a limit (PoCL) it runs and
+ * verifies. Fewer rows per tile loop less and run everywhere. */
+START_TEST(test_loop_limit_refusal)
+{
+    const int m = 64, k = 2048, n = 64;
+    sr_err err = {0};
+    uint64_t limit = 1;
+    ck_assert_msg(sr_cl_loop_limit(cl, &limit, &err) == SR_OK, "%s", err.msg);
+    float *pruned = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 43);
+    sr_sparse *s = encoded("dense", m, k, 0, &pruned);
+    sr_kernel_params kp, eff;
+    sr_kernel_params_default(&s->pattern, "CPU", &kp);
+    sr_kernel_params_effective(&kp, &s->pattern, n, &eff);
+    const double need = sr_spmm_loop_bound(s, &eff);
+    ck_assert_double_gt(need, SR_LOOP_LIMIT_LOWEST);
+    sr_spmm_result res;
+    sr_code c = sr_spmm_run(cl, s, pruned, x, n, &kp, 1, &res, &err);
+    if (limit > 0 && (double)limit < need) {
+        ck_assert_int_eq(c, SR_ERR_UNSUPPORTED);
+        ck_assert_ptr_nonnull(strstr(err.msg, "refused: gemm_dense"));
+        ck_assert(!res.verified);
+        ck_assert_ptr_nonnull(strstr(err.msg, "ends a kernel's loops"));
+        ck_assert_ptr_nonnull(strstr(err.msg, sr_cl_info(cl)->name));
+    } else {
+        ck_assert_msg(c == SR_OK && res.verified, "%s", err.msg);
+    }
+    ck_assert_int_eq(sr_kernel_params_parse("rows=1", &kp, &err), SR_OK);
+    c = sr_spmm_run(cl, s, pruned, x, n, &kp, 1, &res, &err);
+    ck_assert_msg(c == SR_OK && res.verified, "rows=1: %s", err.msg);
+    sr_sparse_free(s);
+    free(pruned);
+    free(x);
+}
+END_TEST
+
+typedef struct {
+    int ok, skipped;
+    char why[SR_ERR_MSG_MAX];
+} tune_seen;
+
+static int seen_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok, const char *why)
+{
+    tune_seen *t = ctx;
+    (void)kp;
+    (void)time_s;
+    t->ok += ok;
+    t->skipped += !ok;
+    ck_assert(ok ? why == NULL : why != NULL);
+    if (!ok && !t->why[0])
+        snprintf(t->why, sizeof t->why, "%s", why);
+    return 0;
+}
+
+/* tune skips a candidate that does not verify or build, says why, and goes on: from a
+ * start point that cannot build to one that runs; with every result wrong, to an error. */
+START_TEST(test_tune_skips)
+{
+    const int m = 20, k = 30, n = 9;
+    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 8);
+    sr_sparse *s = encoded("dense", m, k, 0, &w);
+    sr_kernel_params start;
+    sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
+    start.vw = 3; /* no such vector width: the start cannot build */
+    sr_tune_result r;
+    tune_seen seen = {0};
+    sr_err err = {0};
+    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 5.0, seen_candidate, &seen, &r, &err) == SR_OK, "%s",
+                  err.msg);
+    ck_assert_ptr_nonnull(strstr(seen.why, "vw=3"));
+    ck_assert_int_gt(seen.ok, 0);
+    ck_assert_int_eq(r.evaluated, seen.ok);
+    ck_assert_int_eq(r.failed, seen.skipped);
+    ck_assert_int_ne(r.best.vw, 3);
+    ck_assert_double_eq(r.default_time_s, 0.0);
+    ck_assert_double_gt(r.best_gflops, 0.0);
+    /* every result wrong: each candidate skipped as not verified, then an error */
+    s->vals[5] += 0.5f;
+    sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
+    memset(&seen, 0, sizeof seen);
+    ck_assert_int_eq(sr_tune(cl, s, w, x, n, &start, 1, 1.0, seen_candidate, &seen, &r, &err), SR_ERR_VERIFY);
+    ck_assert_ptr_nonnull(strstr(seen.why, "disagrees"));
+    ck_assert_int_eq(seen.ok, 0);
+    ck_assert_int_gt(seen.skipped, 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no candidate"));
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
 int main(void)
 {
     if (!sr_test_have_device()) {
@@ -254,6 +383,14 @@ int main(void)
     tcase_add_test(tc, test_effective_params);
     tcase_add_test(tc, test_x_as_one_panel);
     tcase_add_test(tc, test_verification_catches_errors);
+    tcase_add_test(tc, test_tune_skips);
+    suite_add_tcase(s, tc);
+    /* drivers that end loops early (llvmpipe) */
+    tc = tcase_create("loops");
+    tcase_add_checked_fixture(tc, open_device, close_device);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_loop_limit_refusal);
+    tcase_add_test(tc, test_loop_bound);
     suite_add_tcase(s, tc);
     return sr_check_run(s);
 }

@@ -389,6 +389,33 @@ START_TEST(test_csv_good)
     /* the minimal header of the issue */
     ck_assert_int_eq(parse("name,kind,m,k,n,groups,prunable\na,linear,1,2,3,,\n", &net, &e), SR_OK);
     sr_network_free(net);
+    /* a UTF-8 byte-order mark, as spreadsheets write, is no part of the first column */
+    ck_assert_msg(parse("\xEF\xBB\xBFname,kind,m,k,n\na,linear,1,2,3\n", &net, &e) == SR_OK,
+                  "%s", e.msg);
+    ck_assert_str_eq(sr_network_layer(net, 0)->name, "a");
+    sr_network_free(net);
+}
+END_TEST
+
+/* A network may have SR_NETWORK_MAX_LAYERS layers, not one more. */
+START_TEST(test_csv_layer_limit)
+{
+    size_t cap = (size_t)(SR_NETWORK_MAX_LAYERS + 1) * 32 + 64, len = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    len += (size_t)snprintf(text, cap, "name,kind,m,k,n\n");
+    for (int i = 0; i < SR_NETWORK_MAX_LAYERS; i++)
+        len += (size_t)snprintf(text + len, cap - len, "l%d,linear,1,1,1\n", i);
+    sr_network *net;
+    sr_err e;
+    ck_assert_msg(sr_network_parse("t", "t.csv", text, len, &net, &e) == SR_OK, "%s", e.msg);
+    ck_assert_uint_eq(sr_network_n_layers(net), SR_NETWORK_MAX_LAYERS);
+    sr_network_free(net);
+    len += (size_t)snprintf(text + len, cap - len, "one-more,linear,1,1,1\n");
+    ck_assert_int_eq(sr_network_parse("t", "t.csv", text, len, &net, &e), SR_ERR_FORMAT);
+    ck_assert_msg(strstr(e.msg, "t.csv:100002:") && strstr(e.msg, "more than 100000 layers"), "%s",
+                  e.msg);
+    free(text);
 }
 END_TEST
 
@@ -454,9 +481,20 @@ START_TEST(test_csv_file)
     ck_assert_str_eq(sr_network_name(net), "my-net");
     ck_assert_int_eq(sr_network_n_layers(net), 2);
     sr_network_free(net);
+    /* a file beyond the stated size is refused, not read into memory whole */
+    f = fopen(path, "w");
+    fputs("name,kind,m,k,n\n", f);
+    for (long i = 0; ftell(f) <= (long)SR_NETWORK_MAX_BYTES; i++)
+        fprintf(f, "# padding %ld: comment lines cost memory too\n", i);
+    fclose(f);
+    ck_assert_int_eq(sr_network_open(path, &net, &e), SR_ERR_FORMAT);
+    ck_assert_msg(strstr(e.msg, path) && strstr(e.msg, "larger than 32 MiB"), "%s", e.msg);
     unlink(path);
     ck_assert_int_eq(sr_network_open(path, &net, &e), SR_ERR_NOTFOUND);
     ck_assert_ptr_nonnull(strstr(e.msg, path));
+    /* a directory is a usage error */
+    ck_assert_int_eq(sr_network_open(dir, &net, &e), SR_ERR_ARG);
+    ck_assert_msg(strstr(e.msg, dir) && strstr(e.msg, "is a directory"), "%s", e.msg);
     rmdir(dir);
 }
 END_TEST
@@ -634,6 +672,7 @@ int main(void)
     tcase_add_test(tc, test_csv_good);
     tcase_add_test(tc, test_csv_bad);
     tcase_add_test(tc, test_csv_file);
+    tcase_add_test(tc, test_csv_layer_limit);
     suite_add_tcase(s, tc);
     tc = tcase_create("predict");
     tcase_add_test(tc, test_predict_by_hand);

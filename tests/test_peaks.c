@@ -427,6 +427,10 @@ START_TEST(test_define_refuses)
         {"30", "fp32=1", "inf", "--launch"},
         {"30", "fp32=1", "soon", "soon"},
         {"30", "fp32=1", "", "--launch"},
+        /* beyond any device: times and speedups would overflow or vanish */
+        {"1e300", "fp32=1", NULL, "1e+300"},
+        {"30", "fp32=1e300", NULL, "1e+300"},
+        {"1e-9", "fp32=1", NULL, "1e-09"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sr_ceilings c;
@@ -449,6 +453,21 @@ START_TEST(test_define_refuses)
     s.pattern_compute = "3:3=10";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
     ck_assert_ptr_nonnull(strstr(e.msg, "3:3"));
+    /* a pattern given twice is refused as a repeated --compute entry is, under any spelling */
+    static const char *twice[] = {"2:4=5,2:4=6", "unstructured=5,csr=6", "2:4=5,2:4=1e20"};
+    for (size_t i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+        s.pattern_compute = twice[i];
+        ck_assert_msg(sr_ceilings_define(&s, &c, &e) == SR_ERR_ARG, "'%s' accepted", twice[i]);
+        ck_assert_msg(strstr(e.msg, "--pattern-compute") &&
+                      (strstr(e.msg, "twice") || strstr(e.msg, "1e20")), "%s", e.msg);
+    }
+    s.pattern_compute = "2:4=5";
+    s.pattern_metadata_bits = "2:4=2,2:4=3";
+    ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(e.msg, "twice"));
+    s.pattern_metadata_bits = "2:4=2"; /* both fields of one pattern: one entry */
+    ck_assert_msg(sr_ceilings_define(&s, &c, &e) == SR_OK, "%s", e.msg);
+    ck_assert_uint_eq(c.n_patterns, 1);
     s.pattern_compute = NULL;
     s.pattern_metadata_bits = "2:4=-1";
     ck_assert_int_eq(sr_ceilings_define(&s, &c, &e), SR_ERR_ARG);
@@ -573,6 +592,15 @@ START_TEST(test_json_file_round_trip)
     assert_same(&d, &c, NULL);
     ck_assert(d.is_virtual);
     ck_assert(d.patterns[1].metadata_bits < 0); /* not given: the format's own */
+
+    /* a UTF-8 byte-order mark, as some editors write, is accepted */
+    json_object *o = sr_ceilings_to_json(&c);
+    char text[8192];
+    snprintf(text, sizeof text, "\xEF\xBB\xBF%s", json_object_to_json_string(o));
+    json_object_put(o);
+    write_text(path, text);
+    ck_assert_msg(sr_ceilings_read_file(path, &d, &e) == SR_OK, "%s", e.msg);
+    assert_same(&d, &c, NULL);
     remove_tmpdir();
 }
 END_TEST
@@ -607,6 +635,27 @@ static const struct {
     {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
      "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
      "[{\"dtype\": \"fp32\", \"gflops\": 1}], \"patterns\": [{\"pattern\": \"3:3\"}]}", "3:3"},
+    /* what --define refuses, --import refuses too (issue 15, defects 4 and 5) */
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"L2\", \"gbps\": 9, "
+     "\"ws_min_bytes\": 1, \"ws_max_bytes\": 18446744073709551614}, {\"level\": \"DRAM\", "
+     "\"gbps\": 3, \"ws_min_bytes\": 18446744073709551615, \"ws_max_bytes\": "
+     "18446744073709551615}], \"compute\": [{\"dtype\": \"fp32\", \"gflops\": 1}]}",
+     "ws_max_bytes 18446744073709551614"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": []}", "fp32"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp16\", \"gflops\": 1}]}", "fp32"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1}, {\"dtype\": \"fp32\", \"gflops\": 2}]}", "twice"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1}], \"patterns\": [{\"pattern\": \"2:4\", "
+     "\"gflops\": 5}, {\"pattern\": \"2:4\", \"gflops\": 6}]}", "twice"},
+    {"{\"device\": \"x\", \"bandwidth\": [{\"level\": \"DRAM\", \"gbps\": 3, "
+     "\"ws_min_bytes\": 0, \"ws_max_bytes\": 18446744073709551615}], \"compute\": "
+     "[{\"dtype\": \"fp32\", \"gflops\": 1e300}]}", "1e+300"},
 };
 
 START_TEST(test_json_file_damaged)
@@ -1037,8 +1086,45 @@ START_TEST(test_cli_measure)
               json_object_get_double(v) > 0);
     ck_assert(json_object_object_get_ex(j, "bound", &v) && v);
     json_object_put(j);
+
+    /* a sweep beyond the device's memory is refused at once, naming the size, no run
+     * begun */
+    sr_run_cli((const char *[]){"peaks", "--max-ws", "2T", NULL}, &r);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "2 TiB is beyond"), "exit %d: %s", r.status,
+                  r.err);
+    sr_run_cli((const char *[]){"runs", NULL}, &r);
+    ck_assert_msg(r.status == 0 && !strstr(r.out, "failed") && !strstr(r.out, "--max-ws 2T"),
+                  "%s", r.out);
     assert_nothing_cached(0);
     remove_tmpdir();
+}
+END_TEST
+
+/* The options against a device, before anything runs (no OpenCL: a description). */
+START_TEST(test_check_opts)
+{
+    sr_device_info dev;
+    memset(&dev, 0, sizeof dev);
+    snprintf(dev.name, sizeof dev.name, "test device");
+    dev.max_alloc_bytes = (uint64_t)2 << 30;
+    dev.global_mem_bytes = (uint64_t)5 << 30;
+    sr_peaks_opts o;
+    sr_peaks_opts_default(&o, 0);
+    sr_err e;
+    ck_assert_msg(sr_peaks_check(&o, &dev, &e) == SR_OK, "%s", e.msg); /* automatic end */
+    o.max_ws_bytes = 2.0 * 1024 * 1024 * MIB;
+    ck_assert_int_eq(sr_peaks_check(&o, &dev, &e), SR_ERR_ARG);
+    /* at most 90% of the largest allocation: room for rounding sizes up */
+    ck_assert_msg(strstr(e.msg, "2 TiB") && strstr(e.msg, "test device") &&
+                  strstr(e.msg, "1.8 GiB"), "%s", e.msg);
+    dev.global_mem_bytes = (uint64_t)3 << 30; /* half of it is below the largest allocation */
+    o.max_ws_bytes = 1.6 * 1024 * MIB;
+    ck_assert_int_eq(sr_peaks_check(&o, &dev, &e), SR_ERR_ARG);
+    ck_assert_msg(strstr(e.msg, "1.5 GiB"), "%s", e.msg);
+    o.max_ws_bytes = 1024 * MIB;
+    ck_assert_msg(sr_peaks_check(&o, &dev, &e) == SR_OK, "%s", e.msg);
+    o.reps = 0;
+    ck_assert_int_eq(sr_peaks_check(&o, &dev, &e), SR_ERR_ARG);
 }
 END_TEST
 
@@ -1058,6 +1144,7 @@ int main(void)
     tcase_add_test(tp, test_host_cache_sizes);
     tcase_add_test(tp, test_bad_series);
     tcase_add_test(tp, test_sweep_sizes);
+    tcase_add_test(tp, test_check_opts);
     suite_add_tcase(s, tp);
     TCase *td = tcase_create("define");
     tcase_add_test(td, test_define_good);

@@ -409,16 +409,18 @@ START_TEST(test_weight_bytes_hand)
     w4[5] = -1; /* second nonzero in the first block */
     struct {
         const char *pat;
-        size_t bytes, nnz;
+        size_t bytes, nnz, values; /* values: stored inside the 3x5 matrix */
     } cases[] = {
-        {"dense", 15 * 4, 15},
-        {"unstructured", 4 * (4 + 4) + (3 + 1) * 4, 4},
-        /* blocks (0,0), (0,1), (1,2): 3 * (2*2*4 + 4) + (2 + 1) * 4 */
-        {"block:2x2", 3 * (16 + 4) + 3 * 4, 12},
+        {"dense", 15 * 4, 15, 15},
+        {"unstructured", 4 * (4 + 4) + (3 + 1) * 4, 4, 4},
+        /* blocks (0,0), (0,1), (1,2): 3 * (2*2*4 + 4) + (2 + 1) * 4; the last holds one
+         * cell of the matrix */
+        {"block:2x2", 3 * (16 + 4) + 3 * 4, 12, 4 + 4 + 1},
         /* one 4x8 block covering everything, padded */
-        {"block:4x8", 1 * (32 * 4 + 4) + 2 * 4, 32},
-        /* 2 groups per row (k 5 -> 8), 2 kept each: 12 values + 12 index bytes */
-        {"2:4", 12 * 4 + 12 * 1, 12},
+        {"block:4x8", 1 * (32 * 4 + 4) + 2 * 4, 32, 15},
+        /* 2 groups per row (k 5 -> 8), 2 kept each: 12 values + 12 index bytes; the second
+         * group has one column of the matrix */
+        {"2:4", 12 * 4 + 12 * 1, 12, 3 * (2 + 1)},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sr_pattern p = pat(cases[i].pat);
@@ -426,9 +428,19 @@ START_TEST(test_weight_bytes_hand)
         ck_assert_msg(sr_sparse_weight_bytes(s) == cases[i].bytes, "%s: %zu bytes, want %zu",
                       cases[i].pat, sr_sparse_weight_bytes(s), cases[i].bytes);
         ck_assert_uint_eq(s->nnz, cases[i].nnz);
-        ck_assert(fabs(sr_sparse_density(s) - (double)cases[i].nnz / 15.0) < 1e-12);
+        ck_assert_uint_eq(s->values, cases[i].values);
+        ck_assert(fabs(sr_sparse_density(s) - (double)cases[i].values / 15.0) < 1e-12);
         sr_sparse_free(s);
     }
+    /* 15:16 on a 1x1 matrix stores 15 values, 14 of them padding: the achieved sparsity
+     * is 0, not -14 (issue 15, defect 8) */
+    const float one = 0.5f;
+    sr_pattern p1516 = pat("15:16");
+    sr_sparse *s1 = encode(&one, 1, 1, &p1516);
+    ck_assert_uint_eq(s1->nnz, 15);
+    ck_assert_uint_eq(s1->values, 1);
+    ck_assert_double_eq(sr_sparse_density(s1), 1.0);
+    sr_sparse_free(s1);
     sr_pattern p = pat("block:2x2");
     sr_sparse *s = encode(w4, 3, 5, &p);
     ck_assert_int_eq(s->mp, 4);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "sparse/read.h"
@@ -250,6 +251,49 @@ START_TEST(test_mtx_bad)
 }
 END_TEST
 
+/* Under AddressSanitizer an address-space limit breaks the sanitizer itself. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* A few bytes declaring gigabytes: refused for what the file holds, before allocating (a
+ * 1 GiB address-space limit turns an allocation into SR_ERR_NOMEM). */
+START_TEST(test_declared_sizes)
+{
+#ifndef UNDER_ASAN
+    struct rlimit lim = {1u << 30, 1u << 30};
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &lim), 0);
+#endif
+    make_tmpdir();
+    sr_err e;
+    float *w = NULL;
+    int m, k;
+    const unsigned char three[3] = {1, 2, 3};
+    const char *p = write_npy("big.npy", 1, "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (743891325, 2), }", three, sizeof three);
+    expect_fail(sr_read_npy(p, &w, &m, &k, &e), &e, w, SR_ERR_FORMAT, "big.npy",
+                "5951130600 bytes; the file holds 3");
+    struct {
+        const char *text, *why;
+    } mtx[] = {
+        {"%%MatrixMarket matrix coordinate real general\n3 500000000 2000000000\n1 1 1\n",
+         "declares 2000000000 entries"},
+        {"%%MatrixMarket matrix coordinate real general\n3 500000000 1\n1 1 1\n", "too sparse"},
+        {"%%MatrixMarket matrix array real general\n3 500000000\n1\n", "declares 1500000000 values"},
+    };
+    for (size_t i = 0; i < sizeof mtx / sizeof mtx[0]; i++) {
+        p = write_text("big.mtx", mtx[i].text);
+        expect_fail(sr_read_mtx(p, &w, &m, &k, &e), &e, w, SR_ERR_FORMAT, "big.mtx line 2",
+                    mtx[i].why);
+    }
+    remove_tmpdir();
+}
+END_TEST
+
 void sparse_read_tests(Suite *s)
 {
     TCase *tc = tcase_create("read");
@@ -257,5 +301,6 @@ void sparse_read_tests(Suite *s)
     tcase_add_test(tc, test_npy_bad);
     tcase_add_test(tc, test_mtx_good);
     tcase_add_test(tc, test_mtx_bad);
+    tcase_add_test(tc, test_declared_sizes);
     suite_add_tcase(s, tc);
 }

@@ -16,6 +16,7 @@ TCase *tcase_merge(void);
 TCase *tcase_fail(void);
 TCase *tcase_cli(void);
 TCase *tcase_read(void);
+TCase *tcase_session(void);
 
 static char dir[4096], path[4200];
 
@@ -577,5 +578,6 @@ int main(void)
     suite_add_tcase(su, tcase_fail());
     suite_add_tcase(su, tcase_cli());
     suite_add_tcase(su, tcase_read());
+    suite_add_tcase(su, tcase_session());
     return sr_check_run(su);
 }

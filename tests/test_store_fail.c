@@ -167,6 +167,45 @@ START_TEST(test_read_only)
 }
 END_TEST
 
+/* A writable file in a read-only folder: the folder's reason is given (it was that of the
+ * -wal file SQLite would create there: "No such file or directory"). Root writes through
+ * permissions, so the opening happens in a child process as nobody. */
+START_TEST(test_read_only_folder)
+{
+    fx_populate(path, "cpu", 2);
+    ck_assert_int_eq(chmod(path, 0666), 0);
+    ck_assert_int_eq(chmod(dir, 0555), 0);
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(fd[0]);
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(100);
+        sr_store *s = NULL;
+        sr_err e;
+        sr_err_clear(&e);
+        sr_code rc = sr_store_open(path, 0, &s, &e);
+        sr_store_close(s);
+        if (write(fd[1], e.msg, strlen(e.msg) + 1) < 0)
+            _exit(101);
+        _exit((int)rc);
+    }
+    close(fd[1]);
+    char msg[SR_ERR_MSG_MAX] = "";
+    ssize_t got = read(fd[0], msg, sizeof msg - 1);
+    close(fd[0]);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    ck_assert_msg(got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == SR_ERR_IO,
+                  "exit %d: %s", WEXITSTATUS(status), msg);
+    ck_assert_msg(strstr(msg, "read-only (Permission denied)") && !strstr(msg, "No such file"),
+                  "%s", msg);
+}
+END_TEST
+
 /* Writing n rows must fail as a full disk does and leave the measurements as they were. */
 static void full_disk_refuses(sr_store *s, const char *p, int n, const char *run,
                               const char *dev)
@@ -448,6 +487,7 @@ TCase *tcase_fail(void)
     tcase_add_test(tc, test_newer_schema);
     tcase_add_test(tc, test_bad_paths);
     tcase_add_test(tc, test_read_only);
+    tcase_add_test(tc, test_read_only_folder);
     tcase_add_test(tc, test_full_disk_simulated);
     tcase_add_test(tc, test_full_disk_real);
     tcase_add_test(tc, test_two_writers);

@@ -12,6 +12,14 @@ Command line:
     python3 tools/export_torch.py mypkg.nets:build --kwargs '{"width": 64}' --input 8,3,32,32
     python3 tools/export_torch.py mypkg.nets:TextNet --input 1,128:long -o textnet.csv
     sparseroof predict --network resnet50.csv --patterns 2:4,unstructured --sparsities 0.9
+    python3 tools/export_torch.py torchvision.models:resnet50 --input 1,3,224,224 \
+        --kwargs '{"weights": "DEFAULT"}' -o resnet50.csv --weights resnet50_w
+    sparseroof bench --network resnet50.csv --weights resnet50_w --patterns 2:4
+
+--weights DIR writes each prunable layer's weights as DIR/<layer name>.npy (float32, the
+name exactly as the CSV has it), the matrix the layer's GEMM multiplies: a convolution's
+(C_out, C_in/groups, *kernel) weight as (C_out, C_in/groups * prod(kernel)), which is
+(groups * m) x k with group g's m rows after group g-1's; a linear layer's (out, in).
 
 From Python (any module, any inputs; a Hugging Face model, for example):
     import sys; sys.path.insert(0, 'tools')
@@ -32,10 +40,13 @@ mode without autograd and with nn.MultiheadAttention's fused inference path swit
 the shape arithmetic and the writer below are plain Python (tests/test_export_torch.py).
 """
 import argparse
+import array
 import csv
 import importlib
 import io
 import json
+import os
+import struct
 import sys
 
 FP32 = 4  # extra_bytes are counted at 4 bytes an element, as db/networks/README.md says
@@ -63,12 +74,13 @@ def prod(xs):
 
 
 class Layer:
-    __slots__ = ('name', 'kind', 'm', 'k', 'n', 'groups', 'prunable', 'extra_bytes')
+    __slots__ = ('name', 'kind', 'm', 'k', 'n', 'groups', 'prunable', 'extra_bytes', 'weight')
 
-    def __init__(self, name, kind, m, k, n, groups=1, prunable=True, extra_bytes=0.0):
+    def __init__(self, name, kind, m, k, n, groups=1, prunable=True, extra_bytes=0.0, weight=None):
         self.name, self.kind = name, kind
         self.m, self.k, self.n, self.groups = int(m), int(k), int(n), int(groups)
         self.prunable, self.extra_bytes = bool(prunable), float(extra_bytes)
+        self.weight = weight  # (operand, how) of a prunable layer: see weight_matrix
 
     def macs(self):
         return self.m * self.k * self.n * self.groups
@@ -175,9 +187,9 @@ class Recorder:
         self.counters[(mod, op)] = i + 1
         return (mod + '.' if mod else '') + op + str(i)
 
-    def add(self, name, kind, m, k, n, groups, prunable):
+    def add(self, name, kind, m, k, n, groups, prunable, weight=None):
         self.layers.append(Layer(self.unique(name), kind, m, k, n, groups, prunable,
-                                 self.pending))
+                                 self.pending, weight if prunable else None))
         self.pending = 0.0
 
     def extra(self, nbytes):
@@ -203,14 +215,15 @@ class Recorder:
                                     transposed, self.batch)
             pname = self.weight_of(w)
             self.add(weight_name(pname) if pname else self.numbered('conv'), 'conv', m, k, n, g,
-                     pname is not None)
+                     pname is not None, (w, 'conv_t' if transposed else 'conv'))
         elif name in ('mm', 'addmm', 'bmm', 'baddbmm'):
             a, b = (args[1], args[2]) if name in ('addmm', 'baddbmm') else (args[0], args[1])
             wa, wb = self.weight_of(a), self.weight_of(b)
             side = 'b' if wb else ('a' if wa else None)
             m, k, n, g, kind = product_shape(tuple(a.shape), tuple(b.shape), side, self.batch)
             if side:
-                self.add(weight_name(wb or wa), kind, m, k, n, g, True)
+                self.add(weight_name(wb or wa), kind, m, k, n, g, True,
+                         (b, 'right') if side == 'b' else (a, 'left'))
             else:
                 self.add(self.numbered('matmul'), kind, m, k, n, g, False)
         elif 'scaled_dot_product' in name and 'attention' in name and 'backward' not in name:
@@ -248,6 +261,79 @@ def write_csv(layers, f, description=''):
     for l in layers:
         w.writerow([l.name, l.kind, l.m, l.k, l.n, l.groups, 'true' if l.prunable else 'false',
                     '%.0f' % l.extra_bytes])
+
+
+def weight_matrix(w, how, groups=1):
+    """The matrix a layer's GEMM multiplies, (groups * m) x k, from the operand w its
+    operator got (a torch tensor; anything with shape, reshape, swapaxes and T will do):
+    how = 'conv': (C_out, C_in/groups, *kernel), row o = output channel o;
+    'conv_t' (transposed): (C_in, C_out/groups, *kernel), group g's k = C_in/groups input
+    channels by its m = C_out/groups * kernel outputs, transposed;
+    'right': Y = X @ B, B = W^T (k x m); 'left': Y^T = W @ X^T, W itself (m x k)."""
+    shape = tuple(int(d) for d in w.shape)
+    if how == 'conv':
+        return w.reshape(shape[0], prod(shape[1:]))
+    if how == 'conv_t':
+        k, m = shape[0] // groups, prod(shape[1:])
+        return w.reshape(groups, k, m).swapaxes(1, 2).reshape(groups * m, k)
+    if len(shape) != 2:
+        raise ValueError('a weight operand of shape %s is not a matrix' % (shape,))
+    return w.T if how == 'right' else w
+
+
+def _f32_bytes(values):
+    a = array.array('f', values)
+    if sys.byteorder == 'big':
+        a.byteswap()
+    return a.tobytes()
+
+
+def matrix_f32(w):
+    """A 2-D matrix (torch tensor, NumPy array, or anything with shape and tolist()) as
+    little-endian float32 bytes in C order."""
+    if hasattr(w, 'detach'):  # torch: float32 on the CPU, in C order
+        w = w.detach().cpu().float().contiguous()
+        try:
+            return w.numpy().astype('<f4').tobytes()
+        except (ImportError, RuntimeError):  # torch without NumPy
+            return _f32_bytes(w.flatten().tolist())
+    if hasattr(w, '__array__'):
+        import numpy
+        return numpy.ascontiguousarray(w, dtype='<f4').tobytes()
+    return _f32_bytes(v for row in w.tolist() for v in row)
+
+
+def write_npy(path, rows, cols, data):
+    """A .npy file (format 1.0) of a C-order rows x cols float32 matrix: data, its
+    little-endian bytes."""
+    if len(data) != 4 * rows * cols:
+        raise ValueError('%s: %d bytes for a %d x %d float32 matrix' % (path, len(data), rows, cols))
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+    header += ' ' * (-(10 + len(header) + 1) % 64) + '\n'  # aligned to 64 bytes, as numpy writes
+    with open(path, 'wb') as f:
+        f.write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header.encode('latin1'))
+        f.write(data)
+
+
+def save_weights(layers, directory):
+    """Writes every prunable layer's weight matrix to directory/<layer name>.npy, as
+    `sparseroof bench --weights` reads them. Returns the paths written."""
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for l in layers:
+        if not l.prunable or l.weight is None:
+            continue
+        if os.sep in l.name or (os.altsep and os.altsep in l.name) or l.name in ('.', '..'):
+            raise ValueError('layer %r: its name cannot be a file name' % l.name)
+        w = weight_matrix(l.weight[0], l.weight[1], l.groups)
+        rows, cols = (int(d) for d in w.shape)
+        if (rows, cols) != (l.groups * l.m, l.k):
+            raise ValueError('layer %s: weights of %d x %d, but the layer is (%d x %d) x %d'
+                             % (l.name, rows, cols, l.groups, l.m, l.k))
+        path = os.path.join(directory, l.name + '.npy')
+        write_npy(path, rows, cols, matrix_f32(w))
+        written.append(path)
+    return written
 
 
 # --- torch glue (imported only when an export runs) ---------------------------------------
@@ -337,9 +423,10 @@ def trace(model, inputs, batch=None):
     return rec.layers
 
 
-def export(model, inputs, path=None, batch=None, description=''):
+def export(model, inputs, path=None, batch=None, description='', weights=None):
     """Traces model(*inputs) and writes the CSV to path (a file name, a text file, or
-    None for standard output). Returns the layers."""
+    None for standard output), and with weights (a directory) each prunable layer's
+    weights (save_weights). Returns the layers."""
     layers = trace(model, inputs, batch)
     if not layers:
         raise ValueError('no convolution, linear layer or matrix product was run')
@@ -350,6 +437,8 @@ def export(model, inputs, path=None, batch=None, description=''):
     else:
         with open(path, 'w', newline='') as f:
             write_csv(layers, f, description)
+    if weights:
+        save_weights(layers, weights)
     return layers
 
 
@@ -379,6 +468,8 @@ def main(argv=None):
     ap.add_argument('--batch', type=int, help='images per forward pass (default: first dim)')
     ap.add_argument('--description', default='', help='first comment line of the CSV')
     ap.add_argument('-o', '--output', help='CSV file (default: standard output)')
+    ap.add_argument('--weights', metavar='DIR', help='write each prunable layer\'s weights to '
+                    'DIR/<layer name>.npy (float32, (groups * m) x k), for sparseroof bench --weights')
     a = ap.parse_args(argv)
     import torch
     mod_name, _, attr = a.model.partition(':')
@@ -392,9 +483,12 @@ def main(argv=None):
                    for dims, dt in a.input)
     desc = a.description or '%s, input %s' % (a.model, ' '.join(
         'x'.join(str(d) for d in dims) for dims, _ in a.input))
-    layers = export(model, inputs, a.output, a.batch, desc)
+    layers = export(model, inputs, a.output, a.batch, desc, a.weights)
     sys.stderr.write('export_torch: %d layers, %.3f GMACs per image\n'
                      % (len(layers), sum(l.macs() for l in layers) / 1e9))
+    if a.weights:
+        sys.stderr.write('export_torch: weights of %d prunable layers in %s\n'
+                         % (sum(1 for l in layers if l.prunable), a.weights))
     return 0
 
 

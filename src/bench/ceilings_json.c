@@ -2,13 +2,13 @@
  * (see ceilings_json.h). */
 #include "bench/ceilings_json.h"
 
-#include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "bench/json_text.h"
+#include "common/pattern.h"
 
 #define FILE_MAX_BYTES (1 << 20)
 
@@ -198,6 +198,12 @@ static sr_code patterns_from_json(json_object *arr, const char *what, sr_ceiling
             (rc = get_figure(e, "gflops", 1, 0, w, &x->gflops, NULL, err)) != SR_OK ||
             (rc = get_figure(e, "metadata_bits", 1, 1, w, &x->metadata_bits, NULL, err)) != SR_OK)
             return rc;
+        sr_pattern p; /* under its canonical name, as the model looks it up */
+        if (sr_pattern_parse(x->pattern, &p, err) != SR_OK) {
+            sr_err_prefix(err, "%s: field 'pattern'", w);
+            return err ? (err->code = SR_ERR_FORMAT) : SR_ERR_FORMAT;
+        }
+        sr_pattern_name(&p, x->pattern, sizeof x->pattern);
     }
     return SR_OK;
 }
@@ -232,52 +238,23 @@ sr_code sr_ceilings_from_json(json_object *o, const char *what, sr_ceilings *out
     return SR_OK;
 }
 
+sr_code sr_ceilings_parse(const char *what, const char *text, size_t len, sr_ceilings *out,
+                          sr_err *err)
+{
+    json_object *o;
+    sr_code rc = sr_json_parse(what, text, len, &o, err);
+    if (rc == SR_OK)
+        rc = sr_ceilings_from_json(o, what, out, err);
+    json_object_put(o);
+    return rc;
+}
+
 sr_code sr_ceilings_read_file(const char *path, sr_ceilings *out, sr_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return sr_err_set(err, errno == ENOENT ? SR_ERR_NOTFOUND : SR_ERR_IO,
-                          "cannot read %s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return sr_err_set(err, SR_ERR_ARG, "%s: not a file", path);
-    }
-    /* a ceilings object is a few KiB; the cap keeps a wrong file from filling memory */
-    char *buf = malloc(FILE_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", path);
-    }
-    size_t n = fread(buf, 1, FILE_MAX_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n > FILE_MAX_BYTES) {
-        free(buf);
-        return sr_err_set(err, bad ? SR_ERR_IO : SR_ERR_FORMAT, "%s: %s", path,
-                          bad ? "read error" : "larger than a ceilings file can be");
-    }
-    /* json_tokener stops at the first complete value: anything after it is damage */
-    json_tokener *tok = json_tokener_new();
-    if (!tok) {
-        free(buf);
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", path);
-    }
-    json_object *o = json_tokener_parse_ex(tok, buf, (int)n);
-    enum json_tokener_error je = json_tokener_get_error(tok);
-    size_t used = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    while (o && used < n && strchr(" \t\r\n", buf[used]))
-        used++;
-    free(buf);
-    sr_code rc;
-    if (!o || je != json_tokener_success)
-        rc = sr_err_set(err, SR_ERR_FORMAT, "%s: not valid JSON (%s)", path,
-                        je == json_tokener_continue ? "it ends too soon"
-                                                    : json_tokener_error_desc(je));
-    else if (used < n)
-        rc = sr_err_set(err, SR_ERR_FORMAT, "%s: not valid JSON (text after the object)", path);
-    else
+    json_object *o;
+    /* a ceilings object is a few KiB */
+    sr_code rc = sr_json_read_file(path, FILE_MAX_BYTES, &o, err);
+    if (rc == SR_OK)
         rc = sr_ceilings_from_json(o, path, out, err);
     json_object_put(o);
     return rc;

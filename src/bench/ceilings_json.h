@@ -21,8 +21,12 @@ struct json_object *sr_ceilings_to_json(const sr_ceilings *c);
 sr_code sr_ceilings_from_json(struct json_object *o, const char *what, sr_ceilings *out,
                               sr_err *err);
 
+/* Parses len bytes of text holding one such object; `what` names it in messages. */
+sr_code sr_ceilings_parse(const char *what, const char *text, size_t len, sr_ceilings *out,
+                          sr_err *err);
+
 /* Reads a file holding one such object. Every message names the file: SR_ERR_NOTFOUND
- * when it does not exist, SR_ERR_FORMAT when it is not JSON or a field is missing or
+ * when it does not exist, SR_ERR_ARG when it is a directory, SR_ERR_FORMAT when it is not JSON or a field is missing or
  * wrong (named), SR_ERR_IO when it cannot be read. out is untouched on failure. */
 sr_code sr_ceilings_read_file(const char *path, sr_ceilings *out, sr_err *err);
 

@@ -75,8 +75,17 @@ static sr_code count_work(const sr_problem *prob, const sr_kernel_spec *spec, do
     return SR_OK;
 }
 
+static sr_code stage(const sr_kernel_hooks *h, const char *what, sr_err *err)
+{
+    if (h && h->stop && h->stop())
+        return sr_err_set(err, SR_ERR_INTERRUPTED, "interrupted");
+    if (h && h->progress)
+        h->progress(h->ctx, what);
+    return SR_OK;
+}
+
 sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *spec, const sr_ceilings *ceil,
-                      sr_kernel_progress progress, void *ctx, sr_kernel_outcome *out, sr_err *err)
+                      const sr_kernel_hooks *hooks, sr_kernel_outcome *out, sr_err *err)
 {
     memset(out, 0, sizeof *out);
     const int g = prob->groups;
@@ -92,9 +101,8 @@ sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *s
         free(ops);
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups", g);
     }
-    if (progress)
-        progress(ctx, "pruning and encoding");
     size_t zeros = 0, layout = 0;
+    c = stage(hooks, "pruning and encoding", err);
     for (int i = 0; i < g && c == SR_OK; i++) {
         c = sr_problem_group_weights(prob, i, &spec->pattern, spec->sparsity, &pw[i], err);
         if (c != SR_OK)
@@ -104,9 +112,9 @@ sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *s
         zeros += count_zeros(pw[i].pruned, (size_t)prob->m * prob->k);
         layout += sr_sparse_weight_bytes(pw[i].w);
     }
+    if (c == SR_OK)
+        c = stage(hooks, "verifying and timing", err);
     if (c == SR_OK) {
-        if (progress)
-            progress(ctx, "verifying and timing");
         c = sr_spmm_run_groups(cl, ops, g, prob->n, &spec->params, spec->reps, row_step_for(spec, prob, pw[0].w->nnz),
                                spec->min_time_s, &out->res, err);
     }

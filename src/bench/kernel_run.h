@@ -23,8 +23,14 @@ typedef struct {
     double check_macs;
 } sr_kernel_spec;
 
-/* Progress: a stage ("pruning", "verifying and timing") of the run. May be NULL. */
-typedef void (*sr_kernel_progress)(void *ctx, const char *stage);
+/* What the caller hears and says during a run (any field may be NULL): progress at each
+ * stage ("pruning and encoding", "verifying and timing"); stop, asked between stages,
+ * ends the run with SR_ERR_INTERRUPTED. */
+typedef struct {
+    void (*progress)(void *ctx, const char *stage);
+    int (*stop)(void);
+    void *ctx;
+} sr_kernel_hooks;
 
 typedef struct {
     size_t nnz;          /* values stored, over every group (padding included) */
@@ -46,9 +52,9 @@ sr_code sr_kernel_check(const sr_device_info *dev, int m, int k, int n, int grou
                         sr_err *err);
 
 /* Runs spec on prob (its weights pruned group by group; prob is not changed) on the open
- * device; ceil (may be NULL) adds the prediction. A result that fails verification
+ * device; ceil (may be NULL) adds the prediction; hooks may be NULL. A result that fails verification
  * returns SR_ERR_VERIFY and no time. */
 sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *spec, const sr_ceilings *ceil,
-                      sr_kernel_progress progress, void *ctx, sr_kernel_outcome *out, sr_err *err);
+                      const sr_kernel_hooks *hooks, sr_kernel_outcome *out, sr_err *err);
 
 #endif

@@ -200,7 +200,9 @@ static void plan_sweep(const peaks_ctx *p, const double *target, size_t n, sweep
 
 void sr_format_bytes(double b, char *buf, size_t size)
 {
-    if (b >= 1024 * MIB)
+    if (b >= 1024 * 1024 * MIB)
+        snprintf(buf, size, "%.3g TiB", b / (1024 * 1024 * MIB));
+    else if (b >= 1024 * MIB)
         snprintf(buf, size, "%.3g GiB", b / (1024 * MIB));
     else if (b >= MIB)
         snprintf(buf, size, "%.3g MiB", b / MIB);
@@ -301,23 +303,30 @@ static sr_code plateaus(peaks_ctx *p, const double *ws, const double *gbps, size
     return c;
 }
 
+/* The largest working set the device can hold: half its memory, and one allocation less
+ * room for rounding each size up to whole work-items. */
+static double ws_limit(const sr_device_info *dev)
+{
+    double limit = INFINITY;
+    if (dev->global_mem_bytes)
+        limit = 0.5 * (double)dev->global_mem_bytes;
+    if (dev->max_alloc_bytes)
+        limit = fmin(limit, 0.9 * (double)dev->max_alloc_bytes);
+    return limit;
+}
+
 static double sweep_top(const peaks_ctx *p)
 {
     if (p->o->max_ws_bytes > 0)
         return p->o->max_ws_bytes;
     /* 4x the last-level cache as the device or the OS tells it (64 MiB if neither does),
-     * within half the device memory and (less a margin) one allocation */
+     * within what the device can hold */
     double llc = (double)p->dev->global_cache_bytes;
     for (size_t i = 0; i < p->o->n_cache; i++)
         llc = fmax(llc, (double)p->o->cache_bytes[i]);
     if (llc <= 0)
         llc = 64 * MIB;
-    double top = 4 * llc;
-    if (p->dev->global_mem_bytes)
-        top = fmin(top, 0.5 * (double)p->dev->global_mem_bytes);
-    if (p->dev->max_alloc_bytes) /* with room for rounding each size up to whole work-items */
-        top = fmin(top, 0.9 * (double)p->dev->max_alloc_bytes);
-    return top;
+    return fmin(4 * llc, ws_limit(p->dev));
 }
 
 static sr_code measure_bandwidth(peaks_ctx *p, sr_err *err)
@@ -514,12 +523,32 @@ static sr_code measure_launch(peaks_ctx *p, sr_err *err)
     return c;
 }
 
+sr_code sr_peaks_check(const sr_peaks_opts *o, const sr_device_info *dev, sr_err *err)
+{
+    if (o->reps < 1 || o->launch_reps < 1 || !(o->min_time_s > 0) || !(o->compute_time_s > 0))
+        return sr_err_set(err, SR_ERR_ARG, "peaks: repetitions and launch times must be positive");
+    if (!(o->max_ws_bytes >= 0) || !isfinite(o->max_ws_bytes))
+        return sr_err_set(err, SR_ERR_ARG, "the largest working set must be a size");
+    /* the read sweep holds its largest working set in one buffer */
+    double limit = ws_limit(dev);
+    if (o->max_ws_bytes > limit) {
+        char want[32], most[32];
+        sr_format_bytes(o->max_ws_bytes, want, sizeof want);
+        sr_format_bytes(limit, most, sizeof most);
+        return sr_err_set(err, SR_ERR_ARG, "a largest working set of %s is beyond what %s "
+                          "can hold: at most %s (half its memory, and one allocation less a margin)", want,
+                          dev->name, most);
+    }
+    return SR_OK;
+}
+
 sr_code sr_peaks_measure(sr_cl *cl, const sr_peaks_opts *o, sr_peaks_result *r, sr_err *err)
 {
     memset(r, 0, sizeof *r);
     const double t0 = sr_wall_seconds();
-    if (o->reps < 1 || o->launch_reps < 1 || !(o->min_time_s > 0) || !(o->compute_time_s > 0))
-        return sr_err_set(err, SR_ERR_ARG, "peaks: repetitions and launch times must be positive");
+    sr_code check = sr_peaks_check(o, sr_cl_info(cl), err);
+    if (check != SR_OK)
+        return check;
     peaks_ctx p = {.cl = cl, .o = o, .r = r, .dev = sr_cl_info(cl)};
     p.cpu = strcmp(p.dev->type, "CPU") == 0;
     size_t cus = p.dev->compute_units ? p.dev->compute_units : 1;

@@ -74,6 +74,13 @@ typedef struct {
     double elapsed_s;
 } sr_peaks_result;
 
+/* Checks the options against the device before anything runs: repetitions and times
+ * positive, and max_ws_bytes within what the device can hold (half its memory, and 90%
+ * of one allocation, room for rounding sizes up) (the message names the size and the
+ * device). sr_peaks_measure calls it first; a command
+ * should call it before it opens a run. */
+sr_code sr_peaks_check(const sr_peaks_opts *o, const sr_device_info *dev, sr_err *err);
+
 /* Measures the opened device. r is filled (free it with sr_peaks_result_free, also after
  * a failure). */
 sr_code sr_peaks_measure(sr_cl *cl, const sr_peaks_opts *o, sr_peaks_result *r, sr_err *err);

@@ -4,6 +4,7 @@
  * local size, so every candidate costs a build: the space is kept small on purpose. */
 #include "bench/tune.h"
 
+#include <math.h>
 #include <string.h>
 
 static const int vw_values[] = {4, 8, 16};
@@ -23,6 +24,26 @@ typedef struct {
 
 static int *field(sr_kernel_params *kp, size_t offset) { return (int *)((char *)kp + offset); }
 
+/* Runs one candidate and reports it; a candidate that fails to build, run or verify is
+ * skipped with its reason. Returns 0, or nonzero when the callback asks to stop. */
+static int try_candidate(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
+                         const sr_kernel_params *kp, int reps, sr_tune_progress progress, void *ctx,
+                         sr_tune_result *out, sr_err *last)
+{
+    sr_spmm_result res;
+    sr_err e = {0};
+    const int ok = sr_spmm_run(cl, w, w_dense, x, n, kp, reps, &res, &e) == SR_OK;
+    out->evaluated += ok;
+    out->failed += !ok;
+    if (!ok)
+        *last = e;
+    if (ok && res.time.median_s < out->best_time_s) {
+        out->best = *kp;
+        out->best_time_s = res.time.median_s;
+    }
+    return progress && progress(ctx, kp, ok ? res.time.median_s : 0.0, ok, ok ? NULL : e.msg);
+}
+
 sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
                 const sr_kernel_params *start, int reps, double budget_s, sr_tune_progress progress,
                 void *ctx, sr_tune_result *out, sr_err *err)
@@ -30,17 +51,15 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
     const axis axes[] = {AXIS(vw_values, vw),       AXIS(nv_values, nv), AXIS(rows_values, rows),
                          AXIS(tiles_values, tiles), AXIS(kc_values, kc), AXIS(wg_values, wg)};
     const double t_end = sr_wall_seconds() + budget_s;
+    sr_err last = {0};
     memset(out, 0, sizeof *out);
-    sr_spmm_result res;
-    sr_code c = sr_spmm_run(cl, w, w_dense, x, n, start, reps, &res, err);
-    if (c != SR_OK)
-        return c; /* the starting point must work */
     out->best = *start;
-    out->best_time_s = out->default_time_s = res.time.median_s;
-    out->evaluated = 1;
-    if (progress && progress(ctx, start, res.time.median_s, 1))
-        out->stopped = 1;
-    for (int improved = !out->stopped; improved && sr_wall_seconds() < t_end && !out->stopped;) {
+    out->best_time_s = INFINITY;
+    out->stopped = try_candidate(cl, w, w_dense, x, n, start, reps, progress, ctx, out, &last);
+    out->default_time_s = out->evaluated ? out->best_time_s : 0.0;
+    /* without a working start the search goes on from it, and the first candidate that
+     * runs becomes the best */
+    for (int improved = 1; improved && sr_wall_seconds() < t_end && !out->stopped;) {
         improved = 0;
         for (size_t a = 0; a < sizeof axes / sizeof *axes; a++) {
             const sr_kernel_params base = out->best;
@@ -55,24 +74,16 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
                 sr_kernel_params_effective(&base, &w->pattern, n, &base_eff);
                 if (memcmp(&eff, &base_eff, sizeof eff) == 0)
                     continue;
-                c = sr_spmm_run(cl, w, w_dense, x, n, &kp, reps, &res, &e2);
-                if (c == SR_ERR_VERIFY) {
-                    *err = e2;
-                    return c;
-                }
-                const int ok = c == SR_OK;
-                out->evaluated += ok;
-                out->failed += !ok;
-                if (progress && progress(ctx, &kp, ok ? res.time.median_s : 0.0, ok))
-                    out->stopped = 1;
-                if (ok && res.time.median_s < out->best_time_s) {
-                    out->best = kp;
-                    out->best_time_s = res.time.median_s;
-                    improved = 1;
-                }
+                const double before = out->best_time_s;
+                out->stopped = try_candidate(cl, w, w_dense, x, n, &kp, reps, progress, ctx, out, &last);
+                improved |= out->best_time_s < before;
             }
         }
     }
+    if (out->evaluated == 0)
+        return sr_err_set(err, last.code ? last.code : SR_ERR_UNSUPPORTED,
+                          "no candidate built, ran and verified (%d skipped); the last: %s", out->failed,
+                          last.msg);
     out->best_gflops = sr_spmm_flops(w, n) / out->best_time_s * 1e-9;
     return SR_OK;
 }

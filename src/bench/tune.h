@@ -13,17 +13,21 @@ typedef struct {
     double best_gflops;  /* useful GFLOP/s of the winner */
     double default_time_s;
     int evaluated;       /* candidates run (each verified) */
-    int failed;          /* candidates that could not build or run (skipped) */
+    int failed;          /* candidates that could not build, run or verify (skipped) */
     int stopped;         /* the progress callback asked to stop */
 } sr_tune_result;
 
-/* Called after each candidate (may be NULL): for progress output. Returning nonzero stops
- * the search (an interrupt); the best so far is kept. */
-typedef int (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double time_s, int ok);
+/* Called after each candidate (may be NULL): for progress output. ok 0: the candidate was
+ * skipped, and `why` says why (the build, launch or verification message; NULL when ok).
+ * Returning nonzero stops the search (an interrupt); the best so far is kept. */
+typedef int (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double time_s, int ok,
+                                const char *why);
 
 /* Tunes the kernel of w's pattern for x (k x n). `start` is where the search begins
- * (defaults or a stored best); it stops after `budget_s` seconds of wall clock. A result
- * that fails verification is an error (a kernel bug), not a skipped candidate. */
+ * (defaults or a stored best); it stops after `budget_s` seconds of wall clock. A
+ * candidate that does not build, run or verify (a driver that cannot run it, e.g.
+ * llvmpipe's loop limit) is skipped and the search goes on, the start point too; an error
+ * only when no candidate worked. default_time_s is 0 when the start point was skipped. */
 sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
                 const sr_kernel_params *start, int reps, double budget_s, sr_tune_progress progress,
                 void *ctx, sr_tune_result *out, sr_err *err);

@@ -1,6 +1,7 @@
 /* Shared CLI helpers: messages, exit statuses, number parsing, progress. */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -37,7 +38,7 @@ sr_code sr_cli_int(const char *opt, const char *text, long min, long max, int *o
     char *end = NULL;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (!*text || *end || errno)
+    if (!*text || isspace((unsigned char)text[0]) || *end || errno)
         return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a whole number", opt, text);
     if (v < min || v > max)
         return sr_err_set(err, SR_ERR_ARG, "%s %s is out of range: must be %ld to %ld", opt, text, min, max);
@@ -51,7 +52,7 @@ sr_code sr_cli_double(const char *opt, const char *text, double min, double max,
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (!*text || *end || errno || !isfinite(v))
+    if (!*text || isspace((unsigned char)text[0]) || *end || errno || !isfinite(v))
         return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a finite number", opt, text);
     if (v < min || v > max)
         return sr_err_set(err, SR_ERR_ARG, "%s %s is out of range: must be in [%g, %g]", opt, text, min, max);
@@ -64,7 +65,8 @@ sr_code sr_cli_u64(const char *opt, const char *text, unsigned long long *out, s
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (!*text || *end || errno || text[0] == '-')
+    /* strtoull skips leading space and takes a sign: ' -1' would be 2^64-1 */
+    if (!isdigit((unsigned char)text[0]) || *end || errno)
         return sr_err_set(err, SR_ERR_ARG, "%s '%s' is not a non-negative whole number", opt, text);
     *out = v;
     return SR_OK;

@@ -377,10 +377,18 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
     sr_calib_point *calib = NULL;
     size_t n_calib = 0;
     sr_device_model dm = {0};
-    if (c == SR_OK && sr_store_get_calibration(s.store, s.device_uuid, &calib, &n_calib, NULL) == SR_OK) {
-        dm = (sr_device_model){calib, n_calib, ceil.launch_overhead_s};
-        o.dm = &dm;
+    if (c == SR_OK && a->calibrate && sr_store_get_calibration(s.store, s.device_uuid, &calib, &n_calib, NULL) != SR_OK) {
+        free(calib);
+        calib = NULL;
+        sr_calibrate_opts co;
+        sr_calibrate_opts_default(&co, a->calibrate == 1);
+        char *cargv[] = {"calibrate", a->calibrate == 1 ? "--quick" : NULL, NULL};
+        if (sr_cli_calibrate(&co, a->device, a->db, a->quiet, 0, 0, a->calibrate == 1 ? 2 : 1, cargv) != SR_EXIT_OK)
+            c = sr_err_set(&err, SR_ERR_DB, "the device model's calibration failed (said above)");
     }
+    if (c == SR_OK && sr_session_device_model(s.store, s.device_uuid, ceil.launch_overhead_s, &dm, &calib, NULL) ==
+                          SR_OK)
+        o.dm = &dm;
     if (c == SR_OK && a->resume) {
         c = sr_session_resume(&s, a->resume, &err);
         if (c == SR_OK)

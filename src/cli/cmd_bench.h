@@ -15,6 +15,7 @@ typedef struct {
     double sparsities[SR_BENCH_MAX_LIST];
     int n_sparsities;
     int batch, reps, prune_all, json, quiet;
+    int calibrate; /* 1: quick, 2: full: calibrate the device model first if none is stored */
     unsigned long long seed;
 } sr_bench_args;
 
@@ -26,12 +27,14 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
  * an exit status. */
 int sr_cli_bench_parse(int argc, char **argv, sr_bench_args *a);
 
-/* Calibrates the device model on the grid o (see `calibrate --help`); the exit status. */
-int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int argc,
-                     char **argv);
+/* Calibrates the device model on the grid o (see `calibrate --help`), under a run of its
+ * own; show: print the summary on stdout (else a line on stderr). The exit status. */
+int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int show,
+                     int argc, char **argv);
 
 int sr_cmd_bench(int argc, char **argv);
 int sr_cmd_calibrate(int argc, char **argv);
+int sr_cmd_model_check(int argc, char **argv);
 int sr_cmd_study(int argc, char **argv);
 
 #endif

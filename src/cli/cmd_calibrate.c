@@ -20,8 +20,9 @@ static const char calibrate_help[] =
     "\n"
     "Measures what the device model ('predict --ceilings device') stands on, on synthetic\n"
     "shapes only (never on a network it will predict): each pattern's kernel on a grid of\n"
-    "M (64, 256, 1024), K (64, 512, 4096), N (1 to 8192) and sparsities (0.5 to 0.95), with\n"
-    "the parameters 'bench' would use, each verified and timed; the time each took and its\n"
+    "M (64, 256, 1024), K (64, 512, 4096), N (16 to 16384) and sparsities (0.5 to 0.95), with\n"
+    "the parameters 'bench' would use, each N also one column narrower (rows of Y that are\n"
+    "not whole vectors run slower), each verified and timed; the time each took and its\n"
     "share of repacking X. The device's ceilings (bandwidth levels, launch overhead) are\n"
     "measured first if none are stored. About two minutes on a 2-core CPU (--quick: half).\n"
     "The points are stored together (v_calibration; v_ceiling shows each pattern's median).\n"
@@ -144,11 +145,11 @@ int sr_cmd_calibrate(int argc, char **argv)
             return sr_cli_fail("calibrate", &err);
         o.n_patterns = (size_t)np;
     }
-    return sr_cli_calibrate(&o, device, db, quiet, json, argc, argv);
+    return sr_cli_calibrate(&o, device, db, quiet, json, 1, argc, argv);
 }
 
-int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int argc,
-                     char **argv)
+int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char *db, int quiet, int json, int show,
+                     int argc, char **argv)
 {
     sr_err err = {0};
     sr_session s;
@@ -176,8 +177,11 @@ int sr_cli_calibrate(const sr_calibrate_opts *o, const char *device, const char 
     char run[SR_UUID_LEN];
     memcpy(run, s.run, sizeof run);
     int rc = sr_cli_session_finish(&s, "calibrate", c, NULL, &err);
-    if (rc == SR_EXIT_OK)
+    if (rc == SR_EXIT_OK && show)
         print_summary(o, pts, n, json, sr_wall_seconds() - ps.t0, sr_cli_db_path(db), run);
+    else if (rc == SR_EXIT_OK && !quiet)
+        fprintf(stderr, "sparseroof: device model calibrated on %zu shapes in %.0f s (run %.8s)\n", n,
+                sr_wall_seconds() - ps.t0, run);
     free(pts);
     return rc;
 }

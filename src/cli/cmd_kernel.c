@@ -293,8 +293,8 @@ int sr_cmd_kernel(int argc, char **argv)
     for (int i = 0; i < nrows && c == SR_OK && !sr_cli_interrupted(); i++) {
         char name[SR_NAME_MAX];
         sr_pattern_name(&rows[i].spec.pattern, name, sizeof name);
-        c = sr_kernel_run(s.cl, &prob, &rows[i].spec, have_ceilings ? &ceil : NULL, on_stage, name, &rows[i].out,
-                          &err);
+        const sr_kernel_hooks hooks = {on_stage, sr_cli_interrupted, name};
+        c = sr_kernel_run(s.cl, &prob, &rows[i].spec, have_ceilings ? &ceil : NULL, &hooks, &rows[i].out, &err);
         if (c != SR_OK)
             break;
         sr_measurement m;

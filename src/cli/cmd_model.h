@@ -20,6 +20,10 @@ int sr_cmd_predict(int argc, char **argv);
  * "prunable", "extra_bytes"}, ...]} or just the array of layers. */
 sr_code sr_cli_network_open(const char *arg, sr_network **out, sr_err *err);
 
+/* The same JSON from len bytes of text; source names it in messages. */
+sr_code sr_cli_network_parse_json(const char *source, const char *text, size_t len,
+                                  sr_network **out, sr_err *err);
+
 struct json_object;
 
 /* Adds a layer's name, kind, m, k, n and groups to the JSON object o. */

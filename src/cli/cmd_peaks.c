@@ -449,6 +449,29 @@ static int run_import(int argc, char **argv, const peaks_args *a)
     return run_virtual(argc, argv, a, &c, a->import);
 }
 
+/* The device model's terms beside the ceilings: what `calibrate` stored, or how to get it. */
+static void print_device_model(sr_store *store, const char *device_uuid)
+{
+    sr_calib_point *pts = NULL;
+    size_t n = 0;
+    if (sr_store_get_calibration(store, device_uuid, &pts, &n, NULL) != SR_OK) {
+        printf("Device model: not calibrated ('sparseroof calibrate' measures each pattern's rate by shape)\n");
+        return;
+    }
+    char seen[16][SR_NAME_MAX];
+    size_t np = 0;
+    for (size_t i = 0; i < n && np < 16; i++) {
+        size_t j = 0;
+        while (j < np && strcmp(seen[j], pts[i].pattern) != 0)
+            j++;
+        if (j == np)
+            snprintf(seen[np++], sizeof seen[0], "%s", pts[i].pattern);
+    }
+    printf("Device model: calibrated on %zu synthetic shapes of %zu patterns (v_calibration; each pattern's "
+           "median in v_ceiling)\n", n, np);
+    free(pts);
+}
+
 static int run_measure(int argc, char **argv, const peaks_args *a)
 {
     sr_err err = {0};
@@ -469,8 +492,10 @@ static int run_measure(int argc, char **argv, const peaks_args *a)
         o.progress = on_progress;
         o.progress_ctx = &ps;
         o.stop = sr_cli_interrupted;
-        /* the database first: a bad --db is refused before a minute of measuring */
-        c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
+        /* the options against the device, then the database: a bad --max-ws or --db is
+         * refused before a run begins and a minute of measuring */
+        if ((c = sr_peaks_check(&o, s.dev, &err)) == SR_OK)
+            c = sr_session_open_store(&s, sr_cli_db_path(a->db), &err);
     }
     if (c == SR_OK)
         c = sr_session_begin(&s, &err);
@@ -491,6 +516,7 @@ static int run_measure(int argc, char **argv, const peaks_args *a)
         sr_cli_json_print(j);
     } else if (rc == SR_EXIT_OK) {
         print_result(&r, &o, s.dev);
+        print_device_model(s.store, s.device_uuid);
         printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), s.run);
     }
     sr_peaks_result_free(&r);

@@ -10,6 +10,7 @@
 #include "cli/cmd_model.h"
 #include "cli/cmd_store.h"
 #include "cli/json_out.h"
+#include "session/calibrate.h"
 #include "session/ceilings.h"
 #include "session/records.h"
 #include "cli/signals.h"
@@ -277,10 +278,10 @@ static const char *device_model(sr_store *store, const char *device_uuid, const 
         return "a virtual device has no device model: showing tuned figures where stored";
     if (a->opts.dtype != SR_DTYPE_FP32)
         return "the device model is calibrated in fp32: showing tuned figures where stored";
-    if (sr_store_get_calibration(store, device_uuid, calib, n, NULL) != SR_OK)
+    if (sr_session_device_model(store, device_uuid, c->launch_overhead_s, dm, calib, NULL) != SR_OK)
         return "no calibration of this device ('sparseroof calibrate' measures one): showing tuned figures "
                "instead where stored";
-    *dm = (sr_device_model){*calib, *n, c->launch_overhead_s};
+    *n = dm->n_points;
     const sr_pattern dense = {.kind = SR_PAT_DENSE};
     for (size_t i = 0; i <= a->n_patterns; i++) {
         const sr_pattern *p = i ? &a->patterns[i - 1] : &dense;

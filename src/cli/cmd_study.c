@@ -13,7 +13,8 @@ static const char study_help[] =
     "usage: sparseroof study [--quick] [--network NAME|FILE] [--device D] [--quiet] [--json]\n"
     "                        [--db FILE]\n"
     "\n"
-    "The main job in one command: measures the device's ceilings if none are stored, then\n"
+    "The main job in one command: measures the device's ceilings and calibrates the device\n"
+    "model ('sparseroof calibrate') if none are stored for the device, then\n"
     "runs every layer of the network (default ResNet-50 at batch 1) for real, dense and\n"
     "unstructured, 2:4, block:4x4 and block:16x16 at sparsities from 0.5 to 0.95, verified\n"
     "and timed, and prints the predicted and measured speedups over dense ('sparseroof\n"
@@ -77,11 +78,13 @@ int sr_cmd_study(int argc, char **argv)
     int rc = sr_cli_bench_parse(n, bargv, &a);
     if (rc)
         return rc < 0 ? SR_EXIT_OK : rc;
+    a.calibrate = quick ? 1 : 2;
     const int configs = 1 + 3 * (quick ? 2 : 6) + 1;
     if (!quiet)
         fprintf(stderr,
                 "sparseroof study: %s at batch 1, dense and %d pattern/sparsity pairs, %s repetitions each; "
-                "about %s on a 2-core CPU (ceilings first if none are stored)\n",
+                "about %s on a 2-core CPU (ceilings and the device model's calibration first if none "
+                "are stored)\n",
                 network, configs - 1, quick ? "5" : "10", quick ? "2 minutes" : "5 to 10 minutes");
     return sr_cli_bench(&a, n, bargv, "study");
 }

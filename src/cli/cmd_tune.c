@@ -42,7 +42,7 @@ typedef struct {
     int quiet;
 } progress_ctx;
 
-static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok)
+static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, int ok, const char *why)
 {
     const progress_ctx *p = ctx;
     if (!p->quiet) {
@@ -51,7 +51,7 @@ static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, in
         if (ok)
             sr_cli_progress("%-13s %-40s %9.4f ms", p->pattern, params, time_s * 1e3);
         else
-            sr_cli_progress("%-13s %-40s (skipped: did not build or run)", p->pattern, params);
+            sr_cli_progress("%-13s %-40s (skipped: %s)", p->pattern, params, why);
     }
     return sr_cli_interrupted();
 }
@@ -124,7 +124,8 @@ static sr_code tune_pattern(sr_cl *cl, const tune_opts *o, const sr_problem *pro
         sr_kernel_params_format(&t.best, rec->params, sizeof rec->params);
         rec->gflops = t.best_gflops;
         rec->time_s = t.best_time_s;
-        const double def_gflops = sr_spmm_flops(pw.w, o->n) / t.default_time_s * 1e-9;
+        /* 0: the default was skipped (it did not build, run or verify) */
+        const double def_gflops = t.default_time_s > 0 ? sr_spmm_flops(pw.w, o->n) / t.default_time_s * 1e-9 : 0.0;
         if (arr) {
             json_object *j = json_object_new_object();
             json_object_object_add(j, "pattern", json_object_new_string(name));
@@ -138,7 +139,7 @@ static sr_code tune_pattern(sr_cl *cl, const tune_opts *o, const sr_problem *pro
             json_object_array_add(arr, j);
         } else {
             printf("%-13s %8.4g %10.1f %10.1f %7.2fx  %-40s %5d\n", name, sparsity, def_gflops, t.best_gflops,
-                   t.best_gflops / def_gflops, rec->params, t.evaluated);
+                   def_gflops > 0 ? t.best_gflops / def_gflops : 0.0, rec->params, t.evaluated);
         }
     }
     sr_problem_weights_free(&pw);

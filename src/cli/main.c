@@ -24,6 +24,7 @@ static const command commands[] = {
     {"networks", sr_cmd_networks, "list the built-in networks (or show one, or a file)"},
     {"predict", sr_cmd_predict, "predict a network's sparse speedup on a device (no kernels run)"},
     {"calibrate", sr_cmd_calibrate, "measure the device model's terms on synthetic shapes"},
+    {"model-check", sr_cmd_model_check, "the device model's and the paper's error over everything measured"},
     {"bench", sr_cmd_bench, "run every layer of a network for real: measured against predicted"},
     {"runs", sr_cmd_runs, "list the runs stored in the database"},
     {"merge", sr_cmd_merge, "pool other machines' database files into this one"},

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/json_text.h"
 #include "cli/cmd_model.h"
 
 void sr_cli_json_shape(json_object *o, const char *name, sr_layer_kind kind, int64_t m,
@@ -77,17 +78,17 @@ static sr_code json_layer(sr_network *net, json_object *o, size_t i, const char 
     return SR_OK;
 }
 
-static sr_code load_json(const char *path, sr_network **out, sr_err *err)
+/* The network in root (an object with "layers", or the array itself); source names it in
+ * messages and, by its base name, when root has no "name". */
+static sr_code network_from_json(const char *source, json_object *root, sr_network **out,
+                                 sr_err *err)
 {
     *out = NULL;
-    json_object *root = json_object_from_file(path);
-    if (!root)
-        return sr_err_set(err, SR_ERR_FORMAT, "%s: %s", path, json_util_get_last_err());
     json_object *layers = root, *v;
     const char *desc = "";
     char name[SR_LAYER_NAME_MAX];
-    const char *base = strrchr(path, '/');
-    snprintf(name, sizeof name, "%s", base ? base + 1 : path);
+    const char *base = strrchr(source, '/');
+    snprintf(name, sizeof name, "%s", base ? base + 1 : source);
     char *dot = strrchr(name, '.');
     if (dot && dot != name)
         *dot = '\0';
@@ -102,13 +103,12 @@ static sr_code load_json(const char *path, sr_network **out, sr_err *err)
     sr_code rc;
     if (!layers || !json_object_is_type(layers, json_type_array) || json_object_array_length(layers) == 0) {
         rc = sr_err_set(err, SR_ERR_FORMAT, "%s: expected a non-empty array of layers, or an "
-                        "object with one under \"layers\"", path);
+                        "object with one under \"layers\"", source);
     } else {
         rc = sr_network_create(name, desc, out, err);
         for (size_t i = 0; rc == SR_OK && i < json_object_array_length(layers); i++)
-            rc = json_layer(*out, json_object_array_get_idx(layers, i), i, path, err);
+            rc = json_layer(*out, json_object_array_get_idx(layers, i), i, source, err);
     }
-    json_object_put(root);
     if (rc != SR_OK) {
         sr_network_free(*out);
         *out = NULL;
@@ -116,15 +116,28 @@ static sr_code load_json(const char *path, sr_network **out, sr_err *err)
     return rc;
 }
 
+sr_code sr_cli_network_parse_json(const char *source, const char *text, size_t len,
+                                  sr_network **out, sr_err *err)
+{
+    *out = NULL;
+    json_object *root;
+    sr_code rc = sr_json_parse(source, text, len, &root, err);
+    if (rc == SR_OK)
+        rc = network_from_json(source, root, out, err);
+    json_object_put(root);
+    return rc;
+}
+
 sr_code sr_cli_network_open(const char *arg, sr_network **out, sr_err *err)
 {
     size_t n = strlen(arg);
     if (n > 5 && strcmp(arg + n - 5, ".json") == 0) {
-        FILE *f = fopen(arg, "rb");
-        if (!f)
-            return sr_err_set(err, SR_ERR_NOTFOUND, "cannot open network file %s", arg);
-        fclose(f);
-        return load_json(arg, out, err);
+        json_object *root;
+        sr_code rc = sr_json_read_file(arg, SR_NETWORK_MAX_BYTES, &root, err);
+        if (rc == SR_OK)
+            rc = network_from_json(arg, root, out, err);
+        json_object_put(root);
+        return rc;
     }
     return sr_network_open(arg, out, err);
 }

@@ -42,26 +42,39 @@ size_t sr_dtype_bytes(sr_dtype d)
     return 0;
 }
 
-static int positive(double v)
+/* A figure (GB/s, GFLOP/s) the model can take: positive, finite and within the sane range,
+ * so that no time or speedup it computes overflows or vanishes. */
+static int sane(double v)
 {
-    return isfinite(v) && v > 0.0;
+    return isfinite(v) && v >= SR_FIGURE_MIN && v <= SR_FIGURE_MAX;
 }
 
-sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err)
+static sr_code check_levels(const sr_ceilings *c, const char *dev, sr_err *err)
 {
-    const char *dev = c->device[0] ? c->device : "(unnamed)";
     if (c->n_levels == 0 || c->n_levels > SR_MAX_LEVELS)
         return sr_err_set(err, SR_ERR_ARG, "device %s: %zu bandwidth levels, need 1 to %d", dev,
                           c->n_levels, SR_MAX_LEVELS);
     for (size_t i = 0; i < c->n_levels; i++) {
         const sr_bw_level *l = &c->levels[i];
-        if (!positive(l->gbps))
+        if (!sane(l->gbps))
             return sr_err_set(err, SR_ERR_ARG, "device %s: bandwidth of level %s is %g GB/s, "
-                              "must be positive and finite", dev, l->level, l->gbps);
+                              "must be a positive figure from %g to %g", dev, l->level, l->gbps,
+                              SR_FIGURE_MIN, SR_FIGURE_MAX);
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(c->levels[j].level, l->level) == 0)
+                return sr_err_set(err, SR_ERR_ARG, "device %s: level %s is given twice", dev,
+                                  l->level);
         if (l->ws_min_bytes > l->ws_max_bytes)
             return sr_err_set(err, SR_ERR_ARG, "device %s: level %s has working-set range "
                               "[%llu, %llu], minimum above maximum", dev, l->level,
                               (unsigned long long)l->ws_min_bytes, (unsigned long long)l->ws_max_bytes);
+        /* sizes are stored as 64-bit signed integers; only DRAM's end is open */
+        uint64_t top = i + 1 < c->n_levels ? l->ws_max_bytes : l->ws_min_bytes;
+        if (top > (uint64_t)INT64_MAX)
+            return sr_err_set(err, SR_ERR_ARG, "device %s: level %s: %s %llu is beyond %lld "
+                              "bytes, the largest working set a level can have", dev, l->level,
+                              i + 1 < c->n_levels ? "ws_max_bytes" : "ws_min_bytes",
+                              (unsigned long long)top, (long long)INT64_MAX);
         if (i > 0 && l->ws_max_bytes <= c->levels[i - 1].ws_max_bytes)
             return sr_err_set(err, SR_ERR_ARG, "device %s: level %s must hold larger working sets "
                               "than level %s before it", dev, l->level, c->levels[i - 1].level);
@@ -69,17 +82,36 @@ sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err)
     if (c->levels[c->n_levels - 1].ws_max_bytes != UINT64_MAX)
         return sr_err_set(err, SR_ERR_ARG, "device %s: the last level (%s) must be DRAM, open-ended",
                           dev, c->levels[c->n_levels - 1].level);
+    return SR_OK;
+}
+
+static sr_code check_compute(const sr_ceilings *c, const char *dev, sr_err *err)
+{
     if (c->n_compute > SR_MAX_DTYPES)
         return sr_err_set(err, SR_ERR_ARG, "device %s: %zu compute ceilings, at most %d", dev,
                           c->n_compute, SR_MAX_DTYPES);
-    for (size_t i = 0; i < c->n_compute; i++)
-        if (c->compute[i].supported && !positive(c->compute[i].gflops))
+    for (size_t i = 0; i < c->n_compute; i++) {
+        const sr_compute_ceiling *x = &c->compute[i];
+        if (!sr_dtype_bytes(x->dtype))
+            return sr_err_set(err, SR_ERR_ARG, "device %s: compute ceiling %zu has no known data "
+                              "type", dev, i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (c->compute[j].dtype == x->dtype)
+                return sr_err_set(err, SR_ERR_ARG, "device %s: the %s compute ceiling is given "
+                                  "twice", dev, sr_dtype_name(x->dtype));
+        if (x->supported && !sane(x->gflops))
             return sr_err_set(err, SR_ERR_ARG, "device %s: %s compute ceiling is %g GFLOP/s, "
-                              "must be positive and finite", dev,
-                              sr_dtype_name(c->compute[i].dtype), c->compute[i].gflops);
-    if (!isfinite(c->launch_overhead_s) || c->launch_overhead_s < 0)
-        return sr_err_set(err, SR_ERR_ARG, "device %s: launch overhead %g s must be finite and "
-                          "not negative", dev, c->launch_overhead_s);
+                              "must be a positive figure from %g to %g", dev,
+                              sr_dtype_name(x->dtype), x->gflops, SR_FIGURE_MIN, SR_FIGURE_MAX);
+    }
+    if (!sr_ceilings_compute(c, SR_DTYPE_FP32))
+        return sr_err_set(err, SR_ERR_ARG, "device %s: the fp32 compute ceiling is missing (every "
+                          "prediction needs it)", dev);
+    return SR_OK;
+}
+
+static sr_code check_patterns(const sr_ceilings *c, const char *dev, sr_err *err)
+{
     if (c->n_patterns > SR_MAX_PATTERN_CEILINGS)
         return sr_err_set(err, SR_ERR_ARG, "device %s: %zu pattern ceilings, at most %d", dev,
                           c->n_patterns, SR_MAX_PATTERN_CEILINGS);
@@ -88,15 +120,38 @@ sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err)
         sr_pattern pat;
         if (sr_pattern_parse(p->pattern, &pat, err) != SR_OK)
             return sr_err_prefix(err, "device %s", dev);
-        if (!isfinite(p->gflops) || p->gflops < 0)
+        char name[SR_NAME_MAX];
+        sr_pattern_name(&pat, name, sizeof name);
+        if (strcmp(name, p->pattern) != 0)
+            return sr_err_set(err, SR_ERR_ARG, "device %s: pattern '%s' must be named as %s", dev,
+                              p->pattern, name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->patterns[j].pattern, p->pattern) == 0)
+                return sr_err_set(err, SR_ERR_ARG, "device %s: pattern %s is given twice", dev,
+                                  p->pattern);
+        if (p->gflops != 0 && !sane(p->gflops))
             return sr_err_set(err, SR_ERR_ARG, "device %s: compute ceiling of pattern %s is %g "
-                              "GFLOP/s, must be 0 (the device's) or positive and finite", dev, p->pattern,
-                              p->gflops);
+                              "GFLOP/s, must be 0 (the device's) or %g to %g", dev, p->pattern,
+                              p->gflops, SR_FIGURE_MIN, SR_FIGURE_MAX);
         if (!isfinite(p->metadata_bits) || p->metadata_bits > 64)
             return sr_err_set(err, SR_ERR_ARG, "device %s: metadata of pattern %s is %g bits per "
                               "nonzero, must be finite and at most 64", dev, p->pattern,
                               p->metadata_bits);
     }
+    return SR_OK;
+}
+
+sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err)
+{
+    const char *dev = c->device[0] ? c->device : "(unnamed)";
+    sr_code rc;
+    if ((rc = check_levels(c, dev, err)) != SR_OK || (rc = check_compute(c, dev, err)) != SR_OK ||
+        (rc = check_patterns(c, dev, err)) != SR_OK)
+        return rc;
+    if (!isfinite(c->launch_overhead_s) || c->launch_overhead_s < 0 ||
+        c->launch_overhead_s > SR_LAUNCH_MAX_S)
+        return sr_err_set(err, SR_ERR_ARG, "device %s: launch overhead %g s must be 0 to %g s",
+                          dev, c->launch_overhead_s, SR_LAUNCH_MAX_S);
     return SR_OK;
 }
 
@@ -169,11 +224,11 @@ sr_code sr_ceilings_pattern_arg(sr_ceilings *c, const char *arg, sr_pattern_fiel
         return err ? err->code : SR_ERR_ARG;
     char *end;
     double v = strtod(eq + 1, &end);
-    int ok = *end == '\0' && isfinite(v) &&
-             (field == SR_PATTERN_GFLOPS ? v > 0 : (v >= 0 && v <= 64));
+    int ok = end != eq + 1 && *end == '\0' &&
+             (field == SR_PATTERN_GFLOPS ? sane(v) : (v >= 0 && v <= 64));
     if (!ok)
-        return sr_err_set(err, SR_ERR_ARG, "'%s': the %s must be a %s number", arg, what,
-                          field == SR_PATTERN_GFLOPS ? "positive, finite" : "finite 0..64");
+        return sr_err_set(err, SR_ERR_ARG, "'%s': the %s must be a number from %s", arg, what,
+                          field == SR_PATTERN_GFLOPS ? SR_FIGURE_RANGE : "0 to 64");
     char name[SR_NAME_MAX];
     sr_pattern_name(&pat, name, sizeof name);
     sr_pattern_ceiling *pc = (sr_pattern_ceiling *)sr_ceilings_pattern(c, name);
@@ -186,6 +241,9 @@ sr_code sr_ceilings_pattern_arg(sr_ceilings *c, const char *arg, sr_pattern_fiel
         snprintf(pc->pattern, sizeof pc->pattern, "%s", name);
         pc->metadata_bits = -1.0;
     }
+    if (field == SR_PATTERN_GFLOPS ? pc->gflops > 0 : pc->metadata_bits >= 0)
+        return sr_err_set(err, SR_ERR_ARG, "'%s': the %s of pattern %s is given twice", arg, what,
+                          name);
     if (field == SR_PATTERN_GFLOPS)
         pc->gflops = v;
     else

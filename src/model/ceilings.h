@@ -13,6 +13,12 @@
 #define SR_MAX_DTYPES 4
 #define SR_MAX_PATTERN_CEILINGS 16
 #define SR_NAME_MAX 64
+/* The range of a bandwidth (GB/s) or compute (GFLOP/s) figure: a million times beyond
+ * any device of today and far below any, so that no time or speedup overflows. */
+#define SR_FIGURE_MIN 1e-6
+#define SR_FIGURE_MAX 1e12
+#define SR_FIGURE_RANGE "1e-06 to 1e+12"
+#define SR_LAUNCH_MAX_S 10.0 /* an empty kernel launch, at most */
 
 typedef enum { SR_DTYPE_FP32 = 0, SR_DTYPE_FP16, SR_DTYPE_FP64 } sr_dtype;
 
@@ -54,10 +60,13 @@ const char *sr_dtype_name(sr_dtype d); /* "fp32", "fp16", "fp64" */
 int sr_dtype_parse(const char *s, sr_dtype *out); /* 1 when s names a type, else 0 */
 size_t sr_dtype_bytes(sr_dtype d);
 
-/* Checks what the model needs and a virtual device must give: at least one bandwidth
- * level, every number positive (metadata bits: < 0 or in [0, 64]; pattern gflops: 0 or
- * positive) and finite, levels ordered by working set with DRAM's range open-ended, and
- * pattern names that parse. The message names the field and the value. */
+/* Checks what the model needs and a device (measured, defined or imported) must give: 1
+ * to SR_MAX_LEVELS bandwidth levels with distinct names, ordered by working set, sizes
+ * within 64-bit signed integers and DRAM's range open-ended; distinct data types with an
+ * fp32 ceiling; distinct patterns under their canonical names; every figure in
+ * [SR_FIGURE_MIN, SR_FIGURE_MAX] (pattern gflops 0: the device's; metadata bits < 0 or
+ * in [0, 64]; launch overhead 0 to SR_LAUNCH_MAX_S). The message names the field and the
+ * value. --define and --import both go through here. */
 sr_code sr_ceilings_validate(const sr_ceilings *c, sr_err *err);
 
 /* A virtual device with one DRAM level of `gbps` and `gflops` for fp32, fp16 and fp64. */
@@ -81,7 +90,8 @@ typedef enum { SR_PATTERN_GFLOPS, SR_PATTERN_METADATA_BITS } sr_pattern_field;
 
 /* Parses "PATTERN=VALUE" (e.g. "2:4=624000" for --pattern-compute, "2:4=2" for
  * --pattern-metadata-bits) and records it in c under the pattern's canonical name,
- * adding an entry (gflops 0, metadata_bits -1 until given) or updating one. */
+ * adding an entry (gflops 0, metadata_bits -1 until given) or completing one; the same
+ * field of a pattern given twice is refused. */
 sr_code sr_ceilings_pattern_arg(sr_ceilings *c, const char *arg, sr_pattern_field field,
                                 sr_err *err);
 

@@ -13,13 +13,24 @@ typedef struct {
     int n;
 } axis;
 
-static double coord(const sr_calib_point *p, int a)
+/* The columns the kernels compute for n: whole panels, or whole vectors below a panel. */
+static double padded_n(const sr_device_model *dm, double n)
+{
+    if (dm->panel <= 0 || dm->vector <= 0)
+        return n;
+    const double unit = n < dm->panel ? dm->vector : dm->panel;
+    return ceil(n / unit) * unit;
+}
+
+static double density_coord(double sparsity) { return log(fmax(1.0 - sparsity, 1e-6)); }
+
+static double coord(const sr_device_model *dm, const sr_calib_point *p, int a)
 {
     switch (a) {
     case 0: return log(p->m);
     case 1: return log(p->k);
-    case 2: return log(p->n);
-    default: return p->sparsity;
+    case 2: return log(padded_n(dm, p->n));
+    default: return density_coord(p->sparsity);
     }
 }
 
@@ -57,15 +68,29 @@ static void bracket(const axis *ax, double x, double *lo, double *hi, double *w)
     *w = (x - *lo) / (*hi - *lo);
 }
 
-static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, const double c[AXES])
+/* Whether the kernels store Y's rows as whole aligned vectors at this N (they do when N
+ * is a whole number of vectors): unaligned rows cost more, so the two kinds of point are
+ * interpolated apart. */
+static int aligned_n(const sr_device_model *dm, double n)
+{
+    return dm->vector <= 0 || fmod(n, dm->vector) == 0;
+}
+
+/* Whether a point belongs to the set interpolated for pattern at this alignment. */
+static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, int aligned)
+{
+    return strcmp(p->pattern, pattern) == 0 && (aligned < 0 || aligned_n(dm, p->n) == aligned);
+}
+
+static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, int aligned, const double c[AXES])
 {
     for (size_t i = 0; i < dm->n_points; i++) {
         const sr_calib_point *p = &dm->points[i];
-        if (strcmp(p->pattern, pattern) != 0 || !(p->time_s > 0) || !(p->flops > 0))
+        if (!in_set(dm, p, pattern, aligned) || !(p->time_s > 0) || !(p->flops > 0))
             continue;
         int same = 1;
         for (int a = 0; a < AXES && same; a++)
-            same = fabs(coord(p, a) - c[a]) < 1e-9;
+            same = fabs(coord(dm, p, a) - c[a]) < 1e-9;
         if (same)
             return p;
     }
@@ -87,14 +112,20 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
 {
     char name[SR_NAME_MAX];
     sr_pattern_name(p, name, sizeof name);
+    /* points of the same alignment as n where the grid has them, else all */
+    int aligned = aligned_n(dm, n), have = 0;
+    for (size_t i = 0; i < dm->n_points && !have; i++)
+        have = in_set(dm, &dm->points[i], name, aligned);
+    if (!have)
+        aligned = -1;
     axis ax[AXES] = {{{0}, 0}};
     for (size_t i = 0; i < dm->n_points; i++)
-        if (strcmp(dm->points[i].pattern, name) == 0)
+        if (in_set(dm, &dm->points[i], name, aligned))
             for (int a = 0; a < AXES; a++)
-                axis_add(&ax[a], coord(&dm->points[i], a));
+                axis_add(&ax[a], coord(dm, &dm->points[i], a));
     if (ax[0].n == 0)
         return sr_err_set(err, SR_ERR_NOTFOUND, "no calibration of %s on this device", name);
-    const double x[AXES] = {log(m), log(k), log(n), sparsity};
+    const double x[AXES] = {log(m), log(k), log(padded_n(dm, n)), density_coord(sparsity)};
     double lo[AXES], hi[AXES], w[AXES];
     for (int a = 0; a < AXES; a++)
         bracket(&ax[a], x[a], &lo[a], &hi[a], &w[a]);
@@ -110,10 +141,11 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
         }
         if (wt <= 0)
             continue;
-        const sr_calib_point *pt = at(dm, name, c);
+        const sr_calib_point *pt = at(dm, name, aligned, c);
         if (!pt)
             continue;
-        sum += wt * log(pt->flops / pt->time_s);
+        /* the rate over the columns computed */
+        sum += wt * log(pt->flops * padded_n(dm, pt->n) / pt->n / pt->time_s);
         share += wt * (pt->pack_s > 0 ? pt->pack_s / pt->time_s : 0.0);
         wsum += wt;
     }
@@ -147,7 +179,7 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
     sr_code rc = sr_device_model_rate(dm, p, sparsity, (double)m, (double)k, (double)n, &gflops, &share, err);
     if (rc != SR_OK)
         return rc;
-    const double g = (double)groups, flops = 2.0 * nnz * (double)n;
+    const double g = (double)groups, flops = 2.0 * nnz * padded_n(dm, (double)n);
     out->gflops = gflops;
     out->rate_s = g * flops / (gflops * 1e9);
     /* the level whose working set holds the panel of X the kernels re-read: K rows of at

@@ -1,9 +1,11 @@
 /* The device's own prediction ("device"), beside the paper's ("peak"): what this device's
  * kernels really do, from terms measured on the device on synthetic shapes (never on the
  * network predicted):
- *   - throughput per pattern as a function of the shape: the rate (useful FLOP/s) each
- *     kernel reached on a grid of (M, K, N, sparsity), interpolated multilinearly in
- *     log M, log K, log N and sparsity on log(rate), clamped at the grid's edges;
+ *   - throughput per pattern as a function of the shape: the rate each kernel reached on
+ *     a grid of (M, K, N, sparsity), over the columns it really computes (N padded to its
+ *     panels), interpolated multilinearly in log M, log K, log N and log(1 - sparsity) on
+ *     log(rate), clamped at the grid's edges; an N that is not a whole number of vectors
+ *     (unaligned rows of Y, slower) from the grid's unaligned points;
  *   - the fixed cost a layer pays (repacking X), as the share of the time it took at the
  *     grid points, interpolated the same way;
  *   - the traffic of formats that re-read X (CSR reads a row of X, N values, for every
@@ -31,12 +33,17 @@ typedef struct {
     double flops;              /* useful work: 2 * stored values * n */
     double time_s;             /* median event time: pack + kernel */
     double pack_s;             /* of it, repacking X (0: none) */
+    char params[96];           /* the kernel parameters it ran with ("" if unknown) */
 } sr_calib_point;
 
 typedef struct {
     const sr_calib_point *points;
     size_t n_points;
     double launch_s; /* per launch (the device's measured launch overhead; 0: unknown) */
+    /* How the kernels cover N: in panels of `panel` columns, a narrower N in whole vectors
+     * of `vector` columns (the default kernel parameters of the device; 0: N as it is).
+     * Rates are interpolated over the N the kernels really compute. */
+    int vector, panel;
 } sr_device_model;
 
 typedef struct {
@@ -61,7 +68,8 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
                              int64_t m, int64_t k, int64_t n, int64_t groups, double nnz, sr_device_time *out,
                              sr_err *err);
 
-/* The calibrated rate (GFLOP/s) and repack share of pattern p at a shape, interpolated. */
+/* The calibrated rate (GFLOP/s over the columns the kernels compute) and repack share of
+ * pattern p at a shape, interpolated. */
 sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, double sparsity, double m, double k,
                              double n, double *gflops, double *pack_share, sr_err *err);
 

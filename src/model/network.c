@@ -149,12 +149,15 @@ sr_code sr_network_add_layer(sr_network *net, const sr_layer *l, sr_err *err)
         if (dims[i] < 1 || dims[i] > SR_DIM_MAX)
             return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': %s is %lld, must be 1 to %lld",
                               l->name, dim_names[i], (long long)dims[i], (long long)SR_DIM_MAX);
-    if (!isfinite(l->extra_bytes) || l->extra_bytes < 0)
-        return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': extra_bytes %g must be finite and "
-                          "not negative", l->name, l->extra_bytes);
+    if (!(l->extra_bytes >= 0 && l->extra_bytes <= SR_EXTRA_BYTES_MAX))
+        return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': extra_bytes %g must be 0 to %g bytes "
+                          "per image", l->name, l->extra_bytes, SR_EXTRA_BYTES_MAX);
     if (l->kind == SR_LAYER_MATMUL && l->prunable)
         return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': a matmul multiplies two activations "
                           "and cannot be prunable", l->name);
+    if (net->n >= SR_NETWORK_MAX_LAYERS)
+        return sr_err_set(err, SR_ERR_FORMAT, "layer '%s': more than %d layers, beyond what a "
+                          "network may have here", l->name, SR_NETWORK_MAX_LAYERS);
     if (find_layer(net, l->name) < net->n)
         return sr_err_set(err, SR_ERR_FORMAT, "duplicate layer name '%s'", l->name);
     if (!grow(net))

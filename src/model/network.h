@@ -13,6 +13,11 @@
 
 #define SR_LAYER_NAME_MAX 160
 #define SR_DIM_MAX 1000000000LL /* per-dimension bound: keeps every product finite */
+/* What a network file may hold: real networks have hundreds of layers; beyond these a
+ * file is refused before it fills memory or the database. */
+#define SR_NETWORK_MAX_LAYERS 100000
+#define SR_EXTRA_BYTES_MAX 1e15 /* non-GEMM bytes of a layer per image: a petabyte at most */
+#define SR_NETWORK_MAX_BYTES (32u << 20) /* 32 MiB, CSV or JSON */
 
 typedef enum { SR_LAYER_CONV = 0, SR_LAYER_LINEAR, SR_LAYER_MATMUL } sr_layer_kind;
 
@@ -22,7 +27,7 @@ typedef struct {
     int64_t m, k, n;    /* Y(m x n) = W(m x k) X(k x n), n per image or sequence */
     int64_t groups;     /* such products per image */
     int prunable;       /* 0 for matmul (both operands are activations) */
-    double extra_bytes; /* non-GEMM bytes moved per image, at fp32 */
+    double extra_bytes; /* non-GEMM bytes moved per image, at fp32 (0..SR_EXTRA_BYTES_MAX) */
 } sr_layer;
 
 typedef struct sr_network sr_network;
@@ -39,15 +44,18 @@ sr_code sr_network_create(const char *name, const char *description, sr_network 
 void sr_network_free(sr_network *net); /* NULL is a no-op */
 
 /* Appends a copy of l after checking it: a non-empty name not used before, dimensions and
- * groups in 1..SR_DIM_MAX, extra_bytes finite and not negative, matmul not prunable. */
+ * groups in 1..SR_DIM_MAX, extra_bytes in 0..SR_EXTRA_BYTES_MAX, matmul not prunable, at
+ * most SR_NETWORK_MAX_LAYERS layers. */
 sr_code sr_network_add_layer(sr_network *net, const sr_layer *l, sr_err *err);
 
-/* Parses the CSV text (len bytes, need not be NUL-terminated). `source` names the input in
- * messages ("FILE:LINE: reason"); name is the network's name. */
+/* Parses the CSV text (len bytes, need not be NUL-terminated; a UTF-8 byte-order mark at
+ * the start is skipped). `source` names the input in messages ("FILE:LINE: reason"); name
+ * is the network's name. */
 sr_code sr_network_parse(const char *name, const char *source, const char *text, size_t len,
                          sr_network **out, sr_err *err);
 
-/* Reads a CSV file; the network is named after the file's base name without extension. */
+/* Reads a CSV file of at most SR_NETWORK_MAX_BYTES; the network is named after the file's
+ * base name without extension. A directory is SR_ERR_ARG. */
 sr_code sr_network_load(const char *path, sr_network **out, sr_err *err);
 
 /* Built-in networks (the CSV files of db/networks embedded at build time). */

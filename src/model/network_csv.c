@@ -142,9 +142,10 @@ static sr_code read_row(reader *r, sr_network *net, char **fields, int n, size_t
         char *end;
         errno = 0;
         l.extra_bytes = strtod(field[COL_EXTRA], &end);
-        if (*end || errno || !isfinite(l.extra_bytes) || l.extra_bytes < 0)
+        if (*end || errno || !(l.extra_bytes >= 0 && l.extra_bytes <= SR_EXTRA_BYTES_MAX))
             return fail(r->err, r->source, line, "layer '%s': extra_bytes '%s' is not a "
-                        "number of bytes (finite, not negative)", l.name, field[COL_EXTRA]);
+                        "number of bytes from 0 to %g", l.name, field[COL_EXTRA],
+                        SR_EXTRA_BYTES_MAX);
     }
     int64_t first = sr_network_find(net, l.name);
     if (first >= 0)
@@ -175,8 +176,10 @@ sr_code sr_network_parse(const char *name, const char *source, const char *text,
     sr_network *net = NULL;
     sr_code rc = SR_OK;
     int have_header = 0;
-    size_t line = 0, cap = 0;
-    for (size_t pos = 0; pos < len && rc == SR_OK;) {
+    size_t line = 0, cap = 0, pos = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3; /* a UTF-8 byte-order mark, as spreadsheets write */
+    while (pos < len && rc == SR_OK) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         line++;
@@ -258,11 +261,20 @@ sr_code sr_network_load(const char *path, sr_network **out, sr_err *err)
         }
         size_t got = fread(text + len, 1, cap - len, f);
         len += got;
+        if (len > SR_NETWORK_MAX_BYTES) {
+            rc = sr_err_set(err, SR_ERR_FORMAT, "network file %s is larger than %u MiB, the "
+                            "most a network file may be (at most %d layers)", path,
+                            SR_NETWORK_MAX_BYTES >> 20, SR_NETWORK_MAX_LAYERS);
+            break;
+        }
         if (got == 0)
             break;
     }
     if (rc == SR_OK && ferror(f))
-        rc = sr_err_set(err, SR_ERR_IO, "cannot read network file %s", path);
+        rc = errno == EISDIR
+                 ? sr_err_set(err, SR_ERR_ARG, "%s is a directory, not a network file", path)
+                 : sr_err_set(err, SR_ERR_IO, "cannot read network file %s: %s", path,
+                              strerror(errno));
     fclose(f);
     if (rc == SR_OK) {
         /* the network is named after the file: dir/my-net.csv -> my-net */

@@ -1,6 +1,7 @@
 /* Network predictions over patterns x sparsities (see predict.h). */
 #include "model/predict.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,14 @@ static sr_code predict_one(const sr_network *net, const sr_ceilings *c, const sr
         r->time_s += r->layers[i].time_s;
     }
     r->speedup = r->time_s > 0 ? r->dense_time_s / r->time_s : 0.0;
+    /* the inputs are bounded so that this cannot happen; were it to, say so rather than
+     * print inf or nan */
+    if (!isfinite(r->time_s) || !isfinite(r->dense_time_s) || !(r->speedup > 0) ||
+        !isfinite(r->speedup))
+        return sr_err_set(err, SR_ERR_ARG, "network %s on %s: the prediction for %s overflows "
+                          "(time %g s, dense %g s): a layer's figures are beyond what the model "
+                          "can take", sr_network_name(net), c->device, r->pattern_name, r->time_s,
+                          r->dense_time_s);
     return SR_OK;
 }
 

@@ -9,21 +9,10 @@
 
 #include "common/embedded.h"
 #include "runtime/runtime.h"
+#include "runtime/runtime_internal.h"
 
 extern const struct sr_embedded sr_kernel_sources[];
 
-typedef struct program_entry {
-    char *file, *options;
-    cl_program program;
-    struct program_entry *next;
-} program_entry;
-
-struct sr_cl {
-    sr_device_info info;
-    cl_context context;
-    cl_command_queue queue;
-    program_entry *programs;
-};
 
 double sr_wall_seconds(void)
 {

@@ -78,6 +78,19 @@ sr_code sr_cl_launch(sr_cl *cl, cl_kernel k, cl_uint dims, const size_t *global,
                      const size_t *local, const char *what, cl_event *event, sr_err *err);
 sr_code sr_cl_finish(sr_cl *cl, const char *what, sr_err *err);
 
+/* Loops that end early. Mesa's llvmpipe (rusticl's CPU device) silently leaves every
+ * loop of a kernel once they have run 65535 iterations in all (a driver defect: OpenCL
+ * promises no such limit), so a long-looping kernel gives wrong results there.
+ * sr_cl_loop_limit probes the device once (a kernel of one loop) and gives the count
+ * where its loops stop, 0 if they ran to the end. sr_cl_loop_check, asked when kernel
+ * `what` gave a wrong result, refuses it (SR_ERR_UNSUPPORTED, a message naming the
+ * defect) if its work-items may loop `iterations` times in all (an upper bound: every
+ * loop counted, none taken as unrolled, so it is asked only after a wrong result) and the
+ * driver stops sooner; it probes only above SR_LOOP_LIMIT_LOWEST, the lowest limit known. */
+#define SR_LOOP_LIMIT_LOWEST 65535.0
+sr_code sr_cl_loop_limit(sr_cl *cl, uint64_t *limit, sr_err *err);
+sr_code sr_cl_loop_check(sr_cl *cl, double iterations, const char *what, sr_err *err);
+
 /* Seconds between an event's START and END profiling stamps (negative if the driver
  * gave no usable stamps). */
 double sr_cl_event_seconds(cl_event ev);

@@ -15,7 +15,8 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
     for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
         sr_pattern_parse(pats[i], &o->patterns[o->n_patterns++], NULL);
     static const double m[] = {64, 256, 1024}, k[] = {64, 512, 4096};
-    static const double n_full[] = {1, 16, 128, 1024, 8192}, n_quick[] = {1, 32, 512, 8192};
+    /* N whole panels (the model pads a layer's N the way the kernels do) */
+    static const double n_full[] = {16, 64, 256, 1024, 4096, 16384}, n_quick[] = {16, 128, 1024, 8192};
     static const double s_full[] = {0.5, 0.75, 0.9, 0.95}, s_quick[] = {0.5, 0.9};
     memcpy(o->m, m, sizeof m), o->n_m = 3;
     memcpy(o->k, k, sizeof k), o->n_k = 3;
@@ -23,10 +24,11 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
         memcpy(o->n, n_quick, sizeof n_quick), o->n_n = 4;
         memcpy(o->sparsity, s_quick, sizeof s_quick), o->n_sparsity = 2;
     } else {
-        memcpy(o->n, n_full, sizeof n_full), o->n_n = 5;
+        memcpy(o->n, n_full, sizeof n_full), o->n_n = 6;
         memcpy(o->sparsity, s_full, sizeof s_full), o->n_sparsity = 4;
     }
     o->max_flops = 8e9;
+    o->unaligned = 1;
     o->reps = quick ? 5 : 10;
     o->min_time_s = 0.01;
     o->check_macs = 4e6;
@@ -43,14 +45,17 @@ static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pat
         for (size_t si = 0; si < (is_fixed ? 1 : o->n_sparsity); si++)
             for (size_t a = 0; a < o->n_m; a++)
                 for (size_t b = 0; b < o->n_k; b++)
-                    for (size_t c = 0; c < o->n_n; c++) {
-                        if (2.0 * o->m[a] * o->k[b] * o->n[c] > o->max_flops)
-                            continue;
-                        const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si], (int)o->m[a],
-                                         (int)o->k[b], (int)o->n[c]);
-                        if (r)
-                            return r;
-                    }
+                    for (size_t c = 0; c < o->n_n; c++)
+                        for (int u = 0; u <= o->unaligned; u++) {
+                            /* u: one column less, the same panels with unaligned rows of Y */
+                            const int n = (int)o->n[c] - u;
+                            if (2.0 * o->m[a] * o->k[b] * n > o->max_flops || n < 1)
+                                continue;
+                            const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si],
+                                             (int)o->m[a], (int)o->k[b], n);
+                            if (r)
+                                return r;
+                        }
     }
     return 0;
 }
@@ -98,7 +103,8 @@ static int run_one(void *ctx, const sr_pattern *p, double s, int m, int k, int n
         st->rc = sr_problem_make(m, k, n, 0x5eed ^ ((uint64_t)m << 40) ^ ((uint64_t)k << 20) ^ (uint64_t)n, &prob,
                                  st->err);
     if (st->rc == SR_OK)
-        st->rc = sr_kernel_run(st->s->cl, &prob, &spec, NULL, NULL, NULL, &out, st->err);
+        st->rc = sr_kernel_run(st->s->cl, &prob, &spec, NULL, &(sr_kernel_hooks){.stop = st->s->interrupted}, &out,
+                               st->err);
     sr_problem_free(&prob);
     if (st->rc != SR_OK)
         return 1;
@@ -143,4 +149,28 @@ sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calib
     *pts = st.pts;
     *n = st.n;
     return st.rc;
+}
+
+sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
+                                sr_calib_point **pts, sr_err *err)
+{
+    size_t n = 0;
+    memset(dm, 0, sizeof *dm);
+    sr_code c = sr_store_get_calibration(store, device_uuid, pts, &n, err);
+    if (c != SR_OK)
+        return c;
+    dm->points = *pts;
+    dm->n_points = n;
+    dm->launch_s = launch_s;
+    /* the panels of the widest dense grid point's kernel: how the kernels cover N */
+    const sr_calib_point *widest = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp((*pts)[i].pattern, "dense") == 0 && (*pts)[i].params[0] && (!widest || (*pts)[i].n > widest->n))
+            widest = &(*pts)[i];
+    sr_kernel_params kp = {0};
+    if (widest && sr_kernel_params_parse(widest->params, &kp, NULL) == SR_OK && kp.vw > 0 && kp.nv > 0) {
+        dm->vector = kp.vw;
+        dm->panel = kp.vw * kp.nv;
+    }
+    return SR_OK;
 }

@@ -17,6 +17,7 @@ typedef struct {
     double sparsity[SR_CALIB_MAX_VALUES];
     size_t n_m, n_k, n_n, n_sparsity;
     double max_flops; /* shapes whose dense work exceeds this are left out (time) */
+    int unaligned;    /* also each N less one column: rows of Y not whole vectors */
     int reps;
     double min_time_s, check_macs;
 } sr_calibrate_opts;
@@ -28,6 +29,12 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick);
 size_t sr_calibrate_count(const sr_calibrate_opts *o);
 
 typedef void (*sr_calibrate_progress)(void *ctx, size_t done, size_t total, const sr_calib_point *p);
+
+/* The device model of a stored device (device_uuid) with launch overhead launch_s: its
+ * newest calibration (*pts malloc'ed; free() it) and the panels its dense kernels ran in.
+ * SR_ERR_NOTFOUND: no calibration. */
+sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
+                                sr_calib_point **pts, sr_err *err);
 
 /* Runs the grid on the session's open device (its run begun) and stores the points;
  * *pts (malloc'ed) receives them. Interrupted: nothing stored. */

@@ -116,7 +116,7 @@ static sr_code measure(sr_session *s, const sr_sweep_opts *o, const sr_layer *l,
                                    shape_seed(o->seed, r->m, r->k, r->n, r->g), &prob, err);
     free(w);
     if (c == SR_OK)
-        c = sr_kernel_run(s->cl, &prob, &r->spec, ceil, NULL, NULL, &r->out, err);
+        c = sr_kernel_run(s->cl, &prob, &r->spec, ceil, &(sr_kernel_hooks){.stop = s->interrupted}, &r->out, err);
     sr_problem_free(&prob);
     /* the device model's time of the same work, the launches left out as the measured
      * event time leaves them out */

@@ -61,7 +61,7 @@ static sr_code nomem(sr_err *err, const sr_sparse *s)
 
 static sr_code encode_dense(sr_sparse *s, const float *w, sr_err *err)
 {
-    s->nnz = (size_t)s->m * (size_t)s->k;
+    s->nnz = s->values = (size_t)s->m * (size_t)s->k;
     if (!(s->vals = alloc_n(s->nnz, sizeof *s->vals)))
         return nomem(err, s);
     memcpy(s->vals, w, s->nnz * sizeof *s->vals);
@@ -73,7 +73,7 @@ static sr_code encode_csr(sr_sparse *s, const float *w, sr_err *err)
     size_t total = (size_t)s->m * (size_t)s->k, nnz = 0;
     for (size_t i = 0; i < total; i++)
         nnz += w[i] != 0.0f;
-    s->nnz = nnz;
+    s->nnz = s->values = nnz;
     s->rowptr = alloc_n((size_t)s->m + 1, sizeof *s->rowptr);
     s->colidx = alloc_n(nnz, sizeof *s->colidx);
     s->vals = alloc_n(nnz, sizeof *s->vals);
@@ -132,6 +132,9 @@ static sr_code encode_bsr(sr_sparse *s, const float *w, sr_err *err)
             if (!any[(size_t)ib * kb + jb])
                 continue;
             s->colidx[at] = jb;
+            /* a block at the bottom or right edge reaches past the matrix: padding */
+            s->values += (size_t)(m - ib * br < br ? m - ib * br : br) *
+                         (size_t)(k - jb * bc < bc ? k - jb * bc : bc);
             float *blk = s->vals + (size_t)at * bsize;
             for (int r = 0, i = ib * br; r < br && i < m; r++, i++)
                 for (int c = 0, j = jb * bc; c < bc && j < k; c++, j++)
@@ -161,6 +164,7 @@ static sr_code encode_nm(sr_sparse *s, const float *w, sr_err *err)
             uint32_t mask = sr_nm_select(row, k, c0, n, g);
             for (int j = 0; j < g; j++)
                 if ((mask >> j) & 1) {
+                    s->values += c0 + j < k; /* else padding past the last column */
                     s->idx[at] = (uint8_t)j;
                     s->vals[at++] = c0 + j < k ? row[c0 + j] : 0.0f;
                 }
@@ -274,7 +278,7 @@ double sr_sparse_density(const sr_sparse *s)
 {
     if (!s || s->m <= 0 || s->k <= 0)
         return 0.0;
-    return (double)s->nnz / ((double)s->m * (double)s->k);
+    return (double)s->values / ((double)s->m * (double)s->k);
 }
 
 static size_t sat_mul(size_t a, size_t b) { return b && a > SIZE_MAX / b ? SIZE_MAX : a * b; }

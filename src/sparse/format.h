@@ -27,6 +27,7 @@ typedef struct sr_sparse {
     int m, k;         /* logical shape of W */
     int mp, kp;       /* padded shape: multiples of the block (br, bc) or group (1, m) */
     size_t nnz;       /* stored values: CSR nonzeros, nblocks*br*bc, or m*groups*n */
+    size_t values;    /* of those, the ones inside the m x k matrix (nnz less padding) */
     size_t nblocks;   /* BSR only */
     int groups;       /* N:M only: groups per row */
     int32_t *rowptr;  /* CSR: m+1; BSR: mb+1 */
@@ -61,7 +62,8 @@ void sr_sparse_free(sr_sparse *s); /* NULL is a no-op */
  * included (design.md's table, counting what is actually stored). */
 size_t sr_sparse_weight_bytes(const sr_sparse *s);
 
-/* Fraction of stored values among m*k (1 - this is the achieved sparsity). */
+/* Fraction of the m*k weights the format stores (values / (m*k), padding not counted: at
+ * most 1); 1 - this is the achieved sparsity. */
 double sr_sparse_density(const sr_sparse *s);
 
 /* Upper bounds, before anything is built, of the largest single array and of all

@@ -146,6 +146,42 @@ static sr_code read_array(reader *r, mtx_field field, mtx_symmetry sym, int m, i
     return SR_OK;
 }
 
+/* A matrix of more cells than this must first show that the file could hold it; smaller
+ * ones are read, and a short file is reported where it ends. */
+#define MTX_SMALL_CELLS (1LL << 22)
+/* A coordinate file's dense matrix may hold at most this many cells per entry it stores:
+ * beyond, the file is a few bytes asking for gigabytes of zeros. */
+#define MTX_CELLS_PER_ENTRY 65536
+
+/* What the size line declares must fit what the file holds, checked before allocating a
+ * large dense matrix: an entry line takes at least 4 bytes ("1 1" and a newline), 6 with
+ * a value, and an array value 2. */
+static sr_code check_declared(reader *r, int coord, mtx_field field, mtx_symmetry sym,
+                              long long rows, long long cols, long long nnz)
+{
+    if (rows * cols <= MTX_SMALL_CELLS)
+        return SR_OK;
+    long long left = sr_file_bytes_left(r->f);
+    long long items = coord ? nnz
+                      : sym == SYM_GENERAL   ? rows * cols
+                      : sym == SYM_SYMMETRIC ? rows * (rows + 1) / 2
+                                             : rows * (rows - 1) / 2;
+    int least = coord ? (field == FIELD_PATTERN ? 4 : 6) : 2;
+    char what[200];
+    if (left >= 0 && items > (left + 1) / least) {
+        snprintf(what, sizeof what, "declares %lld %s, more than the %lld bytes after it can "
+                 "hold: ", items, coord ? "entries" : "values", left);
+        return bad(r, what, r->line);
+    }
+    if (coord && rows * cols / MTX_CELLS_PER_ENTRY > (nnz > 0 ? nnz : 1)) {
+        snprintf(what, sizeof what, "a %lldx%lld matrix of only %lld entries is too sparse to "
+                 "read as a dense matrix (at most %d cells an entry): ", rows, cols, nnz,
+                 MTX_CELLS_PER_ENTRY);
+        return bad(r, what, r->line);
+    }
+    return SR_OK;
+}
+
 static sr_code read_file(reader *r, float **w, int *m, int *k)
 {
     char banner[32], object[32], format[32], fieldname[32], symname[32];
@@ -195,11 +231,14 @@ static sr_code read_file(reader *r, float **w, int *m, int *k)
     sr_pattern dense = {.kind = SR_PAT_DENSE};
     if (sr_sparse_check_shape(&dense, (int)rows, (int)cols, r->err))
         return sr_err_prefix(r->err, "%s line %ld", r->path, r->lineno);
+    sr_code rc = check_declared(r, coord, field, sym, rows, cols, nnz);
+    if (rc)
+        return rc;
     float *out = calloc((size_t)rows * (size_t)cols, sizeof *out);
     if (!out)
         return sr_err_set(r->err, SR_ERR_NOMEM, "%s: out of memory for a %lldx%lld matrix", r->path,
                           rows, cols);
-    sr_code rc = coord ? read_coordinate(r, field, sym, (int)rows, (int)cols, nnz, out)
+    rc = coord ? read_coordinate(r, field, sym, (int)rows, (int)cols, nnz, out)
                        : read_array(r, field, sym, (int)rows, (int)cols, out);
     if (!rc && next_line(r))
         rc = bad(r, "more data than the size line declares: ", r->line);

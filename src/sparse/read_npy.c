@@ -216,6 +216,23 @@ static sr_code check_array(const char *path, const npy_header *h, int *elsize, i
     return SR_OK;
 }
 
+/* The data the header declares must be what the file holds, checked before allocating
+ * for it: a damaged header must not ask for gigabytes. */
+static sr_code check_data_size(FILE *f, const char *path, int rows, int cols, int elsize,
+                               sr_err *err)
+{
+    long long left = sr_file_bytes_left(f), need = (long long)rows * cols * elsize;
+    if (left >= 0 && left < need)
+        return sr_err_set(err, SR_ERR_FORMAT,
+                          "%s: .npy data ends after %lld of %lld values (the header declares "
+                          "%dx%d, %lld bytes; the file holds %lld)",
+                          path, left / elsize, need / elsize, rows, cols, need, left);
+    if (left > need)
+        return sr_err_set(err, SR_ERR_FORMAT, "%s: .npy file has data past its %dx%d array", path,
+                          rows, cols);
+    return SR_OK;
+}
+
 /* The rows x cols values after the header, converted to fp32 into out, and nothing after. */
 static sr_code read_values(FILE *f, const char *path, int elsize, int rows, int cols, float *out,
                            sr_err *err)
@@ -249,7 +266,8 @@ static sr_code read_body(FILE *f, const char *path, float **w, int *m, int *k, s
     npy_header h = {0};
     int elsize = 0, rows = 0, cols = 0;
     sr_code rc = read_header(f, path, &h, err);
-    if (rc || (rc = check_array(path, &h, &elsize, &rows, &cols, err)))
+    if (rc || (rc = check_array(path, &h, &elsize, &rows, &cols, err)) ||
+        (rc = check_data_size(f, path, rows, cols, elsize, err)))
         return rc;
     float *out = malloc((size_t)rows * (size_t)cols * sizeof *out);
     if (!out)

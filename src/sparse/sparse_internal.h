@@ -4,6 +4,7 @@
 #define SR_SPARSE_INTERNAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sparse/format.h"
@@ -35,5 +36,18 @@ typedef uint64_t (*sr_key_fn)(const void *ctx, size_t i);
  * index order. keep must be in [1, n]; keys use only their low `bits` bits (32 or 64). */
 sr_code sr_select_top(sr_key_fn key, const void *ctx, size_t n, size_t keep, int bits,
                       uint64_t *thr, size_t *ties, sr_err *err);
+
+/* Bytes from the position to the end of f, for readers to check what a header declares
+ * before allocating for it; -1 where f cannot seek (a pipe). */
+static inline long long sr_file_bytes_left(FILE *f)
+{
+    long here = ftell(f);
+    if (here < 0 || fseek(f, 0, SEEK_END) != 0)
+        return -1;
+    long end = ftell(f);
+    if (fseek(f, here, SEEK_SET) != 0 || end < here)
+        return -1;
+    return (long long)(end - here);
+}
 
 #endif

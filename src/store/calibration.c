@@ -31,11 +31,25 @@ sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_
         sqlite3_bind_double(st, 8, p->flops);
         sqlite3_bind_double(st, 9, p->time_s);
         store_bind_double(st, 10, p->pack_s);
-        store_bind_text(st, 11, params ? params[i] : "");
+        store_bind_text(st, 11, params ? params[i] : p->params);
         rc = store_step_done(s, st, "storing a calibration point", err);
     }
     sqlite3_finalize(st);
     return store_tx_end(s, rc, err);
+}
+
+static void fill_point(sqlite3_stmt *st, void *row)
+{
+    sr_calib_point *p = row;
+    store_copy_text(p->pattern, sizeof p->pattern, st, 0);
+    p->sparsity = sqlite3_column_double(st, 1);
+    p->m = sqlite3_column_double(st, 2);
+    p->k = sqlite3_column_double(st, 3);
+    p->n = sqlite3_column_double(st, 4);
+    p->flops = sqlite3_column_double(st, 5);
+    p->time_s = sqlite3_column_double(st, 6);
+    p->pack_s = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0.0 : sqlite3_column_double(st, 7);
+    store_copy_text(p->params, sizeof p->params, st, 8);
 }
 
 sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
@@ -45,45 +59,15 @@ sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_
     *n = 0;
     sqlite3_stmt *st;
     sr_code rc = store_prepare(s,
-                               "SELECT pattern, sparsity, m, k, n, flops, time_s, pack_s FROM v_calibration "
-                               "WHERE device_uuid = ?1 ORDER BY pattern, sparsity, m, k, n",
+                               "SELECT pattern, sparsity, m, k, n, flops, time_s, pack_s, COALESCE(params, '') FROM "
+                               "v_calibration WHERE device_uuid = ?1 ORDER BY pattern, sparsity, m, k, n",
                                &st, err);
     if (rc != SR_OK)
         return rc;
     sqlite3_bind_text(st, 1, device_uuid, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
-    int step;
-    while (rc == SR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 256;
-            sr_calib_point *grown = realloc(*pts, cap * sizeof *grown);
-            if (!grown) {
-                rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory reading the calibration");
-                break;
-            }
-            *pts = grown;
-        }
-        sr_calib_point *p = &(*pts)[(*n)++];
-        memset(p, 0, sizeof *p);
-        store_copy_text(p->pattern, sizeof p->pattern, st, 0);
-        p->sparsity = sqlite3_column_double(st, 1);
-        p->m = sqlite3_column_double(st, 2);
-        p->k = sqlite3_column_double(st, 3);
-        p->n = sqlite3_column_double(st, 4);
-        p->flops = sqlite3_column_double(st, 5);
-        p->time_s = sqlite3_column_double(st, 6);
-        p->pack_s = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0.0 : sqlite3_column_double(st, 7);
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = store_fail(s->db, s->path, step, err, "reading the calibration");
-    sqlite3_finalize(st);
+    rc = store_read_all(s, st, sizeof **pts, fill_point, (void **)pts, n, "the calibration", err);
     if (rc == SR_OK && *n == 0)
         rc = sr_err_set(err, SR_ERR_NOTFOUND, "no calibration stored for this device ('sparseroof calibrate' "
                         "measures one)");
-    if (rc != SR_OK) {
-        free(*pts);
-        *pts = NULL;
-        *n = 0;
-    }
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -216,4 +217,38 @@ sr_code store_step_done(sr_store *s, sqlite3_stmt *st, const char *what, sr_err 
     if (rc != SQLITE_DONE)
         return store_fail(s->db, s->path, rc, err, "%s", what);
     return SR_OK;
+}
+
+sr_code store_read_all(sr_store *s, sqlite3_stmt *st, size_t size, store_row_fill fill, void **out, size_t *n,
+                       const char *what, sr_err *err)
+{
+    char *rows = NULL;
+    size_t count = 0, cap = 0;
+    sr_code rc = SR_OK;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            cap = cap ? 2 * cap : 32;
+            char *r = realloc(rows, cap * size);
+            if (!r) {
+                rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", what);
+                break;
+            }
+            rows = r;
+        }
+        memset(rows + count * size, 0, size);
+        fill(st, rows + count * size);
+        count++;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = store_fail(s->db, s->path, step, err, "reading %s", what);
+    sqlite3_finalize(st);
+    if (rc != SR_OK) {
+        free(rows);
+        rows = NULL;
+        count = 0;
+    }
+    *out = rows;
+    *n = count;
+    return rc;
 }

@@ -190,6 +190,17 @@ sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err)
     return store_tx_end(s, rc, err);
 }
 
+/* How far a tuned shape is from the one asked for: the sum of |log| ratios of m, k and n.
+ * No shape asked for (zeros): every shape is as near; no shape stored: far. */
+static double shape_distance(int64_t m, int64_t k, int64_t n, int64_t tm, int64_t tk, int64_t tn)
+{
+    if (m <= 0 || k <= 0 || n <= 0)
+        return 0.0;
+    if (tm <= 0 || tk <= 0 || tn <= 0)
+        return 1e9;
+    return fabs(log((double)m / tm)) + fabs(log((double)k / tk)) + fabs(log((double)n / tn));
+}
+
 sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern, sr_dtype dtype,
                            int64_t m, int64_t k, int64_t n, sr_tuned_rec *out, sr_err *err)
 {
@@ -209,19 +220,27 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
                        "WHERE t.pattern = ?2 AND t.dtype = ?3 AND r.status = 'complete' AND "
                        "(t.device_uuid = ?1 OR (d2.is_virtual = 0 AND (d2.name = d1.name OR "
                        "(d2.vendor = d1.vendor AND d2.type = d1.type)))) "
-                       "ORDER BY tier, (t.m IS ?4 AND t.k IS ?5 AND t.n IS ?6) DESC, "
-                       "t.created_at DESC, t.id DESC LIMIT 1",
+                       "ORDER BY tier, t.created_at DESC, t.id DESC",
                        &st, err);
     if (rc != SR_OK)
         return rc;
     sqlite3_bind_text(st, 1, dev, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, pattern, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, sr_dtype_name(dtype), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, m);
-    sqlite3_bind_int64(st, 5, k);
-    sqlite3_bind_int64(st, 6, n);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    /* within the best tier, the parameters tuned on the shape nearest (m, k, n) in log
+     * distance, the newest among equals (m = k = n = 0: the newest of any shape) */
+    int step, best_tier = 0;
+    double best = INFINITY;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const int tier = sqlite3_column_int(st, 10);
+        if (best_tier && tier != best_tier)
+            break;
+        const double d = shape_distance(m, k, n, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                                        sqlite3_column_int64(st, 6));
+        if (best_tier && !(d < best))
+            continue;
+        best_tier = tier;
+        best = d;
         memset(out, 0, sizeof *out);
         store_copy_text(out->run_uuid, sizeof out->run_uuid, st, 0);
         store_copy_text(out->device_uuid, sizeof out->device_uuid, st, 1);
@@ -234,14 +253,15 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
         store_copy_text(out->params, sizeof out->params, st, 7);
         out->gflops = sqlite3_column_double(st, 8);
         out->time_s = store_column_double(st, 9);
-        out->tier = sqlite3_column_int(st, 10);
-    } else if (step == SQLITE_DONE) {
+        out->tier = tier;
+    }
+    if (step != SQLITE_DONE && step != SQLITE_ROW) {
+        rc = store_fail(s->db, s->path, step, err, "reading tuned parameters");
+    } else if (!best_tier) {
         rc = sr_err_set(err, SR_ERR_NOTFOUND,
                         "no tuned parameters for %s on device '%s' (%s) in %s: run `sparseroof "
                         "tune`",
                         pattern, device, sr_dtype_name(dtype), s->path);
-    } else {
-        rc = store_fail(s->db, s->path, step, err, "reading tuned parameters");
     }
     sqlite3_finalize(st);
     return rc;

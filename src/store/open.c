@@ -93,11 +93,14 @@ static sr_code check_path(const char *path, int readonly, sr_err *err)
     /* WAL mode keeps PATH-wal and PATH-shm beside the file. */
     char wal[4200];
     snprintf(wal, sizeof wal, "%s-wal", path);
-    if (access(dir, W_OK) != 0 && access(wal, W_OK) != 0)
-        return sr_err_set(err, SR_ERR_IO,
-                          "database %s cannot be written: its directory %s is read-only (%s) "
-                          "and SQLite needs to create %s there; nothing was written",
-                          path, dir, strerror(errno), wal);
+    if (access(dir, W_OK) != 0) {
+        int why = errno; /* the directory's reason, not that of the -wal file it lacks */
+        if (access(wal, W_OK) != 0)
+            return sr_err_set(err, SR_ERR_IO,
+                              "database %s cannot be written: its directory %s is read-only "
+                              "(%s) and SQLite needs to create %s there; nothing was written",
+                              path, dir, strerror(why), wal);
+    }
     return SR_OK;
 }
 

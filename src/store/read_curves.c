@@ -6,6 +6,7 @@
 #include "store/reads.h"
 #include "store/store_internal.h"
 
+
 static void fill_accuracy(sqlite3_stmt *st, void *row)
 {
     sr_accuracy_rec *a = row;
@@ -35,7 +36,7 @@ sr_code sr_store_get_accuracy(sr_store *s, const char *network, sr_accuracy_rec 
         return rc;
     if (network)
         sqlite3_bind_text(st, 1, network, -1, SQLITE_TRANSIENT);
-    return store_read_array(s, st, sizeof **rows, fill_accuracy, (void **)rows, n, "accuracy rows", err);
+    return store_read_all(s, st, sizeof **rows, fill_accuracy, (void **)rows, n, "accuracy rows", err);
 }
 
 static void fill_set(sqlite3_stmt *st, void *row)
@@ -69,7 +70,7 @@ sr_code sr_store_speedup_sets(sr_store *s, const char *network, sr_speedup_set *
         return rc;
     if (network)
         sqlite3_bind_text(st, 1, network, -1, SQLITE_TRANSIENT);
-    return store_read_array(s, st, sizeof **sets, fill_set, (void **)sets, n, "network speedups", err);
+    return store_read_all(s, st, sizeof **sets, fill_set, (void **)sets, n, "network speedups", err);
 }
 
 static void fill_speedup(sqlite3_stmt *st, void *row)
@@ -101,7 +102,7 @@ sr_code sr_store_speedup_rows(sr_store *s, const sr_speedup_set *set, sr_speedup
     sqlite3_bind_text(st, 2, set->network_uuid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, set->dtype, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 4, set->batch);
-    return store_read_array(s, st, sizeof **rows, fill_speedup, (void **)rows, n, "network speedups",
+    return store_read_all(s, st, sizeof **rows, fill_speedup, (void **)rows, n, "network speedups",
                      err);
 }
 
@@ -154,5 +155,5 @@ sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const cha
         sqlite3_bind_text(st, 2, run, -1, SQLITE_TRANSIENT);
     if (network)
         sqlite3_bind_text(st, 3, network, -1, SQLITE_TRANSIENT);
-    return store_read_array(s, st, sizeof **pts, fill_point, (void **)pts, n, "roofline points", err);
+    return store_read_all(s, st, sizeof **pts, fill_point, (void **)pts, n, "roofline points", err);
 }

@@ -44,7 +44,7 @@ sr_code sr_store_devices(sr_store *s, sr_device_row **rows, size_t *n, sr_err *e
         &st, err);
     if (rc != SR_OK)
         return rc;
-    return store_read_array(s, st, sizeof **rows, fill_device, (void **)rows, n, "devices", err);
+    return store_read_all(s, st, sizeof **rows, fill_device, (void **)rows, n, "devices", err);
 }
 
 static void fill_ceiling(sqlite3_stmt *st, void *row)
@@ -78,7 +78,7 @@ sr_code sr_store_ceiling_rows(sr_store *s, const char *device_uuid, sr_ceiling_r
         return rc;
     if (device_uuid)
         sqlite3_bind_text(st, 1, device_uuid, -1, SQLITE_TRANSIENT);
-    return store_read_array(s, st, sizeof **rows, fill_ceiling, (void **)rows, n, "ceilings", err);
+    return store_read_all(s, st, sizeof **rows, fill_ceiling, (void **)rows, n, "ceilings", err);
 }
 
 static void fill_network_speedup(sqlite3_stmt *st, void *row)
@@ -119,6 +119,6 @@ sr_code sr_store_network_speedups(sr_store *s, const char *network, const char *
     sqlite3_bind_text(st, 1, network, -1, SQLITE_TRANSIENT);
     if (device_uuid)
         sqlite3_bind_text(st, 2, device_uuid, -1, SQLITE_TRANSIENT);
-    return store_read_array(s, st, sizeof **rows, fill_network_speedup, (void **)rows, n,
+    return store_read_all(s, st, sizeof **rows, fill_network_speedup, (void **)rows, n,
                             "network speedups", err);
 }

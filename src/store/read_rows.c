@@ -1,7 +1,6 @@
 /* Every row of one view or table, cell by cell with the type SQLite holds it in: what
  * `export` writes. The name must be one of the schema's own views or tables (looked up in
- * sqlite_master) before it goes into SQL, so no text from outside reaches a query. And the
- * helper the typed reads share: a statement's rows into a growing array. */
+ * sqlite_master) before it goes into SQL, so no text from outside reaches a query. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,38 +128,4 @@ sr_code sr_store_read_rows(sr_store *s, const char *name, const sr_row_reader *r
     code = store_read_statement(s, st, name, reader, err);
     sqlite3_finalize(st);
     return code;
-}
-
-sr_code store_read_array(sr_store *s, sqlite3_stmt *st, size_t size, store_row_fill fill, void **out,
-                         size_t *n, const char *what, sr_err *err)
-{
-    char *rows = NULL;
-    size_t count = 0, cap = 0;
-    sr_code rc = SR_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? 2 * cap : 32;
-            char *r = realloc(rows, cap * size);
-            if (!r) {
-                rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory reading %s", what);
-                break;
-            }
-            rows = r;
-        }
-        memset(rows + count * size, 0, size);
-        fill(st, rows + count * size);
-        count++;
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = store_fail(s->db, s->path, step, err, "reading %s", what);
-    sqlite3_finalize(st);
-    if (rc != SR_OK) {
-        free(rows);
-        rows = NULL;
-        count = 0;
-    }
-    *out = rows;
-    *n = count;
-    return rc;
 }

@@ -30,9 +30,16 @@ sr_code sr_store_get_run(sr_store *s, const char *spec, sr_run_rec *out, sr_err 
         store_copy_text(out->status, sizeof out->status, st, 3);
         store_copy_text(out->device_uuid, sizeof out->device_uuid, st, 4);
         const int exact = strcmp(out->uuid, spec) == 0;
+        /* a cut command line would be taken apart into other arguments than the run's */
+        const size_t line = (size_t)sqlite3_column_bytes(st, 2);
         step = sqlite3_step(st);
         if (step == SQLITE_ROW && !exact)
             rc = sr_err_set(err, SR_ERR_ARG, "run '%s' is ambiguous in %s: give more of its UUID", spec, s->path);
+        else if (line >= sizeof out->command_line)
+            rc = sr_err_set(err, SR_ERR_UNSUPPORTED,
+                            "run %s in %s: its command line of %zu bytes is longer than the %zu this build reads "
+                            "back",
+                            out->uuid, s->path, line, sizeof out->command_line - 1);
     }
     if (rc == SR_OK && step != SQLITE_DONE && step != SQLITE_ROW)
         rc = store_fail(s->db, s->path, step, err, "reading run %s", spec);
@@ -124,6 +131,21 @@ sr_code sr_store_run_resume(sr_store *s, const char *run_uuid, sr_err *err)
     return rc;
 }
 
+static void fill_layer_row(sqlite3_stmt *st, void *row)
+{
+    sr_layer_row *r = row;
+    r->layer_index = sqlite3_column_int(st, 0);
+    store_copy_text(r->pattern, sizeof r->pattern, st, 1);
+    r->sparsity = sqlite3_column_double(st, 2);
+    r->time_s = store_column_double(st, 3);
+    r->predicted_s = store_column_double(st, 4);
+    store_copy_text(r->bound, sizeof r->bound, st, 5);
+    r->flops = store_column_double(st, 6);
+    r->bytes = store_column_double(st, 7);
+    r->verified = sqlite3_column_int(st, 8);
+    r->device_s = store_column_double(st, 9);
+}
+
 sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row **rows, size_t *n, sr_err *err)
 {
     *rows = NULL;
@@ -138,38 +160,5 @@ sr_code sr_store_run_layer_rows(sr_store *s, const char *run_uuid, sr_layer_row 
     if (rc != SR_OK)
         return rc;
     sqlite3_bind_text(st, 1, run_uuid, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            sr_layer_row *grown = realloc(*rows, cap * sizeof *grown);
-            if (!grown) {
-                rc = sr_err_set(err, SR_ERR_NOMEM, "out of memory reading run %s", run_uuid);
-                break;
-            }
-            *rows = grown;
-        }
-        sr_layer_row *r = &(*rows)[(*n)++];
-        memset(r, 0, sizeof *r);
-        r->layer_index = sqlite3_column_int(st, 0);
-        store_copy_text(r->pattern, sizeof r->pattern, st, 1);
-        r->sparsity = sqlite3_column_double(st, 2);
-        r->time_s = store_column_double(st, 3);
-        r->predicted_s = store_column_double(st, 4);
-        store_copy_text(r->bound, sizeof r->bound, st, 5);
-        r->flops = store_column_double(st, 6);
-        r->bytes = store_column_double(st, 7);
-        r->verified = sqlite3_column_int(st, 8);
-        r->device_s = store_column_double(st, 9);
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = store_fail(s->db, s->path, step, err, "reading run %s", run_uuid);
-    sqlite3_finalize(st);
-    if (rc != SR_OK) {
-        free(*rows);
-        *rows = NULL;
-        *n = 0;
-    }
-    return rc;
+    return store_read_all(s, st, sizeof **rows, fill_layer_row, (void **)rows, n, "the run's layer rows", err);
 }

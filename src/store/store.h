@@ -215,6 +215,27 @@ sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_
 sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
                                  sr_err *err);
 
+/* A network total (v_network_speedup) with a measurement and the device model's time. */
+typedef struct {
+    char network[128], pattern[SR_NAME_MAX];
+    double sparsity;
+    int batch;
+    double measured_dense_s, measured_s;
+    double peak_dense_s, peak_s;     /* the paper's, of the same GEMM work (NAN: none) */
+    double device_dense_s, device_s; /* the device model's */
+} sr_check_total;
+
+/* A measured layer row with the device model's time. */
+typedef struct {
+    char network[128], layer[128], pattern[SR_NAME_MAX];
+    double sparsity, measured_s, peak_s, device_s;
+} sr_check_layer;
+
+/* Every network total and layer row of a device holding both a measurement and a device
+ * prediction (both arrays malloc'ed). */
+sr_code sr_store_model_check(sr_store *s, const char *device_uuid, sr_check_total **totals, size_t *n_totals,
+                             sr_check_layer **layers, size_t *n_layers, sr_err *err);
+
 /* ---- Networks, accuracy, tuned parameters ------------------------------------------ */
 
 typedef struct {
@@ -268,8 +289,9 @@ sr_code sr_store_put_tuned(sr_store *s, const sr_tuned_rec *t, sr_err *err);
  * runs, by the fallback chain of tuning databases: the device itself first
  * (SR_TUNED_EXACT), then the same device name under any driver version or host
  * (SR_TUNED_SAME_NAME), then any real device of the same vendor and type
- * (SR_TUNED_SAME_KIND); out->tier and out->device_uuid say which;
- * those tuned on shape (m, k, n) before any other shape; newest first. Fills *out or
+ * (SR_TUNED_SAME_KIND); out->tier and out->device_uuid say which. Within the tier, those
+ * tuned on the shape nearest (m, k, n) (the sum of |log| ratios; 0, 0, 0: any shape),
+ * newest first among equals. Fills *out or
  * returns SR_ERR_NOTFOUND (the caller falls back to built-in defaults). */
 sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern, sr_dtype dtype,
                            int64_t m, int64_t k, int64_t n, sr_tuned_rec *out, sr_err *err);

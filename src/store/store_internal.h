@@ -58,12 +58,6 @@ sr_code store_step_done(sr_store *s, sqlite3_stmt *st, const char *what, sr_err 
 sr_code store_read_statement(sr_store *s, sqlite3_stmt *st, const char *what,
                              const sr_row_reader *r, sr_err *err);
 
-/* Steps a bound statement into a malloc'ed array of `size`-byte elements, each zeroed and
- * then filled by fill; finalizes st. On failure *out is NULL and *n 0; err names `what`. */
-typedef void (*store_row_fill)(sqlite3_stmt *st, void *row);
-sr_code store_read_array(sr_store *s, sqlite3_stmt *st, size_t size, store_row_fill fill, void **out,
-                         size_t *n, const char *what, sr_err *err);
-
 /* Pending measurements of one run: written inside the caller's transaction, dropped. */
 sr_code store_write_pending(sr_store *s, const char *run_uuid, sr_err *err);
 void store_drop_pending(sr_store *s, const char *run_uuid);
@@ -73,6 +67,14 @@ void store_uuid_random(char out[SR_UUID_LEN]);
 /* A UUID derived from the given strings (version 8, stable across machines). */
 void store_uuid_derive(char out[SR_UUID_LEN], const char *const *parts, size_t n);
 int store_uuid_valid(const char *text);
+
+/* Fills one row of an array from the statement's current row (the row is zeroed first). */
+typedef void (*store_row_fill)(sqlite3_stmt *st, void *row);
+
+/* Steps st (bound already; finalized here) into a malloc'ed array of elements of `size`
+ * bytes; *n rows. On failure *out is NULL and err names `what`. */
+sr_code store_read_all(sr_store *s, sqlite3_stmt *st, size_t size, store_row_fill fill, void **out, size_t *n,
+                       const char *what, sr_err *err);
 
 /* Current time, 'YYYY-MM-DDTHH:MM:SS.SSSZ' (UTC). */
 void store_now(char out[32]);

@@ -1,0 +1,232 @@
+/* The device model by hand: each term on a virtual device whose calibration is written
+ * out here, with times computed on paper. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_run.h"
+#include "model/device_model.h"
+#include "model/network.h"
+#include "model/predict.h"
+
+#define EQ(a, b) ck_assert_double_eq_tol((a), (b), 1e-9 * fabs((double)(b)) + 1e-15)
+
+static sr_pattern pat(const char *s)
+{
+    sr_pattern p;
+    ck_assert(sr_pattern_parse(s, &p, NULL) == SR_OK);
+    return p;
+}
+
+static sr_calib_point point(const char *p, double s, double m, double k, double n, double gflops, double pack_share)
+{
+    sr_calib_point c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.pattern, sizeof c.pattern, "%s", p);
+    c.sparsity = s;
+    c.m = m, c.k = k, c.n = n;
+    c.flops = 2.0 * m * k * n * (1 - s);
+    c.time_s = c.flops / (gflops * 1e9);
+    c.pack_s = pack_share * c.time_s;
+    return c;
+}
+
+/* A device with a fast single level (so that re-reads never decide) */
+static sr_ceilings fast_device(void)
+{
+    sr_ceilings c;
+    ck_assert(sr_ceilings_simple(&c, "virtual-test", 1e6, 1e6, NULL) == SR_OK);
+    return c;
+}
+
+START_TEST(test_launch_only)
+{
+    /* one grid point at 100 GFLOP/s; a 1 x 1 x 1 product is 2 FLOPs = 20 ps of kernel,
+     * and its launch (5 us, no repack) is what decides it */
+    sr_calib_point pts[] = {point("dense", 0, 1, 1, 1, 100, 0)};
+    sr_device_model dm = {pts, 1, 5e-6, 0, 0};
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense");
+    sr_device_time t;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 1, 1, 1, 1, 1, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 / 100e9);
+    EQ(t.launch_s, 5e-6);
+    ck_assert_int_eq(t.launches, 1);
+    EQ(t.time_s, 5e-6 + 2.0 / 100e9);
+    ck_assert_str_eq(t.term, "launch");
+    /* three groups: three launches */
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 1, 1, 1, 3, 1, &t, NULL), SR_OK);
+    ck_assert_int_eq(t.launches, 3);
+    EQ(t.launch_s, 15e-6);
+}
+END_TEST
+
+START_TEST(test_fixed_cost_only)
+{
+    /* 60% of the grid point's time was repacking X: the layer pays the same share, and
+     * a repack makes two launches (pack + product) */
+    sr_calib_point pts[] = {point("dense", 0, 256, 256, 256, 50, 0.6)};
+    sr_device_model dm = {pts, 1, 0, 0, 0};
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense");
+    sr_device_time t;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 256, 256, 256, 1, 256.0 * 256, &t, NULL), SR_OK);
+    const double kernel = 2.0 * 256 * 256 * 256 / 50e9;
+    EQ(t.kernel_s, kernel);
+    EQ(t.pack_s, 0.6 * kernel);
+    ck_assert_int_eq(t.launches, 2);
+    ck_assert_str_eq(t.term, "repack");
+}
+END_TEST
+
+START_TEST(test_interpolation_between_two_shapes)
+{
+    /* N = 16 at 10 GFLOP/s and N = 256 at 160 GFLOP/s: at N = 64, halfway in log N, the
+     * rate is the geometric mean, 40 GFLOP/s; beyond the grid it is clamped */
+    sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 10, 0), point("dense", 0, 64, 64, 256, 160, 0)};
+    sr_device_model dm = {pts, 2, 0, 0, 0};
+    sr_pattern d = pat("dense");
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 64, &g, &share, NULL), SR_OK);
+    EQ(g, 40);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 4096, &g, &share, NULL), SR_OK);
+    EQ(g, 160);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 1, &g, &share, NULL), SR_OK);
+    EQ(g, 10);
+    /* off the grid in M and K too: the grid has one value there, which holds everywhere */
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 1000, 3, 64, &g, &share, NULL), SR_OK);
+    EQ(g, 40);
+    /* sparsity is interpolated in log(1 - sparsity) between calibrated sparsities: halfway
+     * between densities 0.5 and 0.1 is density sqrt(0.05) */
+    sr_calib_point sp[] = {point("unstructured", 0.5, 64, 64, 64, 20, 0), point("unstructured", 0.9, 64, 64, 64, 60, 0)};
+    sr_device_model dms = {sp, 2, 0, 0, 0};
+    sr_pattern u = pat("unstructured");
+    ck_assert_int_eq(sr_device_model_rate(&dms, &u, 1 - sqrt(0.05), 64, 64, 64, &g, &share, NULL), SR_OK);
+    EQ(g, sqrt(20.0 * 60.0));
+    /* a pattern the calibration never ran is refused, not guessed */
+    sr_pattern b = pat("block:8x8");
+    ck_assert_int_eq(sr_device_model_rate(&dms, &b, 0.9, 64, 64, 64, &g, &share, NULL), SR_ERR_NOTFOUND);
+    ck_assert(!sr_device_model_has(&dms, &b));
+}
+END_TEST
+
+START_TEST(test_panels)
+{
+    /* kernels compute N in panels of 64 columns (whole vectors of 16 below a panel): N =
+     * 65 costs what N = 128 costs, N = 5 what N = 16 costs */
+    sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 20, 0), point("dense", 0, 64, 64, 128, 80, 0)};
+    sr_device_model dm = {pts, 2, 0, 16, 64};
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense");
+    sr_device_time t65, t128, t5, t16;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 65, 1, 4096, &t65, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 128, 1, 4096, &t128, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 5, 1, 4096, &t5, NULL), SR_OK);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 16, 1, 4096, &t16, NULL), SR_OK);
+    EQ(t65.kernel_s, t128.kernel_s);
+    EQ(t128.kernel_s, 2.0 * 4096 * 128 / 80e9);
+    EQ(t5.kernel_s, t16.kernel_s);
+    /* with unaligned points in the grid, an N that is not whole vectors takes their rate */
+    sr_calib_point both[] = {point("dense", 0, 64, 64, 64, 100, 0), point("dense", 0, 64, 64, 63, 50, 0)};
+    sr_device_model dmb = {both, 2, 0, 16, 64};
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 49, &g, &share, NULL), SR_OK);
+    EQ(g, 50.0 * 64 / 63); /* over the 64 columns computed */
+    ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 48, &g, &share, NULL), SR_OK);
+    EQ(g, 100);
+}
+END_TEST
+
+START_TEST(test_csr_rereads_decide)
+{
+    /* CSR at 100 GFLOP/s, but X's rows come again for every nonzero: 1000 nonzeros a
+     * group x N = 64 values x 4 bytes = 256000 bytes from the level holding the panel
+     * (K = 500 rows x 64 columns x 4 = 128 kB: the 1 GB/s "L2" of this device) take
+     * 256 us, where the rate gives 2 * 1000 * 64 / 100e9 = 1.28 us */
+    sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
+    sr_device_model dm = {pts, 1, 0, 0, 0};
+    sr_ceilings c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.device, sizeof c.device, "two-levels");
+    c.is_virtual = 1;
+    c.n_levels = 2;
+    c.levels[0] = (sr_bw_level){"L2", 1.0, 0, 1 << 20};
+    c.levels[1] = (sr_bw_level){"DRAM", 0.5, 1 << 20, UINT64_MAX};
+    c.n_compute = 1;
+    c.compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 1000};
+    sr_pattern u = pat("unstructured");
+    sr_device_time t;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);
+    EQ(t.rate_s, 2.0 * 1000 * 64 / 100e9);
+    EQ(t.reread_s, 1000.0 * 64 * 4 / 1e9);
+    EQ(t.kernel_s, t.reread_s);
+    ck_assert_str_eq(t.term, "re-read L2");
+    /* dense keeps its X tile in registers: no re-read term */
+    sr_calib_point dp[] = {point("dense", 0, 100, 500, 64, 100, 0)};
+    sr_device_model dmd = {dp, 1, 0, 0, 0};
+    sr_pattern d = pat("dense");
+    ck_assert_int_eq(sr_device_model_time(&dmd, &c, &d, 0, 100, 500, 64, 1, 50000, &t, NULL), SR_OK);
+    EQ(t.reread_s, 0);
+    ck_assert_str_eq(t.term, "kernel");
+}
+END_TEST
+
+START_TEST(test_network_off_the_grid)
+{
+    /* a network that shares no shape with the calibration grid: the prediction comes
+     * from the grid by interpolation, every layer, and the speedup follows from it */
+    sr_network *net;
+    const char *csv = "name,kind,m,k,n,groups,prunable\n"
+                      "a,linear,96,300,40,1,1\n"
+                      "b,linear,200,700,90,1,1\n"
+                      "c,linear,150,150,10,1,1\n";
+    ck_assert_int_eq(sr_network_parse("off-grid", "off-grid.csv", csv, strlen(csv), &net, NULL), SR_OK);
+    sr_calib_point pts[16];
+    size_t n = 0;
+    const double ms[] = {64, 256}, ks[] = {128, 1024}, ns[] = {8, 128};
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++)
+            for (int k = 0; k < 2; k++) {
+                pts[n++] = point("dense", 0, ms[a], ks[b], ns[k], 50 + 10 * a + 20 * b + 40 * k, 0);
+                pts[n++] = point("2:4", 0.5, ms[a], ks[b], ns[k], 60 + 10 * a + 20 * b + 40 * k, 0);
+            }
+    sr_device_model dm = {pts, n, 0, 0, 0};
+    sr_ceilings c = fast_device();
+    sr_predict_opts o = {.batch = 1, .dtype = SR_DTYPE_FP32, .prune_all = 1, .dm = &dm};
+    sr_pattern p = pat("2:4");
+    sr_prediction *pr;
+    ck_assert_int_eq(sr_predict(net, &c, &o, &p, 1, NULL, 0, &pr, NULL), SR_OK);
+    double dense = 0, sparse = 0;
+    for (size_t i = 0; i < 3; i++) {
+        const sr_layer *l = sr_network_layer(net, i);
+        sr_device_time td, ts;
+        sr_pattern d = pat("dense");
+        ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, l->m, l->k, l->n, 1, (double)(l->m * l->k), &td, NULL),
+                         SR_OK);
+        ck_assert_int_eq(sr_device_model_time(&dm, &c, &p, 0.5, l->m, l->k, l->n, 1,
+                                              (double)(l->m * ((l->k + 3) / 4) * 2), &ts, NULL),
+                         SR_OK);
+        dense += td.time_s, sparse += ts.time_s;
+        EQ(pr->results[0].layers[i].time_s, ts.time_s);
+        EQ(pr->results[0].layers[i].dense_time_s, td.time_s);
+    }
+    EQ(pr->results[0].speedup, dense / sparse);
+    sr_prediction_free(pr);
+    sr_network_free(net);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("device_model");
+    TCase *tc = tcase_create("terms");
+    tcase_add_test(tc, test_launch_only);
+    tcase_add_test(tc, test_fixed_cost_only);
+    tcase_add_test(tc, test_interpolation_between_two_shapes);
+    tcase_add_test(tc, test_panels);
+    tcase_add_test(tc, test_csr_rereads_decide);
+    tcase_add_test(tc, test_network_off_the_grid);
+    suite_add_tcase(s, tc);
+    return sr_check_run(s);
+}
