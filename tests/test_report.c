@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "query/compare.h"
 #include "query/plot.h"
@@ -78,6 +79,7 @@ static sr_store *fixture(void)
                               {.name = "l2", .kind = "linear", .m = 64, .n = 16, .k = 64, .prunable = 0}};
     ck_assert_msg(sr_store_put_network(s, &nr, layers, 3, net, &e) == SR_OK, "%s", e.msg);
     dev_a(s, net);
+    nanosleep(&(struct timespec){0, 5000000}, NULL); /* dev-b's run starts later (ms) */
     dev_b(s, net);
     sr_store_close(s);
     ck_assert(sr_store_open(db, SR_STORE_READONLY, &s, &e) == SR_OK);
@@ -147,6 +149,10 @@ START_TEST(roofline_ceilings_and_points)
     ck_assert_msg(sr_roofline_build(s, &o, &r, &e) == SR_OK, "%s", e.msg);
     ck_assert_str_eq(r->device, "dev-b");
     ck_assert(r->is_virtual && r->measured == 0 && r->predicted == 5);
+    sr_roofline_free(r);
+    o = (sr_roofline_opts){.run = run_b}; /* the run's device */
+    ck_assert_msg(sr_roofline_build(s, &o, &r, &e) == SR_OK, "%s", e.msg);
+    ck_assert(strcmp(r->device, "dev-b") == 0 && strcmp(r->run, run_b) == 0);
     sr_roofline_free(r);
     sr_store_close(s);
 }

@@ -4,6 +4,10 @@
 #ifndef SR_CLI_CMD_QUERY_H
 #define SR_CLI_CMD_QUERY_H
 
+#include <stdio.h>
+
+#include "common/status.h"
+
 /* sparseroof accuracy import [--builtin] [FILE.csv...] | list [--network NET] */
 int sr_cmd_accuracy(int argc, char **argv);
 
@@ -18,5 +22,14 @@ int sr_cmd_compare(int argc, char **argv);
 
 /* sparseroof report -o FILE.html [--network NET] [--device D] */
 int sr_cmd_report(int argc, char **argv);
+
+/* study's pictures of what it just stored (study_outputs.c): study-curve.png,
+ * study-roofline.png and study.html of the newest timings of network (a network file:
+ * of the newest timings) in dir (NULL: the current directory), each path printed to msg;
+ * the exit status (1 when one cannot be written, after trying the others). */
+int sr_study_outputs(const char *db, const char *network, const char *dir, FILE *msg);
+
+/* SR_ERR_ARG unless dir is a directory this process can write into. */
+sr_code sr_study_check_dir(const char *dir, sr_err *err);
 
 #endif

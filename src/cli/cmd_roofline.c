@@ -47,7 +47,8 @@ static void print_text(const sr_roofline *r, const char *out)
     }
     if (!r->n_roofs)
         printf("  no ceilings stored ('sparseroof peaks' measures them)\n");
-    printf("%zu measured and %zu predicted points", r->measured, r->predicted);
+    printf("%zu measured points (each beside the prediction stored with it) and %zu predicted rows",
+           r->measured, r->predicted);
     if (r->above)
         printf("; %zu measured point%s above %s roof (faster than predicted: see "
                "v_layer_roofline.above_roof)", r->above, r->above == 1 ? "" : "s",

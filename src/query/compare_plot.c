@@ -9,11 +9,6 @@
 #include "query/compare.h"
 #include "query/plot.h"
 
-static const sr_marker fillable[] = {SR_MARK_CIRCLE, SR_MARK_SQUARE, SR_MARK_TRIANGLE, SR_MARK_DIAMOND,
-                                     SR_MARK_TRIANGLE_DOWN, SR_MARK_PENTAGON, SR_MARK_STAR,
-                                     SR_MARK_HEXAGON};
-#define N_FILLABLE (sizeof fillable / sizeof *fillable)
-
 void sr_compare_time(double s, char *buf, size_t size)
 {
     if (!(s > 0))
@@ -43,7 +38,7 @@ static sr_code device_series(sr_plot *pl, const sr_compare *c, size_t d, double 
         size_t end = i;
         while (end < c->n_rows && strcmp(c->rows[end].pattern, c->rows[i].pattern) == 0)
             end++;
-        sr_plot_style st = {.color = (int)d, .marker = fillable[pattern_rank(c, i) % N_FILLABLE]};
+        sr_plot_style st = {.color = (int)d, .marker = sr_plot_marker(pattern_rank(c, i))};
         for (int measured = 0; measured < 2 && rc == SR_OK; measured++) {
             size_t m = 0;
             for (size_t k = i; k < end; k++) {
@@ -76,7 +71,7 @@ static sr_code legend(sr_plot *pl, const sr_compare *c, const int *kinds, sr_err
     for (size_t i = 0; i < c->n_rows && rc == SR_OK; i++) {
         if (i > 0 && strcmp(c->rows[i].pattern, c->rows[i - 1].pattern) == 0)
             continue;
-        sr_plot_style st = {.color = SR_COLOR_GREY, .marker = fillable[pattern_rank(c, i) % N_FILLABLE]};
+        sr_plot_style st = {.color = SR_COLOR_GREY, .marker = sr_plot_marker(pattern_rank(c, i))};
         rc = sr_plot_series(pl, c->rows[i].pattern, &st, NULL, NULL, 0, err);
     }
     sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1, .line = SR_LINE_DASHED};

@@ -10,15 +10,6 @@
 #include "query/curve.h"
 #include "query/plot.h"
 
-/* Marker of a curve: its rank among the curves of its pattern. */
-static sr_marker curve_marker(const sr_curve_set *c, size_t i)
-{
-    size_t rank = 0;
-    for (size_t j = 0; j < i; j++)
-        rank += strcmp(c->curves[j].pattern, c->curves[i].pattern) == 0;
-    return (sr_marker)(rank % SR_N_MARKS);
-}
-
 /* Colour of a pattern: its rank among the curves' distinct patterns. */
 static int pattern_color(const sr_curve_set *c, size_t i)
 {
@@ -87,7 +78,8 @@ static sr_code curve_series(sr_plot *pl, const sr_curve_set *c, size_t i, sr_err
         free(x), free(y);
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory drawing the curve");
     }
-    sr_plot_style st = {.color = pattern_color(c, i), .marker = curve_marker(c, i)};
+    /* a marker of its own: curves stay apart in greyscale */
+    sr_plot_style st = {.color = pattern_color(c, i), .marker = sr_plot_marker(i)};
     sr_code rc = SR_OK;
     int drawn = 0;
     for (int measured = 0; measured < 2 && rc == SR_OK; measured++) {

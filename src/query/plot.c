@@ -98,6 +98,14 @@ int sr_plot_format_of(const char *path, sr_plot_format *out)
     return 0;
 }
 
+sr_marker sr_plot_marker(size_t i)
+{
+    static const sr_marker fillable[] = {SR_MARK_CIRCLE, SR_MARK_SQUARE, SR_MARK_TRIANGLE,
+                                         SR_MARK_DIAMOND, SR_MARK_TRIANGLE_DOWN, SR_MARK_PENTAGON,
+                                         SR_MARK_STAR, SR_MARK_HEXAGON};
+    return fillable[i % (sizeof fillable / sizeof *fillable)];
+}
+
 sr_plot *sr_plot_new(void)
 {
     sr_plot *p = calloc(1, sizeof *p);

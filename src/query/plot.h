@@ -29,6 +29,10 @@ typedef enum {
     SR_N_MARKS
 } sr_marker;
 
+/* The i-th (cycling) of the markers that can be drawn both hollow and filled: what tells
+ * series apart in greyscale when predicted and measured must stay distinguishable too. */
+sr_marker sr_plot_marker(size_t i);
+
 typedef enum { SR_LINE_NONE = 0, SR_LINE_SOLID, SR_LINE_DASHED, SR_LINE_DOTTED } sr_line;
 
 /* SR_COLOR_GREY and SR_COLOR_RED are outside the palette that series cycle through. */

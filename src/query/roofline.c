@@ -89,6 +89,15 @@ static sr_code tuned_roof(sr_store *s, sr_roofline *r, const char *pattern, cons
     return add_roof(r, SR_ROOF_TUNED, pattern, dtype, t.gflops, err);
 }
 
+/* The same layer (or free shape) in the same configuration. */
+static int same_config(const sr_roofline_point *a, const sr_roofline_point *b)
+{
+    return a->layer == b->layer && a->m == b->m && a->k == b->k && a->n == b->n &&
+           a->batch == b->batch && fabs(a->sparsity - b->sparsity) < 1e-9 &&
+           strcmp(a->pattern, b->pattern) == 0 && strcmp(a->dtype, b->dtype) == 0 &&
+           strcmp(a->network, b->network) == 0;
+}
+
 static sr_code read_points(sr_store *s, const sr_roofline_opts *o, sr_roofline *r, sr_err *err)
 {
     sr_roofline_point *pts;
@@ -118,6 +127,9 @@ static sr_code read_points(sr_store *s, const sr_roofline_opts *o, sr_roofline *
             r->predicted += (size_t)!measured;
             r->above += (size_t)q->above_roof;
         }
+    for (size_t i = 0; i < r->n_pts; i++)
+        for (size_t j = 0; j < r->n_pts && r->pts[i].p.measured && !r->pts[i].has_twin; j++)
+            r->pts[i].has_twin = !r->pts[j].p.measured && same_config(&r->pts[i].p, &r->pts[j].p);
     for (size_t i = 0; i < n && rc == SR_OK; i++)
         rc = tuned_roof(s, r, pts[i].pattern, pts[i].dtype, err);
     for (size_t i = 0; i < sizeof usual_patterns / sizeof *usual_patterns && rc == SR_OK; i++)

@@ -39,6 +39,8 @@ typedef struct {
     double gflops;       /* measured: FLOPs / measured time; predicted: / predicted time */
     double roof_gflops;  /* FLOPs / the predicted time (NAN: none) */
     int above_roof;      /* measured faster than its prediction */
+    int has_twin;        /* measured: a predicted row of the same layer and configuration
+                          * is stored too (else the chart draws this row's own prediction) */
 } sr_roofline_pt;
 
 typedef struct {

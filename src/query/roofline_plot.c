@@ -17,11 +17,6 @@
 #define LABEL_PX 15.0    /* a label's height, to keep flat labels apart */
 #define PLOT_PX 470.0    /* about the plot area's height */
 
-/* Markers that can be drawn hollow and filled. */
-static const sr_marker fillable[] = {SR_MARK_CIRCLE, SR_MARK_SQUARE, SR_MARK_TRIANGLE, SR_MARK_DIAMOND,
-                                     SR_MARK_TRIANGLE_DOWN, SR_MARK_PENTAGON, SR_MARK_STAR,
-                                     SR_MARK_HEXAGON};
-
 typedef struct {
     const sr_roofline *r;
     sr_plot *pl;
@@ -29,6 +24,7 @@ typedef struct {
     size_t n_patterns;
     double x_lo, x_hi, y_lo, y_hi;
     double peak, bw_max;
+    size_t hollow; /* predicted points drawn */
 } chart;
 
 static size_t pattern_index(chart *c, const char *pattern)
@@ -45,7 +41,7 @@ static sr_plot_style pattern_style(chart *c, const char *pattern)
 {
     size_t i = pattern_index(c, pattern);
     sr_plot_style st = {.color = (int)(i % PATTERN_COLORS),
-                        .marker = fillable[i % (sizeof fillable / sizeof *fillable)],
+                        .marker = sr_plot_marker(i),
                         .marker_size = 4};
     return st;
 }
@@ -227,11 +223,18 @@ static sr_code points(chart *c, int measured, int rings, sr_err *err)
     }
     for (size_t k = 0; k < c->n_patterns && !rings && rc == SR_OK; k++) {
         size_t m = 0;
-        for (size_t i = 0; i < r->n_pts; i++)
-            if (r->pts[i].p.measured == measured && strcmp(r->pts[i].p.pattern, c->patterns[k]) == 0)
-                x[m] = r->pts[i].p.ai, y[m] = r->pts[i].gflops, m++;
+        for (size_t i = 0; i < r->n_pts; i++) {
+            const sr_roofline_pt *q = &r->pts[i];
+            if (strcmp(q->p.pattern, c->patterns[k]) != 0)
+                continue;
+            if (q->p.measured == measured)
+                x[m] = q->p.ai, y[m] = q->gflops, m++;
+            else if (!measured && !q->has_twin) /* a measurement's own prediction */
+                x[m] = q->p.ai, y[m] = q->roof_gflops, m++;
+        }
         sr_plot_style st = pattern_style(c, c->patterns[k]);
         st.hollow = !measured;
+        c->hollow += measured ? 0 : m;
         rc = m ? sr_plot_series(c->pl, NULL, &st, x, y, m, err) : SR_OK;
     }
     free(x);
@@ -252,7 +255,7 @@ static sr_code legend(chart *c, sr_err *err)
             rc = sr_plot_series(c->pl, c->patterns[k], &st, NULL, NULL, 0, err);
     }
     sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1};
-    if (rc == SR_OK && r->predicted)
+    if (rc == SR_OK && c->hollow)
         rc = sr_plot_series(c->pl, "predicted (hollow)", &st, NULL, NULL, 0, err);
     st.hollow = 0;
     if (rc == SR_OK && r->measured)
@@ -285,19 +288,19 @@ static sr_code legend(chart *c, sr_err *err)
     return rc;
 }
 
-static void titles(const sr_roofline *r, sr_plot *pl)
+static void titles(const chart *c)
 {
+    const sr_roofline *r = c->r;
+    sr_plot *pl = c->pl;
     char title[512], sub[512];
     snprintf(title, sizeof title, "Roofline: %s%s%s", r->device, r->network[0] ? ", " : "", r->network);
     int n = snprintf(sub, sizeof sub, "attainable GFLOP/s against arithmetic intensity; ");
     if (r->n_pts)
-        snprintf(sub + n, sizeof sub - (size_t)n, "%zu measured and %zu predicted points%s%.8s",
-                 r->measured, r->predicted, r->run[0] ? " of run " : "", r->run);
+        snprintf(sub + n, sizeof sub - (size_t)n, "%zu measured (filled) and %zu predicted (hollow) "
+                 "points%s%.8s", r->measured, c->hollow, r->run[0] ? " of run " : "", r->run);
     else
         snprintf(sub + n, sizeof sub - (size_t)n, "no kernel or layer rows stored yet");
     sr_plot_title(pl, title, sub);
-    sr_plot_axis(pl, 0, "arithmetic intensity (FLOP/byte, log scale)", SR_AXIS_LOG, NULL);
-    sr_plot_axis(pl, 1, "attainable GFLOP/s (log scale)", SR_AXIS_LOG, NULL);
 }
 
 static sr_code notes(const sr_roofline *r, sr_plot *pl, sr_err *err)
@@ -325,7 +328,6 @@ sr_code sr_roofline_chart(const sr_roofline *r, sr_plot **out, sr_err *err)
     chart c = {.r = r, .pl = sr_plot_new()};
     if (!c.pl)
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory drawing the roofline");
-    titles(r, c.pl);
     /* colours: the usual patterns in their usual order, then others as they come */
     static const char *const usual[] = {"dense", "unstructured", "2:4", "block:4x4", "block:16x16"};
     for (size_t u = 0; u < sizeof usual / sizeof *usual; u++)
@@ -336,6 +338,8 @@ sr_code sr_roofline_chart(const sr_roofline *r, sr_plot **out, sr_err *err)
             }
     for (size_t i = 0; i < r->n_pts; i++)
         pattern_index(&c, r->pts[i].p.pattern);
+    sr_plot_axis(c.pl, 0, "arithmetic intensity (FLOP/byte, log scale)", SR_AXIS_LOG, NULL);
+    sr_plot_axis(c.pl, 1, "attainable GFLOP/s (log scale)", SR_AXIS_LOG, NULL);
     ranges(&c);
     sr_code rc = roofs(&c, err);
     if (rc == SR_OK)
@@ -346,6 +350,7 @@ sr_code sr_roofline_chart(const sr_roofline *r, sr_plot **out, sr_err *err)
         rc = points(&c, 1, 0, err);
     if (rc == SR_OK)
         rc = legend(&c, err);
+    titles(&c);
     if (rc == SR_OK)
         rc = notes(r, c.pl, err);
     if (rc != SR_OK) {
