@@ -49,7 +49,9 @@ static void print_text(const sr_compare *c, const char *out)
         char t[2][32];
         sr_compare_time(c->devs[d].predicted_dense_s, t[0], sizeof t[0]);
         sr_compare_time(c->devs[d].measured_dense_s, t[1], sizeof t[1]);
-        printf("  [%zu] %s: dense %s / %s\n", d + 1, c->devs[d].device, t[0], t[1]);
+        printf("  [%zu] %s: dense %s / %s%s\n", d + 1, c->devs[d].device, t[0], t[1],
+               isnan(c->devs[d].predicted_dense_s) && isnan(c->devs[d].measured_dense_s)
+                   ? " (no dense time stored: no speedups; predict or bench --patterns dense,...)" : "");
     }
     printf("%-14s %8s", "pattern", "sparsity");
     for (size_t d = 0; d < c->n_devs; d++) {
