@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "cli/cmd_query.h"
 #include "cli/cmd_store.h"
-#include "cli/json_out.h"
 #include "query/compare.h"
 
 static const char compare_usage[] =
@@ -41,8 +40,9 @@ static void cell_text(const sr_compare_cell *c, char *buf, size_t size)
     snprintf(buf, size, "%s / %s (%s / %s)", sp[0], sp[1], t[0], t[1]);
 }
 
-static void print_text(const sr_compare *c, const char *out)
+static void print_text(const void *result, const char *out)
 {
+    const sr_compare *c = result;
     printf("%s at batch %d, %s: speedup over each device's own dense time, predicted / measured "
            "(the network's time, predicted / measured)\n", c->network, c->batch, c->dtype);
     for (size_t d = 0; d < c->n_devs; d++) {
@@ -107,23 +107,14 @@ int sr_cmd_compare(int argc, char **argv)
         return sr_cli_usage("compare", "unexpected argument '%s'", argv[optind]);
     if (!o.network)
         return sr_cli_usage("compare", "--network is required");
-    sr_out_kind kind = out ? sr_out_kind_of(out) : SR_OUT_UNKNOWN;
-    if (out && (kind == SR_OUT_UNKNOWN || kind == SR_OUT_HTML))
-        return sr_cli_usage("compare", "-o %s: expected a name ending in .svg, .png, .pdf, .csv or .json", out);
+    if (sr_cli_plot_output("compare", out) != SR_EXIT_OK)
+        return SR_EXIT_USAGE;
     sr_store *s = NULL;
     sr_compare *cmp = NULL;
     sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);
     if (rc == SR_OK)
         rc = sr_compare_build(s, &o, &cmp, &err);
-    if (rc == SR_OK && out)
-        rc = sr_out_save(out, &sr_compare_writers, cmp, &err);
-    int code = SR_EXIT_OK;
-    if (rc != SR_OK)
-        code = sr_cli_fail("compare", &err);
-    else if (json)
-        sr_cli_json_print(sr_compare_json(cmp));
-    else
-        print_text(cmp, out);
+    int code = sr_cli_query_end("compare", rc, &err, cmp, &sr_compare_writers, out, json, print_text);
     sr_compare_free(cmp);
     sr_store_close(s);
     return code;

@@ -2,7 +2,6 @@
  * drawn or written as data, and the answer in words: the fastest pattern and sparsity
  * within each accuracy-drop budget. Reads only. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,9 +9,7 @@
 #include "cli/cmd_model.h"
 #include "cli/cmd_query.h"
 #include "cli/cmd_store.h"
-#include "cli/json_out.h"
 #include "query/curve.h"
-#include "query/outfile.h"
 
 static const char curve_usage[] =
     "usage: sparseroof curve --network NET [--device D] [--source predicted|measured|both]\n"
@@ -38,8 +35,9 @@ static const char curve_usage[] =
     "  --db FILE        database (default: $SPARSEROOF_DB or ./sparseroof.db)\n"
     "  -h, --help\n";
 
-static void print_text(const sr_curve_set *c, const char *out)
+static void print_text(const void *result, const char *out)
 {
+    const sr_curve_set *c = result;
     printf("%s on %s, batch %d, %s", c->set.network, c->set.device, c->set.batch, c->set.dtype);
     if (c->n_sets > 1)
         printf(" (%zu sets of timings stored; --device, --batch and --dtype pick)", c->n_sets);
@@ -112,9 +110,8 @@ int sr_cmd_curve(int argc, char **argv)
         return sr_cli_usage("curve", "unexpected argument '%s'", argv[optind]);
     if (!o.network)
         return sr_cli_usage("curve", "--network is required");
-    sr_out_kind kind = out ? sr_out_kind_of(out) : SR_OUT_UNKNOWN;
-    if (out && (kind == SR_OUT_UNKNOWN || kind == SR_OUT_HTML))
-        return sr_cli_usage("curve", "-o %s: expected a name ending in .svg, .png, .pdf, .csv or .json", out);
+    if (sr_cli_plot_output("curve", out) != SR_EXIT_OK)
+        return SR_EXIT_USAGE;
     if (o.patterns) {
         sr_pattern p[64];
         int n;
@@ -126,15 +123,7 @@ int sr_cmd_curve(int argc, char **argv)
     sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);
     if (rc == SR_OK)
         rc = sr_curve_build(s, &o, &cs, &err);
-    if (rc == SR_OK && out)
-        rc = sr_out_save(out, &sr_curve_writers, cs, &err);
-    int code = SR_EXIT_OK;
-    if (rc != SR_OK)
-        code = sr_cli_fail("curve", &err);
-    else if (json)
-        sr_cli_json_print(sr_curve_json(cs));
-    else
-        print_text(cs, out);
+    int code = sr_cli_query_end("curve", rc, &err, cs, &sr_curve_writers, out, json, print_text);
     sr_curve_set_free(cs);
     sr_store_close(s);
     return code;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "common/status.h"
+#include "query/outfile.h"
 
 /* sparseroof accuracy import [--builtin] [FILE.csv...] | list [--network NET] */
 int sr_cmd_accuracy(int argc, char **argv);
@@ -22,6 +23,17 @@ int sr_cmd_compare(int argc, char **argv);
 
 /* sparseroof report -o FILE.html [--network NET] [--device D] */
 int sr_cmd_report(int argc, char **argv);
+
+/* Exit 2 naming -o FILE unless it ends in .svg, .png, .pdf, .csv or .json (NULL: fine);
+ * else SR_EXIT_OK. */
+int sr_cli_plot_output(const char *cmd, const char *out);
+
+/* The end of a drawing command, given what building its result returned: the result
+ * written to out (when given) by w, then printed as JSON (w->json) or by print; the exit
+ * status (query_cmd.c). */
+int sr_cli_query_end(const char *cmd, sr_code rc, sr_err *err, const void *result,
+                     const sr_out_writers *w, const char *out, int json,
+                     void (*print)(const void *result, const char *out));
 
 /* study's pictures of what it just stored (study_outputs.c): study-curve.png,
  * study-roofline.png and study.html of the newest timings of network (a network file:

@@ -7,7 +7,6 @@
 #include "cli/cli.h"
 #include "cli/cmd_query.h"
 #include "cli/cmd_store.h"
-#include "cli/json_out.h"
 #include "query/roofline.h"
 
 static const char roofline_usage[] =
@@ -34,8 +33,9 @@ static const char roofline_usage[] =
     "  --db FILE      database (default: $SPARSEROOF_DB or ./sparseroof.db)\n"
     "  -h, --help\n";
 
-static void print_text(const sr_roofline *r, const char *out)
+static void print_text(const void *result, const char *out)
 {
+    const sr_roofline *r = result;
     printf("%s%s%s%s\n", r->device, r->is_virtual ? " (virtual)" : "", r->network[0] ? ", " : "",
            r->network);
     for (size_t i = 0; i < r->n_roofs; i++) {
@@ -93,24 +93,15 @@ int sr_cmd_roofline(int argc, char **argv)
         return sr_cli_usage("roofline", "--network: empty name");
     if (kernels)
         o.network = "";
-    sr_out_kind kind = out ? sr_out_kind_of(out) : SR_OUT_UNKNOWN;
-    if (out && (kind == SR_OUT_UNKNOWN || kind == SR_OUT_HTML))
-        return sr_cli_usage("roofline", "-o %s: expected a name ending in .svg, .png, .pdf, .csv or .json", out);
+    if (sr_cli_plot_output("roofline", out) != SR_EXIT_OK)
+        return SR_EXIT_USAGE;
     sr_err err = {0};
     sr_store *s = NULL;
     sr_roofline *r = NULL;
     sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);
     if (rc == SR_OK)
         rc = sr_roofline_build(s, &o, &r, &err);
-    if (rc == SR_OK && out)
-        rc = sr_out_save(out, &sr_roofline_writers, r, &err);
-    int code = SR_EXIT_OK;
-    if (rc != SR_OK)
-        code = sr_cli_fail("roofline", &err);
-    else if (json)
-        sr_cli_json_print(sr_roofline_json(r));
-    else
-        print_text(r, out);
+    int code = sr_cli_query_end("roofline", rc, &err, r, &sr_roofline_writers, out, json, print_text);
     sr_roofline_free(r);
     sr_store_close(s);
     return code;

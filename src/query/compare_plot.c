@@ -74,13 +74,7 @@ static sr_code legend(sr_plot *pl, const sr_compare *c, const int *kinds, sr_err
         sr_plot_style st = {.color = SR_COLOR_GREY, .marker = sr_plot_marker(pattern_rank(c, i))};
         rc = sr_plot_series(pl, c->rows[i].pattern, &st, NULL, NULL, 0, err);
     }
-    sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1, .line = SR_LINE_DASHED};
-    if (rc == SR_OK && kinds[0])
-        rc = sr_plot_series(pl, "predicted (hollow, dashed)", &st, NULL, NULL, 0, err);
-    st.hollow = 0, st.line = SR_LINE_SOLID;
-    if (rc == SR_OK && kinds[1])
-        rc = sr_plot_series(pl, "measured (filled, solid)", &st, NULL, NULL, 0, err);
-    return rc;
+    return rc == SR_OK ? sr_plot_kinds_legend(pl, kinds[0], kinds[1], err) : rc;
 }
 
 sr_code sr_compare_chart(const sr_compare *c, sr_plot **out, sr_err *err)

@@ -114,14 +114,7 @@ static sr_code kinds_legend(sr_plot *pl, const sr_curve_set *c, sr_err *err)
     for (size_t i = 0; i < c->n_curves; i++)
         for (size_t j = 0; j < c->curves[i].n; j++)
             have[0] |= !isnan(c->curves[i].pts[j].predicted), have[1] |= !isnan(c->curves[i].pts[j].measured);
-    sr_code rc = SR_OK;
-    sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1, .line = SR_LINE_DASHED};
-    if (have[0])
-        rc = sr_plot_series(pl, "predicted (hollow, dashed)", &st, NULL, NULL, 0, err);
-    st.hollow = 0, st.line = SR_LINE_SOLID;
-    if (rc == SR_OK && have[1])
-        rc = sr_plot_series(pl, "measured (filled, solid)", &st, NULL, NULL, 0, err);
-    return rc;
+    return sr_plot_kinds_legend(pl, have[0], have[1], err);
 }
 
 sr_code sr_curve_chart(const sr_curve_set *c, sr_plot **out, sr_err *err)

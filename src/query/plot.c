@@ -214,6 +214,18 @@ sr_code sr_plot_series(sr_plot *p, const char *legend, const sr_plot_style *styl
     return SR_OK;
 }
 
+sr_code sr_plot_kinds_legend(sr_plot *p, int predicted, int measured, sr_err *err)
+{
+    sr_code rc = SR_OK;
+    sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1, .line = SR_LINE_DASHED};
+    if (predicted)
+        rc = sr_plot_series(p, "predicted (hollow, dashed)", &st, NULL, NULL, 0, err);
+    st.hollow = 0, st.line = SR_LINE_SOLID;
+    if (rc == SR_OK && measured)
+        rc = sr_plot_series(p, "measured (filled, solid)", &st, NULL, NULL, 0, err);
+    return rc;
+}
+
 sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int right_align,
                      const char *text, int color, sr_err *err)
 {

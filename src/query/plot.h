@@ -73,6 +73,10 @@ void sr_plot_axis_include(sr_plot *p, int axis, double lo, double hi);
 sr_code sr_plot_series(sr_plot *p, const char *legend, const sr_plot_style *style,
                        const double *x, const double *y, size_t n, sr_err *err);
 
+/* The legend entries of the kinds of points where both are drawn: "predicted (hollow,
+ * dashed)" when predicted, "measured (filled, solid)" when measured. */
+sr_code sr_plot_kinds_legend(sr_plot *p, int predicted, int measured, sr_err *err);
+
 /* Text at data point (x, y), along the direction towards (x2, y2) (equal: horizontal),
  * starting there (right_align 0) or ending there (1), just above the line. */
 sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int right_align,
