@@ -90,7 +90,7 @@ void sr_html_cell(FILE *f, const char *text)
 void sr_html_cell_num(FILE *f, const char *fmt, double v)
 {
     fputs("<td class=\"n\">", f);
-    if (isfinite(v))
+    if (isfinite(v) && fmt)
         fprintf(f, fmt, v);
     fputs("</td>", f);
 }
