@@ -1,9 +1,13 @@
 /* The benchmark's peers: OpenBLAS cblas_sgemm on the host (threads = the OpenCL device's
  * compute units), CLBlast's SGEMM on the same OpenCL context and queue as ours, SciPy's
- * CSR product through benchmarks/scipy_csr.py fed with the very matrices ours runs, and
- * our CSR algorithm in plain C (peer_plain_csr.c: what the CPU gives it without OpenCL). Each output is checked against the CPU reference, so a broken peer cannot flatter
- * us. Peers time by the wall clock (CLBlast may launch several kernels; OpenBLAS has no
- * events); SciPy times itself in Python, interpreter start-up left out. */
+ * CSR product through benchmarks/scipy_csr.py fed with the very matrices ours runs, our
+ * CSR algorithm in plain C (peer_plain_csr.c: what the CPU gives it without OpenCL),
+ * Intel MKL's dense and sparse products (peer_mkl.c) and onnxruntime (peer_ort.c). Each
+ * output is checked against the CPU reference, so a broken peer cannot flatter us. The
+ * peers in this process time by the wall clock (CLBlast may launch several kernels;
+ * OpenBLAS and MKL have no events), after a warm-up of at least 2 ms as ours gets; SciPy
+ * and onnxruntime time themselves in Python, interpreter start-up left out. A grouped
+ * layer's peers run every group (those that take one product only say n/a). */
 #include "bench.h"
 
 #include <json-c/json.h>
@@ -15,6 +19,8 @@
 
 #include "bench/reference.h"
 #include "bench/timing.h"
+#include "peer_mkl.h"
+#include "peer_ort.h"
 
 #ifdef HAVE_OPENBLAS
 #include <cblas.h>
@@ -32,7 +38,8 @@ struct peer_state {
     float *y;             /* the peer's output, m x n */
     sr_cl *cl;            /* CLBlast */
     cl_mem wb, xb, yb;
-    char dir[64];         /* SciPy: the files it reads and writes */
+    char dir[64];         /* SciPy, onnxruntime: the files they read and write */
+    peer_mkl *mkl;
 #ifdef HAVE_PLAIN_CSR
     plain_csr *plain;
 #endif
@@ -45,6 +52,11 @@ const char *peer_name(peer_kind kind)
     case PEER_CLBLAST: return "CLBlast";
     case PEER_SCIPY: return "SciPy CSR";
     case PEER_PLAIN_CSR: return "plain C, same algorithm";
+    case PEER_MKL_GEMM: return "MKL sgemm";
+    case PEER_MKL_CSR: return "MKL CSR";
+    case PEER_MKL_BSR: return "MKL BSR";
+    case PEER_ORT: return "onnxruntime";
+    case PEER_KINDS: break;
     }
     return "?";
 }
@@ -93,7 +105,44 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     return fclose(f) == 0 && ok;
 }
 
-static const char *scipy_files[] = {"rowptr.i32", "colidx.i32", "vals.f32", "x.f32", "y.f32"};
+static const char *peer_files[] = {"rowptr.i32", "colidx.i32", "vals.f32", "w.f32", "x.f32", "y.f32"};
+
+/* A fresh temporary directory for a peer's files; 0 (and the peer disabled) if none. */
+static int make_dir(bench_peer *p)
+{
+    peer_state *st = p->state;
+    snprintf(st->dir, sizeof st->dir, "/tmp/sr-bench-XXXXXX");
+    if (mkdtemp(st->dir))
+        return 1;
+    st->dir[0] = '\0';
+    disable(p, "n/a: cannot create a temporary directory for %s's input", peer_name(p->kind));
+    return 0;
+}
+
+/* Reads the m x n Y a peer left in its directory. */
+static sr_code read_y(const bench_peer *p, const bench_case *c, sr_err *err)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/y.f32", p->state->dir);
+    FILE *yf = fopen(path, "rb");
+    const size_t want = (size_t)c->m * c->n;
+    const size_t got = yf ? fread(p->state->y, sizeof(float), want, yf) : 0;
+    if (yf)
+        fclose(yf);
+    if (got != want)
+        return sr_err_set(err, SR_ERR_IO, "%s left %zu of %zu values in %s", peer_name(p->kind), got, want, path);
+    return SR_OK;
+}
+
+/* A peer that runs one product only. */
+static int one_group(bench_peer *p, const bench_case *c)
+{
+    if (c->groups == 1)
+        return 1;
+    snprintf(p->note, sizeof p->note, "n/a: runs one product, the layer has %d groups", c->groups);
+    p->usable = 0;
+    return 0;
+}
 
 static void scipy_setup(bench_peer *p, const bench_case *c, const bench_config *cfg)
 {
@@ -101,6 +150,8 @@ static void scipy_setup(bench_peer *p, const bench_case *c, const bench_config *
         disable(p, "%s", "SciPy peer is for CSR only");
         return;
     }
+    if (!one_group(p, c))
+        return;
     if (!cfg->python) {
         disable(p, "%s", "n/a: no python3 that imports scipy (tools/install-deps --peers)");
         return;
@@ -110,17 +161,13 @@ static void scipy_setup(bench_peer *p, const bench_case *c, const bench_config *
         return;
     }
     peer_state *st = p->state;
-    snprintf(st->dir, sizeof st->dir, "/tmp/sr-bench-XXXXXX");
-    if (!mkdtemp(st->dir)) {
-        st->dir[0] = '\0';
-        disable(p, "%s", "n/a: cannot create a temporary directory for SciPy's input");
+    if (!make_dir(p))
         return;
-    }
-    const sr_sparse *s = c->s;
-    if (!write_file(st->dir, scipy_files[0], s->rowptr, (size_t)(s->m + 1) * sizeof(int32_t)) ||
-        !write_file(st->dir, scipy_files[1], s->colidx, s->nnz * sizeof(int32_t)) ||
-        !write_file(st->dir, scipy_files[2], s->vals, s->nnz * sizeof(float)) ||
-        !write_file(st->dir, scipy_files[3], c->x, (size_t)c->k * c->n * sizeof(float))) {
+    const sr_sparse *s = c->s[0];
+    if (!write_file(st->dir, "rowptr.i32", s->rowptr, (size_t)(s->m + 1) * sizeof(int32_t)) ||
+        !write_file(st->dir, "colidx.i32", s->colidx, s->nnz * sizeof(int32_t)) ||
+        !write_file(st->dir, "vals.f32", s->vals, s->nnz * sizeof(float)) ||
+        !write_file(st->dir, "x.f32", c->x, (size_t)c->k * c->n * sizeof(float))) {
         disable(p, "n/a: cannot write SciPy's input under %s", st->dir);
         return;
     }
@@ -152,18 +199,29 @@ static sr_code scipy_round(bench_peer *p, const bench_case *c, const bench_confi
     }
     *median_s = json_object_get_double(med);
     json_object_put(j);
-    if (!verify)
-        return SR_OK;
-    char path[128];
-    snprintf(path, sizeof path, "%s/y.f32", p->state->dir);
-    FILE *yf = fopen(path, "rb");
-    const size_t want = (size_t)c->m * c->n;
-    const size_t got = yf ? fread(p->state->y, sizeof(float), want, yf) : 0;
-    if (yf)
-        fclose(yf);
-    if (got != want)
-        return sr_err_set(err, SR_ERR_IO, "scipy_csr.py left %zu of %zu values in %s", got, want, path);
-    return SR_OK;
+    return verify ? read_y(p, c, err) : SR_OK;
+}
+
+static void ort_setup(bench_peer *p, const bench_case *c, const bench_config *cfg)
+{
+    if (!one_group(p, c) || !make_dir(p))
+        return;
+    peer_state *st = p->state;
+    if (!write_file(st->dir, "w.f32", c->w, (size_t)c->m * c->k * sizeof(float)) ||
+        !write_file(st->dir, "x.f32", c->x, (size_t)c->k * c->n * sizeof(float))) {
+        disable(p, "n/a: cannot write onnxruntime's input under %s", st->dir);
+        return;
+    }
+    sr_err err = {0};
+    if (peer_ort_load(cfg, st->dir, c, &p->setup_s, p->note, sizeof p->note, &err) != SR_OK)
+        disable(p, "%s", err.msg);
+}
+
+static void mkl_setup(bench_peer *p, const bench_case *c, const bench_config *cfg)
+{
+    sr_err err = {0};
+    if (!(p->state->mkl = peer_mkl_create(p->kind, c, cfg->threads, &p->setup_s, p->note, sizeof p->note, &err)))
+        disable(p, "%s", err.msg);
 }
 
 #ifdef HAVE_CLBLAST
@@ -192,6 +250,8 @@ static sr_code clblast_once(peer_state *st, const bench_case *c, double *seconds
 
 static void clblast_setup(bench_peer *p, sr_cl *cl, const bench_case *c)
 {
+    if (!one_group(p, c))
+        return;
 #ifdef HAVE_CLBLAST
     peer_state *st = p->state;
     sr_err err = {0};
@@ -216,10 +276,12 @@ static void clblast_setup(bench_peer *p, sr_cl *cl, const bench_case *c)
 
 static void plain_csr_setup(bench_peer *p, const bench_case *c, const bench_config *cfg)
 {
+    if (!one_group(p, c))
+        return;
 #ifdef HAVE_PLAIN_CSR
     sr_err err = {0};
     omp_set_num_threads(cfg->threads);
-    if (!(p->state->plain = plain_csr_create(c->s, c->n, &err))) {
+    if (!(p->state->plain = plain_csr_create(c->s[0], c->n, &err))) {
         disable(p, "failed: %s", err.msg);
         return;
     }
@@ -238,7 +300,7 @@ void peer_setup(bench_peer *p, sr_cl *cl, const bench_case *c, const bench_confi
     p->round_s = calloc((size_t)cfg->rounds, sizeof *p->round_s);
     p->state = calloc(1, sizeof *p->state);
     if (p->state)
-        p->state->y = malloc((size_t)c->m * c->n * sizeof(float));
+        p->state->y = malloc((size_t)c->groups * c->m * c->n * sizeof(float));
     if (!p->round_s || !p->state || !p->state->y) {
         disable(p, "%s", "failed: out of memory");
         return;
@@ -246,6 +308,10 @@ void peer_setup(bench_peer *p, sr_cl *cl, const bench_case *c, const bench_confi
     switch (p->kind) {
     case PEER_OPENBLAS:
 #ifdef HAVE_OPENBLAS
+        if (peer_mkl_owns_cblas()) { /* link order put MKL first: this would time MKL */
+            disable(p, "%s", "n/a: cblas_sgemm binds to MKL's in this build");
+            break;
+        }
         openblas_set_num_threads(cfg->threads);
         snprintf(p->note, sizeof p->note, "cblas_sgemm, %d threads", cfg->threads);
 #else
@@ -255,68 +321,109 @@ void peer_setup(bench_peer *p, sr_cl *cl, const bench_case *c, const bench_confi
     case PEER_CLBLAST: clblast_setup(p, cl, c); break;
     case PEER_SCIPY: scipy_setup(p, c, cfg); break;
     case PEER_PLAIN_CSR: plain_csr_setup(p, c, cfg); break;
+    case PEER_MKL_GEMM:
+    case PEER_MKL_CSR:
+    case PEER_MKL_BSR: mkl_setup(p, c, cfg); break;
+    case PEER_ORT: ort_setup(p, c, cfg); break;
+    case PEER_KINDS: disable(p, "%s", "no such peer"); break;
     }
 }
 
-sr_code peer_round(bench_peer *p, const bench_case *c, const bench_config *cfg, int reps, int verify,
-                   double *median_s, sr_err *err)
+/* One product of an in-process peer, every group, into st->y. */
+static sr_code run_once(bench_peer *p, const bench_case *c, sr_err *err)
+{
+    peer_state *st = p->state;
+    switch (p->kind) {
+    case PEER_OPENBLAS:
+#ifdef HAVE_OPENBLAS
+        for (int g = 0; g < c->groups; g++) {
+            const size_t mk = (size_t)c->m * c->k, kn = (size_t)c->k * c->n, mn = (size_t)c->m * c->n;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c->m, c->n, c->k, 1.0f, c->w + g * mk, c->k,
+                        c->x + g * kn, c->n, 0.0f, st->y + g * mn, c->n);
+        }
+#endif
+        return SR_OK;
+    case PEER_CLBLAST: {
+#ifdef HAVE_CLBLAST
+        double s = 0;
+        return clblast_once(st, c, &s, err);
+#else
+        return SR_OK;
+#endif
+    }
+    case PEER_PLAIN_CSR:
+#ifdef HAVE_PLAIN_CSR
+        plain_csr_run(st->plain, c->x, st->y);
+#endif
+        return SR_OK;
+    case PEER_MKL_GEMM:
+    case PEER_MKL_CSR:
+    case PEER_MKL_BSR: return peer_mkl_run(st->mkl, c, st->y, err);
+    default: return sr_err_set(err, SR_ERR_ARG, "%s does not run in this process", peer_name(p->kind));
+    }
+}
+
+/* A warm-up of at least 2 ms (as ours gets, bench/spmm.c; it wakes the peer's threads)
+ * and 3 products (MKL's first products after optimize are slow, the first ones far past
+ * 2 ms), then reps products timed one by one by the wall clock. */
+static sr_code time_in_process(bench_peer *p, const bench_case *c, int reps, int verify, double *median_s,
+                               sr_err *err)
 {
     double *t = calloc((size_t)reps, sizeof *t);
     if (!t)
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory");
     sr_code code = SR_OK;
-    peer_state *st = p->state;
-    switch (p->kind) {
-    case PEER_OPENBLAS:
-#ifdef HAVE_OPENBLAS
-        for (int i = -1; i < reps; i++) { /* i = -1: warm-up (wakes OpenBLAS's threads) */
-            const double t0 = sr_wall_seconds();
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c->m, c->n, c->k, 1.0f, c->w, c->k, c->x, c->n,
-                        0.0f, st->y, c->n);
-            if (i >= 0)
-                t[i] = sr_wall_seconds() - t0;
-        }
-        *median_s = sr_median(t, reps);
-#endif
-        break;
-    case PEER_CLBLAST:
-#ifdef HAVE_CLBLAST
-        for (int i = -1; i < reps && code == SR_OK; i++) {
-            double s = 0;
-            code = clblast_once(st, c, &s, err);
-            if (i >= 0)
-                t[i] = s;
-        }
-        if (code == SR_OK)
-            *median_s = sr_median(t, reps);
-        if (code == SR_OK && verify)
-            code = sr_cl_read(st->cl, st->yb, (size_t)c->m * c->n * sizeof(float), st->y, "CLBlast Y", err);
-#endif
-        break;
-    case PEER_SCIPY: code = scipy_round(p, c, cfg, reps, verify, median_s, err); break;
-    case PEER_PLAIN_CSR:
-#ifdef HAVE_PLAIN_CSR
-        /* warm-up for at least 2 ms, as ours gets (bench/spmm.c) */
-        for (const double t_warm = sr_wall_seconds() + 2e-3; sr_wall_seconds() < t_warm;)
-            plain_csr_run(st->plain, c->x, st->y);
-        for (int i = 0; i < reps; i++) {
-            const double t0 = sr_wall_seconds();
-            plain_csr_run(st->plain, c->x, st->y);
-            t[i] = sr_wall_seconds() - t0;
-        }
-        *median_s = sr_median(t, reps);
-#endif
-        break;
+    const double t_warm = sr_wall_seconds() + 2e-3;
+    for (int i = 0; code == SR_OK && (i < 3 || sr_wall_seconds() < t_warm); i++)
+        code = run_once(p, c, err);
+    for (int i = 0; i < reps && code == SR_OK; i++) {
+        const double t0 = sr_wall_seconds();
+        code = run_once(p, c, err);
+        t[i] = sr_wall_seconds() - t0;
     }
+    if (code == SR_OK)
+        *median_s = sr_median(t, reps);
     free(t);
-    if (code == SR_OK && verify) {
+#ifdef HAVE_CLBLAST
+    if (code == SR_OK && verify && p->kind == PEER_CLBLAST)
+        code = sr_cl_read(p->state->cl, p->state->yb, (size_t)c->m * c->n * sizeof(float), p->state->y, "CLBlast Y",
+                          err);
+#else
+    (void)verify;
+#endif
+    return code;
+}
+
+/* The peer's Y of every group against the CPU reference (every row_step-th row). */
+static sr_code verify_peer(bench_peer *p, const bench_case *c, sr_err *err)
+{
+    const size_t mk = (size_t)c->m * c->k, kn = (size_t)c->k * c->n, mn = (size_t)c->m * c->n;
+    for (int g = 0; g < c->groups; g++) {
         sr_verify_result vr;
-        if (!sr_verify_spmm(c->w, c->x, st->y, c->m, c->k, c->n, &vr))
-            code = sr_err_set(err, SR_ERR_VERIFY,
-                              "wrong result: %zu of %zu elements outside the fp32 bound (worst %.3g times it)",
-                              vr.failed, vr.checked, vr.max_err_ratio);
-        p->verified = code == SR_OK;
+        if (!sr_verify_spmm_rows(c->w + g * mk, c->x + g * kn, p->state->y + g * mn, c->m, c->k, c->n, c->row_step,
+                                 &vr))
+            return sr_err_set(err, SR_ERR_VERIFY,
+                              "wrong result%s: %zu of %zu elements outside the fp32 bound (worst %.3g times it)",
+                              c->groups > 1 ? " in a group" : "", vr.failed, vr.checked, vr.max_err_ratio);
     }
+    p->verified = 1;
+    return SR_OK;
+}
+
+sr_code peer_round(bench_peer *p, const bench_case *c, const bench_config *cfg, int reps, int verify,
+                   double *median_s, sr_err *err)
+{
+    sr_code code;
+    if (p->kind == PEER_SCIPY)
+        code = scipy_round(p, c, cfg, reps, verify, median_s, err);
+    else if (p->kind == PEER_ORT)
+        code = peer_ort_run(p->state->dir, reps, verify, median_s, err);
+    else
+        code = time_in_process(p, c, reps, verify, median_s, err);
+    if (code == SR_OK && verify && p->kind == PEER_ORT)
+        code = read_y(p, c, err);
+    if (code == SR_OK && verify)
+        code = verify_peer(p, c, err);
     return code;
 }
 
@@ -331,9 +438,9 @@ void peer_free(bench_peer *p)
         if (st->yb)
             clReleaseMemObject(st->yb);
         if (st->dir[0]) {
-            for (size_t i = 0; i < sizeof scipy_files / sizeof *scipy_files; i++) {
+            for (size_t i = 0; i < sizeof peer_files / sizeof *peer_files; i++) {
                 char path[128];
-                snprintf(path, sizeof path, "%s/%s", st->dir, scipy_files[i]);
+                snprintf(path, sizeof path, "%s/%s", st->dir, peer_files[i]);
                 unlink(path);
             }
             rmdir(st->dir);
@@ -341,6 +448,7 @@ void peer_free(bench_peer *p)
 #ifdef HAVE_PLAIN_CSR
         plain_csr_free(st->plain);
 #endif
+        peer_mkl_free(st->mkl);
         free(st->y);
         free(st);
     }

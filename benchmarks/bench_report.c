@@ -1,6 +1,7 @@
-/* The benchmark's report: per case our median time, GFLOP/s and roofline efficiency,
- * then one line per comparison (a peer, the FMA peak, our dense kernel on the same
- * shape) with the ratio and issue 6's target for it; as a table or as JSON. */
+/* The benchmark's report of the fixed cases: per case our median time, GFLOP/s and
+ * roofline efficiency, then one line per comparison (a peer, the FMA peak, our dense
+ * kernel on the same shape) with the ratio and the issues' target for it (6's, raised or
+ * added to by 14's); as a table or as JSON. The case's JSON is network mode's too. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,20 +9,29 @@
 #include "bench.h"
 #include "bench/ceilings_json.h"
 
-#define MAX_CMP 4
+#define MAX_CMP 8
 
 static double gflops(double flops, double s) { return s > 0 ? flops / s * 1e-9 : 0.0; }
 
-/* Issue 6's targets: speed ratio ours/peer at least `target`. */
-static double peer_target(const char *id, peer_kind kind)
+/* The fixed cases' targets, speed ratio ours/peer at least `target`: issue 6's against
+ * OpenBLAS, CLBlast and SciPy, issue 14's against MKL. Network mode has its own (on the
+ * weighted totals: bench_network_report.c). */
+static double peer_target(const bench_case *c, peer_kind kind)
 {
+    if (c->count > 0)
+        return 0.0;
+    const char *id = c->id;
     const int cube = strcmp(id, "dense1024") == 0 || strcmp(id, "dense2048") == 0;
     if (cube && kind == PEER_OPENBLAS)
         return 1.0;
     if (cube && kind == PEER_CLBLAST)
         return 5.0;
+    if ((cube || strcmp(id, "dense") == 0) && kind == PEER_MKL_GEMM)
+        return 1.0;
     if (strcmp(id, "csr") == 0 && kind == PEER_SCIPY)
         return 20.0;
+    if (strcmp(id, "csr") == 0 && kind == PEER_MKL_CSR)
+        return 1.5;
     return 0.0;
 }
 
@@ -43,7 +53,7 @@ int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench
         bench_cmp *m = &out[n++];
         snprintf(m->against, sizeof m->against, "%s", peer_name(p->kind));
         m->unit = "ours/peer";
-        m->target = peer_target(c->id, p->kind);
+        m->target = peer_target(c, p->kind);
         if (p->usable && p->median_s > 0 && c->median_s > 0) {
             m->theirs = gflops(c->useful_flops, p->median_s);
             m->ratio = p->median_s / c->median_s;
@@ -52,7 +62,7 @@ int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench
         }
         judge(m);
     }
-    if (c->pat.kind == SR_PAT_UNSTRUCTURED && n < MAX_CMP) {
+    if (c->pat.kind == SR_PAT_UNSTRUCTURED && c->count == 0 && n < MAX_CMP) {
         bench_cmp *m = &out[n++];
         snprintf(m->against, sizeof m->against, "FMA peak");
         m->unit = "of peak";
@@ -73,11 +83,11 @@ int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench
         if (c->pat.kind == SR_PAT_BLOCK) { /* useful GFLOP/s against dense's */
             m->unit = "GF/dense";
             m->ratio = m->theirs > 0 ? ours / m->theirs : 0.0;
-            m->target = c->pat.br == 16 && c->pat.bc == 16 ? 0.75 : 0.0;
+            m->target = c->count == 0 && c->pat.br == 16 && c->pat.bc == 16 ? 0.85 : 0.0; /* issue 14 */
         } else { /* time against dense's */
             m->unit = "time/dense";
             m->ratio = d->median_s > 0 ? c->median_s / d->median_s : 0.0;
-            m->target = c->pat.kind == SR_PAT_NM && c->pat.n == 2 && c->pat.m == 4 ? 0.9 : 0.0;
+            m->target = c->count == 0 && c->pat.kind == SR_PAT_NM && c->pat.n == 2 && c->pat.m == 4 ? 0.75 : 0.0;
             m->at_most = 1;
         }
         judge(m);
@@ -97,14 +107,13 @@ int bench_compare(const bench_case *cases, int i, const bench_config *cfg, bench
 
 int bench_roofline(const bench_case *c, const bench_config *cfg, sr_roofline_point *pt)
 {
-    const sr_gemm_cost cost = {.nnz = (double)c->s->nnz, .weight_bytes = (double)sr_sparse_weight_bytes(c->s),
+    const sr_gemm_cost cost = {.nnz = c->nnz, .weight_bytes = c->weight_bytes,
                                .flops = c->flops, .bytes = c->bytes, .ai = c->flops / c->bytes};
     return cfg->have_ceilings && c->median_s > 0 &&
            sr_roofline_point_of(&cost, &c->pat, SR_DTYPE_FP32, &cfg->ceilings, pt, NULL) == SR_OK;
 }
 
-/* Roofline time / measured time, 0 if n/a. */
-static double efficiency(const bench_case *c, const bench_config *cfg, sr_roofline_point *pt)
+double bench_efficiency(const bench_case *c, const bench_config *cfg, sr_roofline_point *pt)
 {
     return bench_roofline(c, cfg, pt) ? pt->time_s / c->median_s : 0.0;
 }
@@ -160,7 +169,7 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
         bench_cmp cmp[MAX_CMP];
         const int nc = bench_compare(cases, i, cfg, cmp);
         sr_roofline_point pt;
-        const double eff = efficiency(c, cfg, &pt);
+        const double eff = bench_efficiency(c, cfg, &pt);
         char shp[48], effs[16];
         shape(c, shp, sizeof shp);
         printf("%-10s %-15s %5.2f %9.3f %8.1f %5s %-7s", c->id, shp, c->achieved, c->median_s * 1e3,
@@ -230,7 +239,7 @@ static json_object *cmp_json(const bench_cmp *m)
     return j;
 }
 
-static json_object *case_json(const bench_case *cases, int i, const bench_config *cfg)
+json_object *bench_case_json(const bench_case *cases, int i, const bench_config *cfg)
 {
     const bench_case *c = &cases[i];
     json_object *j = json_object_new_object();
@@ -239,18 +248,26 @@ static json_object *case_json(const bench_case *cases, int i, const bench_config
     json_object_object_add(j, "m", json_object_new_int(c->m));
     json_object_object_add(j, "k", json_object_new_int(c->k));
     json_object_object_add(j, "n", json_object_new_int(c->n));
+    json_object_object_add(j, "groups", json_object_new_int(c->groups));
+    if (c->count > 0) { /* network mode */
+        json_object_object_add(j, "layers", json_object_new_int(c->count));
+        json_object_object_add(j, "first_layer", json_object_new_string(c->layer));
+        json_object_object_add(j, "rows_checked_every", json_object_new_int(c->row_step));
+    }
+    json_object_object_add(j, "skipped", c->skipped[0] ? json_object_new_string(c->skipped) : NULL);
     json_object_object_add(j, "achieved_sparsity", json_object_new_double(c->achieved));
     json_object_object_add(j, "flops", json_object_new_double(c->flops));
     json_object_object_add(j, "useful_flops", json_object_new_double(c->useful_flops));
     json_object_object_add(j, "bytes", json_object_new_double(c->bytes));
     json_object_object_add(j, "params", json_object_new_string(c->params));
+    json_object_object_add(j, "params_source", c->params_source ? json_object_new_string(c->params_source) : NULL);
     json_object_object_add(j, "time_median_s", json_object_new_double(c->median_s));
     json_object_object_add(j, "repack_median_s", json_object_new_double(c->pack_median_s));
     json_object_object_add(j, "gflops", json_object_new_double(gflops(c->useful_flops, c->median_s)));
     json_object_object_add(j, "round_times_s", times_json(c->round_s, c->rounds));
     json_object_object_add(j, "timing_method", json_object_new_string(c->wallclock ? "wallclock" : "events"));
     sr_roofline_point pt;
-    const double eff = efficiency(c, cfg, &pt);
+    const double eff = bench_efficiency(c, cfg, &pt);
     json_object_object_add(j, "predicted_s", eff > 0 ? json_object_new_double(pt.time_s) : NULL);
     json_object_object_add(j, "bound", eff > 0 ? json_object_new_string(pt.bound) : NULL);
     json_object_object_add(j, "efficiency", eff > 0 ? json_object_new_double(eff) : NULL);
@@ -262,6 +279,7 @@ static json_object *case_json(const bench_case *cases, int i, const bench_config
         json_object_object_add(pj, "usable", json_object_new_boolean(p->usable));
         json_object_object_add(pj, "verified", json_object_new_boolean(p->verified));
         json_object_object_add(pj, "note", json_object_new_string(p->note));
+        json_object_object_add(pj, "setup_s", p->setup_s > 0 ? json_object_new_double(p->setup_s) : NULL);
         json_object_object_add(pj, "time_median_s", p->median_s > 0 ? json_object_new_double(p->median_s) : NULL);
         json_object_object_add(pj, "gflops",
                                p->median_s > 0 ? json_object_new_double(gflops(c->useful_flops, p->median_s)) : NULL);
@@ -278,9 +296,8 @@ static json_object *case_json(const bench_case *cases, int i, const bench_config
     return j;
 }
 
-void bench_print_json(const bench_case *cases, int n, const bench_config *cfg)
+void bench_json_header(json_object *top, const bench_config *cfg)
 {
-    json_object *top = json_object_new_object();
     json_object_object_add(top, "device", json_object_new_string(cfg->dev->name));
     json_object_object_add(top, "compute_units", json_object_new_int((int)cfg->dev->compute_units));
     json_object_object_add(top, "rounds", json_object_new_int(cfg->rounds));
@@ -292,9 +309,15 @@ void bench_print_json(const bench_case *cases, int n, const bench_config *cfg)
     json_object_object_add(top, "ceilings", cfg->have_ceilings ? sr_ceilings_to_json(&cfg->ceilings) : NULL);
     json_object_object_add(top, "load_before", json_object_new_double(cfg->load_before));
     json_object_object_add(top, "load_after", json_object_new_double(cfg->load_after));
+}
+
+void bench_print_json(const bench_case *cases, int n, const bench_config *cfg)
+{
+    json_object *top = json_object_new_object();
+    bench_json_header(top, cfg);
     json_object *arr = json_object_new_array();
     for (int i = 0; i < n; i++)
-        json_object_array_add(arr, case_json(cases, i, cfg));
+        json_object_array_add(arr, bench_case_json(cases, i, cfg));
     json_object_object_add(top, "cases", arr);
     puts(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(top);

@@ -79,6 +79,9 @@ static const struct {
     {{"bench", "--resume", "abcd", "--network", "resnet18", NULL}, "--resume takes the run's own options"},
     {{"bench", "--network", "resnet18", "--reps", "0", NULL}, "--reps"},
     {{"study", "extra", NULL}, "extra"},
+    {{"tune", "--shapes", "64x64", NULL}, "--shapes '64x64'"},
+    {{"tune", "--shapes", "64x64x0", NULL}, "--shapes '64x64x0'"},
+    {{"tune", "--shapes", "64x64x16,", NULL}, "--shapes"},
     {{"kernel", "--pattern", "dense", "--weights", "/nonexistent/w.npy", NULL}, "/nonexistent/w.npy"},
     {{"kernel", "--pattern", "dense", "--weights", "w.npy", "--m", "4", NULL}, "--weights sets M and K"},
     /* a virtual device may not take a name that --device reads as an index (defect 20) */

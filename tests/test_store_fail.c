@@ -206,6 +206,89 @@ START_TEST(test_read_only_folder)
 }
 END_TEST
 
+/* Runs fn(path) in a child process as user uid (when root; else as we are); returns its
+ * exit status and its message in msg. */
+static int as_user(unsigned uid, int (*fn)(const char *, char *), char msg[SR_ERR_MSG_MAX])
+{
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(fd[0]);
+        if (geteuid() == 0 && (setgid(uid) != 0 || setuid(uid) != 0))
+            _exit(100);
+        char m[SR_ERR_MSG_MAX] = "";
+        const int rc = fn(path, m);
+        if (write(fd[1], m, strlen(m) + 1) < 0)
+            _exit(101);
+        _exit(rc);
+    }
+    close(fd[1]);
+    msg[0] = '\0';
+    ssize_t got = read(fd[0], msg, SR_ERR_MSG_MAX - 1);
+    msg[got > 0 ? got : 0] = '\0';
+    close(fd[0]);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int read_runs(const char *p, char *msg)
+{
+    sr_store *s = NULL;
+    sr_err e;
+    sr_err_clear(&e);
+    sr_code rc = sr_store_open(p, SR_STORE_READONLY, &s, &e);
+    sr_run_list runs = {0};
+    if (rc == SR_OK)
+        rc = sr_store_list_runs(s, NULL, &runs, &e);
+    sr_run_list_free(&runs);
+    sr_store_close(s);
+    snprintf(msg, SR_ERR_MSG_MAX, "%s", e.msg);
+    return (int)rc;
+}
+
+static int write_run(const char *p, char *msg)
+{
+    sr_store *s = NULL;
+    sr_err e;
+    sr_err_clear(&e);
+    sr_code rc = sr_store_open(p, 0, &s, &e);
+    char run[SR_UUID_LEN];
+    if (rc == SR_OK) {
+        sr_run_info info = {.command = "kernel"};
+        rc = sr_store_run_begin(s, &info, run, &e);
+    }
+    sr_store_close(s);
+    snprintf(msg, SR_ERR_MSG_MAX, "%s", e.msg);
+    return (int)rc;
+}
+
+/* The owner of a database cannot write through the -wal and -shm files that another user
+ * left by reading it; the message names those files (issue 15, defect 3). Needs root,
+ * to be two users. */
+START_TEST(test_readers_files_named)
+{
+    if (geteuid() != 0)
+        return;
+    const unsigned owner = 65534, reader = 1; /* nobody, daemon */
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    char msg[SR_ERR_MSG_MAX];
+    ck_assert_msg(as_user(owner, write_run, msg) == SR_OK, "%s", msg);
+    ck_assert_int_eq(chmod(path, 0644), 0);
+    ck_assert_msg(as_user(reader, read_runs, msg) == SR_OK, "%s", msg);
+    char wal[4300];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat st;
+    if (stat(wal, &st) != 0 || st.st_uid != reader)
+        return; /* this SQLite left nothing behind: nothing to name */
+    ck_assert_int_eq(as_user(owner, write_run, msg), SR_ERR_IO);
+    ck_assert_msg(strstr(msg, "-wal") && strstr(msg, "-shm") && strstr(msg, "another user"), "%s", msg);
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+}
+END_TEST
+
 /* Writing n rows must fail as a full disk does and leave the measurements as they were. */
 static void full_disk_refuses(sr_store *s, const char *p, int n, const char *run,
                               const char *dev)
@@ -487,6 +570,7 @@ TCase *tcase_fail(void)
     tcase_add_test(tc, test_newer_schema);
     tcase_add_test(tc, test_bad_paths);
     tcase_add_test(tc, test_read_only);
+    tcase_add_test(tc, test_readers_files_named);
     tcase_add_test(tc, test_read_only_folder);
     tcase_add_test(tc, test_full_disk_simulated);
     tcase_add_test(tc, test_full_disk_real);

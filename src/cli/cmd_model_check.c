@@ -13,7 +13,7 @@
 #include "cli/json_out.h"
 
 static const char check_help[] =
-    "usage: sparseroof model-check [--device D] [--json] [--db FILE]\n"
+    "usage: sparseroof model-check [--device D] [--network NAME] [--json] [--db FILE]\n"
     "\n"
     "Holds the predictions against every measurement stored for a device (what 'bench' and\n"
     "'study' measured): the device model's error (its own, as a tool: 'calibrate' measures\n"
@@ -24,6 +24,7 @@ static const char check_help[] =
     "\n"
     "  --device D   a device stored in the database, by name or UUID (default: the first\n"
     "               OpenCL device here)\n"
+    "  --network N  only that network's measurements\n"
     "  --json       print JSON\n"
     "  --db FILE    database (default $SPARSEROOF_DB, else ./sparseroof.db)\n";
 
@@ -63,16 +64,18 @@ static void print_stats(const char *what, err_stats dev, err_stats peak)
 int sr_cmd_model_check(int argc, char **argv)
 {
     static const struct option opts[] = {{"device", required_argument, NULL, 'd'},
+                                         {"network", required_argument, NULL, 'n'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"db", required_argument, NULL, 'D'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *device = NULL, *db = NULL;
+    const char *device = NULL, *db = NULL, *network = NULL;
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': device = optarg; break;
+        case 'n': network = optarg; break;
         case 'j': json = 1; break;
         case 'D': db = optarg; break;
         case 'h': fputs(check_help, stdout); return SR_EXIT_OK;
@@ -100,6 +103,16 @@ int sr_cmd_model_check(int argc, char **argv)
     }
     if (rc == SR_OK)
         rc = sr_store_model_check(s, uuid, &t, &nt, &l, &nl, &err);
+    if (rc == SR_OK && network) { /* keep that network's rows only */
+        size_t a = 0, b = 0;
+        for (size_t i = 0; i < nt; i++)
+            if (strcmp(t[i].network, network) == 0)
+                t[a++] = t[i];
+        for (size_t i = 0; i < nl; i++)
+            if (strcmp(l[i].network, network) == 0)
+                l[b++] = l[i];
+        nt = a, nl = b;
+    }
     if (rc == SR_OK && nt + nl == 0)
         rc = sr_err_set(&err, SR_ERR_NOTFOUND,
                         "nothing to check on this device in %s: it needs 'sparseroof calibrate' (the device model) "
@@ -139,8 +152,8 @@ int sr_cmd_model_check(int argc, char **argv)
         json_object_object_add(o, "peak", p);
         sr_cli_json_print(o);
     } else {
-        printf("Predictions against %zu measured network totals and %zu layer rows (same GEMM work on both sides)\n",
-               nt, nl);
+        printf("Predictions against %zu measured network totals and %zu layer rows%s%s (same GEMM work on both "
+               "sides)\n", nt, nl, network ? " of " : "", network ? network : "");
         printf("  %-28s %19s   %19s   %6s\n", "", "device model", "peak (the paper's)", "");
         printf("  %-28s %9s %9s   %9s %9s   %6s\n", "error", "median", "worst", "median", "worst", "count");
         print_stats("network speedup", s_ds, s_ps);

@@ -15,20 +15,30 @@
 #include "cli/signals.h"
 #include "store/store.h"
 
+/* The shape classes: rows of W, its length K, and N from a small image's spatial extent
+ * to a large one's. */
+#define SHAPE_CLASSES "512x256x64,512x2048x64,256x512x256,512x2048x256,256x256x2048,128x1024x2048"
+
 static const char *help =
     "usage: sparseroof tune [--device D] [--patterns LIST] [--m M] [--k K] [--n N]\n"
-    "                       [--sparsity S] [--budget SECONDS] [--reps R] [--db PATH] [--json]\n"
+    "                       [--shapes MxKxN,... | --classes] [--sparsity S] [--budget SECONDS]\n"
+    "                       [--reps R] [--db PATH] [--json]\n"
     "\n"
     "Searches the kernel parameters (vector width, vectors per row, rows per work-item,\n"
     "work-group size) of each pattern on one device, verifying every candidate against\n"
     "the CPU reference, and stores the fastest with its speed. `kernel` then uses them\n"
-    "(this device first, then a device of the same vendor and type, then the defaults),\n"
-    "and the best speed of each pattern is that pattern's achieved ceiling on this device\n"
-    "(`predict --ceilings tuned`).\n"
+    "(this device first, then the same device under another driver, then a device of the\n"
+    "same vendor and type, then the defaults; within each, those tuned on the shape nearest\n"
+    "the layer's), and the best speed of each pattern is that pattern's achieved ceiling\n"
+    "on this device (`predict --ceilings tuned`).\n"
     "\n"
     "  -p, --patterns LIST  comma-separated patterns (default\n"
     "                       dense,unstructured,block:4x4,block:16x16,2:4)\n"
     "      --m, --k, --n    the shape tuned on (default 2048, 2048, 256: a large layer)\n"
+    "      --shapes LIST    several shapes instead, e.g. 512x256x64,256x2048x2048: each layer\n"
+    "                       then runs with the parameters of the nearest one\n"
+    "      --classes        six shapes that span the layers of networks: short and long K, N\n"
+    "                       from 64 to 2048 (" SHAPE_CLASSES ")\n"
     "  -s, --sparsity S     sparsity of unstructured and block patterns (default 0.9)\n"
     "  -b, --budget S       seconds for the whole search (default 100), shared by the patterns\n"
     "  -r, --reps R         timed repetitions per candidate (default 10)\n"
@@ -56,11 +66,34 @@ static int on_candidate(void *ctx, const sr_kernel_params *kp, double time_s, in
     return sr_cli_interrupted();
 }
 
+#define MAX_SHAPES 16
+
 typedef struct {
     const char *device, *db, *patterns;
     int m, k, n, reps, json;
     double sparsity, budget;
+    int shapes[MAX_SHAPES][3], n_shapes;
 } tune_opts;
+
+/* --shapes MxKxN,...: into o->shapes. */
+static sr_code parse_shapes(const char *opt, const char *text, tune_opts *o, sr_err *err)
+{
+    o->n_shapes = 0;
+    for (const char *p = text; *p;) {
+        int m, k, n, used = 0;
+        if (o->n_shapes == MAX_SHAPES)
+            return sr_err_set(err, SR_ERR_ARG, "%s: at most %d shapes", opt, MAX_SHAPES);
+        if (sscanf(p, "%dx%dx%d%n", &m, &k, &n, &used) != 3 || m < 1 || k < 1 || n < 1 || m > 1 << 20 ||
+            k > 1 << 20 || n > 1 << 20 || (p[used] != ',' && p[used] != '\0') ||
+            (p[used] == ',' && p[used + 1] == '\0'))
+            return sr_err_set(err, SR_ERR_ARG, "%s '%s': expected MxKxN shapes (each 1 to 1048576), e.g. "
+                              "512x256x64,256x2048x2048", opt, text);
+        o->shapes[o->n_shapes][0] = m, o->shapes[o->n_shapes][1] = k, o->shapes[o->n_shapes][2] = n;
+        o->n_shapes++;
+        p += used + (p[used] == ',');
+    }
+    return o->n_shapes ? SR_OK : sr_err_set(err, SR_ERR_ARG, "%s: no shape given", opt);
+}
 
 static int parse_args(int argc, char **argv, tune_opts *o, sr_err *err)
 {
@@ -70,6 +103,7 @@ static int parse_args(int argc, char **argv, tune_opts *o, sr_err *err)
         {"sparsity", required_argument, NULL, 's'}, {"budget", required_argument, NULL, 'b'},
         {"reps", required_argument, NULL, 'r'},     {"device", required_argument, NULL, 'd'},
         {"db", required_argument, NULL, 'D'},       {"json", no_argument, NULL, 'j'},
+        {"shapes", required_argument, NULL, 'S'},   {"classes", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const long dim_max = 1L << 20;
     sr_code rc = SR_OK;
@@ -87,6 +121,8 @@ static int parse_args(int argc, char **argv, tune_opts *o, sr_err *err)
         case 'd': o->device = optarg; break;
         case 'D': o->db = optarg; break;
         case 'j': o->json = 1; break;
+        case 'S': rc = parse_shapes("--shapes", optarg, o, err); break;
+        case 'C': rc = parse_shapes("--classes", SHAPE_CLASSES, o, err); break;
         case 'h': fputs(help, stdout); return -1;
         default: return sr_cli_usage("tune", "bad option");
         }
@@ -95,6 +131,10 @@ static int parse_args(int argc, char **argv, tune_opts *o, sr_err *err)
         return sr_cli_fail("tune", err);
     if (optind < argc)
         return sr_cli_usage("tune", "unexpected argument '%s'", argv[optind]);
+    if (!o->n_shapes) {
+        o->shapes[0][0] = o->m, o->shapes[0][1] = o->k, o->shapes[0][2] = o->n;
+        o->n_shapes = 1;
+    }
     return 0;
 }
 
@@ -129,6 +169,9 @@ static sr_code tune_pattern(sr_cl *cl, const tune_opts *o, const sr_problem *pro
         if (arr) {
             json_object *j = json_object_new_object();
             json_object_object_add(j, "pattern", json_object_new_string(name));
+            json_object_object_add(j, "m", json_object_new_int(o->m));
+            json_object_object_add(j, "k", json_object_new_int(o->k));
+            json_object_object_add(j, "n", json_object_new_int(o->n));
             json_object_object_add(j, "sparsity", sr_cli_json_num(sparsity));
             json_object_object_add(j, "params", json_object_new_string(rec->params));
             json_object_object_add(j, "gflops", sr_cli_json_num(t.best_gflops));
@@ -151,11 +194,13 @@ static sr_code check_patterns(const sr_device_info *dev, const tune_opts *o, con
                               sr_err *err)
 {
     sr_code c = SR_OK;
-    for (int i = 0; i < np && c == SR_OK; i++) {
-        sr_kernel_spec spec = {.pattern = pats[i], .sparsity = o->sparsity, .reps = o->reps};
-        sr_pattern_fixed_sparsity(&pats[i], &spec.sparsity);
-        sr_kernel_params_default(&pats[i], dev->type, &spec.params);
-        c = sr_kernel_check(dev, o->m, o->k, o->n, 1, &spec, err);
+    for (int i = 0; i < np * o->n_shapes && c == SR_OK; i++) {
+        const sr_pattern *p = &pats[i % np];
+        const int *sh = o->shapes[i / np];
+        sr_kernel_spec spec = {.pattern = *p, .sparsity = o->sparsity, .reps = o->reps};
+        sr_pattern_fixed_sparsity(p, &spec.sparsity);
+        sr_kernel_params_default(p, dev->type, &spec.params);
+        c = sr_kernel_check(dev, sh[0], sh[1], sh[2], 1, &spec, err);
     }
     return c;
 }
@@ -169,11 +214,14 @@ int sr_cmd_tune(int argc, char **argv)
     if (rc)
         return rc < 0 ? SR_EXIT_OK : rc;
     sr_pattern pats[64];
-    sr_tuned_rec best[64];
     int np = 0;
     sr_code c = sr_cli_patterns("--patterns", o.patterns, pats, 64, &np, &err);
     if (c != SR_OK)
         return sr_cli_fail("tune", &err);
+    const int jobs = np * o.n_shapes;
+    sr_tuned_rec *best = calloc((size_t)jobs, sizeof *best);
+    if (!best)
+        return sr_err_set(&err, SR_ERR_NOMEM, "out of memory"), sr_cli_fail("tune", &err);
 
     sr_session s;
     sr_problem prob = {0};
@@ -187,25 +235,33 @@ int sr_cmd_tune(int argc, char **argv)
         c = sr_session_begin(&s, &err);
     if (c == SR_OK)
         c = sr_session_open_device(&s, &err);
-    if (c == SR_OK)
-        c = sr_problem_make(o.m, o.k, o.n, 1, &prob, &err);
     json_object *arr = o.json ? json_object_new_array() : NULL;
-    if (c == SR_OK && !o.json) {
-        printf("tuning on %s, M=%d K=%d N=%d, %.0f s budget\n", s.dev->name, o.m, o.k, o.n, o.budget);
-        printf("%-13s %8s %10s %10s %8s  %-40s %5s\n", "pattern", "sparsity", "default", "tuned", "gain",
-               "best parameters", "tried");
-        printf("%-13s %8s %10s %10s\n", "", "", "GFLOP/s", "GFLOP/s");
-    }
+    if (c == SR_OK && !o.json)
+        printf("tuning on %s, %d shape%s, %.0f s budget\n", s.dev->name, o.n_shapes, o.n_shapes == 1 ? "" : "s",
+               o.budget);
     const double t0 = sr_wall_seconds();
     int done = 0;
-    for (; done < np && c == SR_OK && !sr_cli_interrupted(); done++) {
-        /* what is left of the budget, shared by the patterns still to tune */
+    for (; done < jobs && c == SR_OK && !sr_cli_interrupted(); done++) {
+        const int *sh = o.shapes[done / np];
+        if (done % np == 0) { /* a new shape: its problem, and the table's heading */
+            sr_problem_free(&prob);
+            o.m = sh[0], o.k = sh[1], o.n = sh[2];
+            if ((c = sr_problem_make(o.m, o.k, o.n, 1, &prob, &err)) != SR_OK)
+                break;
+            if (!o.json) {
+                printf("\nM=%d K=%d N=%d\n", o.m, o.k, o.n);
+                printf("%-13s %8s %10s %10s %8s  %-40s %5s\n", "pattern", "sparsity", "default", "tuned", "gain",
+                       "best parameters", "tried");
+                printf("%-13s %8s %10s %10s\n", "", "", "GFLOP/s", "GFLOP/s");
+            }
+        }
+        /* what is left of the budget, shared by the searches still to run */
         const double left = o.budget - (sr_wall_seconds() - t0);
-        c = tune_pattern(s.cl, &o, &prob, &pats[done], left > 1.0 ? left / (np - done) : 1.0, &best[done], arr,
-                         &err);
+        c = tune_pattern(s.cl, &o, &prob, &pats[done % np], left > 1.0 ? left / (jobs - done) : 1.0, &best[done],
+                         arr, &err);
         fflush(stdout);
     }
-    /* the winners are stored together, once every pattern is done: an interrupted tune
+    /* the winners are stored together, once every search is done: an interrupted tune
      * stores none */
     for (int i = 0; i < done && c == SR_OK && !sr_cli_interrupted(); i++)
         c = sr_store_put_tuned(s.store, &best[i], &err);
@@ -214,5 +270,6 @@ int sr_cmd_tune(int argc, char **argv)
     json_object_put(arr);
     rc = sr_cli_session_finish(&s, "tune", c, NULL, &err);
     sr_problem_free(&prob);
+    free(best);
     return rc;
 }
