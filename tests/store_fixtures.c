@@ -2,6 +2,7 @@
 #include "store_fixtures.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,24 @@ void fx_measurement(sr_measurement *m, const char *pattern, double sparsity, int
     m->verified = 1;
     m->max_rel_error = 1e-6;
     snprintf(m->timing_method, sizeof m->timing_method, "events");
+}
+
+void fx_layer_rows(sr_store *s, const char *net, sr_measure_kind kind, const char *pattern,
+                   double sparsity, const double *t, const double *pred, int n)
+{
+    sr_err e;
+    for (int i = 0; i < n; i++) {
+        sr_measurement m;
+        fx_measurement(&m, pattern, sparsity, 64, t[i]);
+        snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net);
+        m.layer_index = i;
+        m.kind = kind;
+        m.batch = 1;
+        m.predicted_time_s = pred ? pred[i] : t[i];
+        if (kind == SR_PREDICTED)
+            m.time_median_s = m.time_min_s = m.time_max_s = NAN, m.verified = -1;
+        ck_assert_msg(sr_store_add_measurement(s, &m, &e) == SR_OK, "%s", e.msg);
+    }
 }
 
 void fx_populate(const char *path, const char *device, int n)

@@ -36,6 +36,11 @@ sr_store *fx_begin(const char *path, const char *device, const char *command,
 /* A measured row: pattern, sparsity, shape, median time. */
 void fx_measurement(sr_measurement *m, const char *pattern, double sparsity, int64_t mk,
                     double time_s);
+/* Rows of layers 0..n-1 of network net (UUID) under the current run: kind, pattern and
+ * sparsity, times t[i] (a prediction's time; a measurement's time with the prediction
+ * pred[i], or t[i] when pred is NULL), batch 1, shape as fx_measurement's with mk 64. */
+void fx_layer_rows(sr_store *s, const char *net, sr_measure_kind kind, const char *pattern,
+                   double sparsity, const double *t, const double *pred, int n);
 /* A store with one device, one complete run and n measurements; closed again. */
 void fx_populate(const char *path, const char *device, int n);
 

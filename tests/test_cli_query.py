@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end checks of `accuracy`, `curve` and `roofline` through the real binary:
+"""End-to-end checks of `accuracy`, `curve`, `roofline`, `compare` and `report` through the
+real binary:
 usage: test_cli_query.py SPARSEROOF.
 
 Each output format is parsed (SVG with xmllint, PNG header and size, PDF header, JSON, CSV);
@@ -204,6 +205,97 @@ def test_curve_refused(tmp):
     check(rc == 2 and empty in err, 'an empty file is refused (%d: %s)' % (rc, err.strip()))
 
 
+def two_devices(tmp):
+    """A database with resnet50 predicted on two virtual devices."""
+    db = os.path.join(tmp, 'two.db')
+    for dev in ('virtual:30:400', 'virtual:900:20000'):
+        rc, _, err = run('predict', '--network', 'resnet50', '--patterns', 'dense,unstructured,2:4',
+                         '--sparsities', '0.5,0.9', '--device', dev, '--db', db)
+        check(rc == 0, 'predict on %s (%s)' % (dev, err.strip()))
+    return db
+
+
+def test_roofline(tmp, db):
+    cmd = ['roofline', '--device', 'virtual:30:400', '--network', 'resnet50', '--db', db]
+    rc, out, err = run(*(cmd + ['--json']))
+    d = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and d.get('device') == 'virtual:30:400' and d.get('virtual'), 'roofline --json (%s)' % err.strip())
+    kinds = {(c['kind'], c['name']) for c in d.get('ceilings', [])}
+    check(('bandwidth', 'DRAM') in kinds and ('compute', 'fp32') in kinds, 'the ceilings: DRAM and fp32')
+    pts = d.get('points', [])
+    # dense on 54 layers; unstructured at 0.5 and 0.9, 2:4 at 0.5 on the 52 prunable ones
+    check(len(pts) == 54 + 3 * 52 and all(p['kind'] == 'predicted' for p in pts),
+          'a predicted point per layer row (%d)' % len(pts))
+    check(pts and all(abs(p['gflops'] - p['roof_gflops']) <= 1e-9 * p['gflops'] and
+                      abs(p['ai'] - p['flops'] / p['bytes']) <= 1e-9 * p['ai'] for p in pts),
+          'a predicted point sits on its roof, at FLOPs over bytes')
+    check(all(p['gflops'] <= 400 * (1 + 1e-9) and p['gflops'] <= 30 * p['ai'] * (1 + 1e-9) for p in pts),
+          'no predicted point above min(30 GB/s x AI, 400 GFLOP/s)')
+    check_formats(cmd, 'roofline', tmp)
+    rc, out, _ = run('roofline', '--db', db)
+    check(rc == 0 and 'virtual:900:20000' in out, 'default: the device with the newest rows')
+    for args, want in [(['--device', 'gpu-that-is-not'], 'gpu-that-is-not'),
+                       (['--network', 'resnet51'], "unknown network 'resnet51'"),
+                       (['--run', 'ffffffff'], 'ffffffff'),
+                       (['--kernels', '--network', 'resnet50'], 'exclude'),
+                       (['-o', os.path.join(tmp, 'r.html')], '.html')]:
+        rc, _, err = run(*(['roofline', '--db', db] + args))
+        check(rc == 2 and want in err, 'roofline %s: exit 2 naming %r (%d: %s)' % (args, want, rc, err.strip()))
+
+
+def test_compare(tmp, db):
+    cmd = ['compare', '--network', 'resnet50', '--devices', 'virtual:30:400,virtual:900:20000', '--db', db]
+    rc, out, err = run(*(cmd + ['--json']))
+    d = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and [x['device'] for x in d.get('devices', [])] == ['virtual:30:400', 'virtual:900:20000'],
+          'compare: the devices in the order asked (%s)' % err.strip())
+    with sqlite3.connect(db) as c:
+        want = dict(((dev, pat, round(sp, 3)), v) for dev, pat, sp, v in c.execute(
+            'SELECT device, pattern, sparsity, predicted_speedup FROM v_network_speedup'))
+    got = {}
+    for r in d.get('rows', []):
+        for x in r['devices']:
+            got[(x['device'], r['pattern'], round(r['sparsity'], 3))] = x['predicted_speedup']
+    check(got and all(abs(got[k] - want[k]) < 1e-9 for k in want) and len(got) == len(want),
+          'compare: each device\'s speedup is v_network_speedup\'s')
+    check_formats(cmd, 'compare', tmp)
+    rc, out, _ = run(*cmd)
+    check(rc == 0 and '[2] virtual:900:20000' in out and 'unstructured' in out, 'compare prints a table')
+    for args, want in [(['--devices', 'virtual:30:400,nope'], "'nope'"),
+                       (['--network', 'resnet51'], "unknown network 'resnet51'"),
+                       (['--network', 'bert_base'], 'no timings of bert_base'),
+                       (['--batch', '8'], 'no timings of resnet50'),
+                       (['--devices', 'virtual:30:400,'], 'empty')]:
+        args = ['--network', 'resnet50'] + args if '--network' not in args else args
+        rc, _, err = run(*(['compare', '--db', db] + args))
+        check(rc == 2 and want in err, 'compare %s: exit 2 naming %r (%d: %s)' % (args, want, rc, err.strip()))
+
+
+def test_report(tmp, db):
+    path = os.path.join(tmp, 'report.html')
+    rc, out, err = run('report', '--db', db, '-o', path)
+    check(rc == 0 and path in out, 'report writes the page (%s)' % err.strip())
+    with open(path) as f:
+        page = f.read()
+    check(page.startswith('<!DOCTYPE html>') and page.count('<svg') == 3, 'three plots inline')
+    check('src=' not in page and '<link' not in page and '<script' not in page, 'nothing to fetch')
+    check('virtual:30:400' in page and 'virtual:900:20000' in page, 'both devices')
+    empty = os.path.join(tmp, 'nodevice.db')
+    run('accuracy', 'import', '--builtin', '--db', empty)  # a sparseroof database without devices
+    for args, want in [(['--device', 'nope'], "'nope'"), (['--network', 'resnet51'], "'resnet51'"),
+                       (['--network', 'bert_base'], 'no timings of bert_base'), ([], '-o FILE.html is required'),
+                       (['-o', os.path.join(tmp, 'r.svg')], '.html')]:
+        if args and args[0] == '-o' or not args:
+            cmdl = ['report', '--db', db] + args
+        else:
+            cmdl = ['report', '--db', db, '-o', os.path.join(tmp, 'bad.html')] + args
+        rc, _, err = run(*cmdl)
+        check(rc == 2 and want in err, 'report %s: exit 2 naming %r (%d: %s)' % (args, want, rc, err.strip()))
+    rc, _, err = run('report', '--db', empty, '-o', os.path.join(tmp, 'bad.html'))
+    check(rc == 2 and 'no device is stored' in err, 'a database without devices: exit 2 (%s)' % err.strip())
+    check(not os.path.exists(os.path.join(tmp, 'bad.html')), 'a refused report writes nothing')
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='sr-query-')
     try:
@@ -211,6 +303,10 @@ def main():
         test_accuracy_refused(tmp)
         test_curve(tmp)
         test_curve_refused(tmp)
+        db = two_devices(tmp)
+        test_roofline(tmp, db)
+        test_compare(tmp, db)
+        test_report(tmp, db)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print('cli_query: %d checks, %d failed' % (checks[0], len(failures)))

@@ -26,24 +26,6 @@
 
 static char dir[256], db[300];
 
-static void put_layer_rows(sr_store *s, const char *net, sr_measure_kind kind, const char *pattern,
-                           double sparsity, const double *t, int n)
-{
-    sr_err e;
-    for (int i = 0; i < n; i++) {
-        sr_measurement m;
-        fx_measurement(&m, pattern, sparsity, 64, t[i]);
-        snprintf(m.network_uuid, sizeof m.network_uuid, "%s", net);
-        m.layer_index = i;
-        m.kind = kind;
-        m.batch = 1;
-        m.predicted_time_s = t[i]; /* a prediction's time; ignored for measured rows here */
-        if (kind == SR_PREDICTED)
-            m.time_median_s = m.time_min_s = m.time_max_s = NAN, m.verified = -1;
-        ck_assert_msg(sr_store_add_measurement(s, &m, &e) == SR_OK, "%s", e.msg);
-    }
-}
-
 static void fixture(int with_accuracy)
 {
     tmp_dir(dir, sizeof dir);
@@ -56,13 +38,13 @@ static void fixture(int with_accuracy)
                               {.name = "l1", .kind = "linear", .m = 64, .n = 16, .k = 64, .prunable = 1},
                               {.name = "l2", .kind = "linear", .m = 64, .n = 16, .k = 64, .prunable = 0}};
     ck_assert_msg(sr_store_put_network(s, &nr, layers, 3, net, &e) == SR_OK, "%s", e.msg);
-    put_layer_rows(s, net, SR_PREDICTED, "dense", 0, (double[]){1.0, 2.0, 1.0}, 3);
-    put_layer_rows(s, net, SR_PREDICTED, "unstructured", 0.5, (double[]){0.6, 1.2}, 2);
-    put_layer_rows(s, net, SR_PREDICTED, "unstructured", 0.9, (double[]){0.2, 0.4}, 2);
-    put_layer_rows(s, net, SR_PREDICTED, "2:4", 0.5, (double[]){0.7, 1.4}, 2);
-    put_layer_rows(s, net, SR_MEASURED, "dense", 0, (double[]){1.5, 2.5, 1.0}, 3);
-    put_layer_rows(s, net, SR_MEASURED, "unstructured", 0.5, (double[]){1.0, 1.5}, 2);
-    put_layer_rows(s, net, SR_MEASURED, "unstructured", 0.9, (double[]){0.5, 1.0}, 2);
+    fx_layer_rows(s, net, SR_PREDICTED, "dense", 0, (double[]){1.0, 2.0, 1.0}, NULL, 3);
+    fx_layer_rows(s, net, SR_PREDICTED, "unstructured", 0.5, (double[]){0.6, 1.2}, NULL, 2);
+    fx_layer_rows(s, net, SR_PREDICTED, "unstructured", 0.9, (double[]){0.2, 0.4}, NULL, 2);
+    fx_layer_rows(s, net, SR_PREDICTED, "2:4", 0.5, (double[]){0.7, 1.4}, NULL, 2);
+    fx_layer_rows(s, net, SR_MEASURED, "dense", 0, (double[]){1.5, 2.5, 1.0}, NULL, 3);
+    fx_layer_rows(s, net, SR_MEASURED, "unstructured", 0.5, (double[]){1.0, 1.5}, NULL, 2);
+    fx_layer_rows(s, net, SR_MEASURED, "unstructured", 0.9, (double[]){0.5, 1.0}, NULL, 2);
     ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
     if (with_accuracy) {
         sr_accuracy_rec acc[] = {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "query/plot.h"
+#include "query/plot_text.h"
 #include "query/plot_ticks.h"
 #include "store_fixtures.h"
 
@@ -137,6 +138,42 @@ START_TEST(writes_each_format)
 }
 END_TEST
 
+/* A title too long for the page shrinks, then wraps at spaces, then is cut: never wider. */
+START_TEST(text_fits_width)
+{
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 10, 10);
+    cairo_t *cr = cairo_create(sf);
+    sr_fitted f;
+    sr_plot_fit(cr, "Short", 17, 14, 1, 400, 2, &f);
+    ck_assert(f.n == 1 && f.size == 17 && strcmp(f.line[0], "Short") == 0 && !f.cut);
+    const char *title = "Sparsity Roofline: resnet50 on pthread-skylake-avx512-Intel(R) Xeon(R) "
+                        "Processor, batch 1, fp32";
+    sr_plot_font(cr, 17, 1);
+    double full = sr_plot_text_width(cr, title);
+    sr_plot_fit(cr, title, 17, 14, 1, full + 1, 2, &f); /* fits as it is */
+    ck_assert(f.n == 1 && f.size == 17);
+    sr_plot_fit(cr, title, 17, 14, 1, 0.9 * full, 2, &f); /* a little smaller */
+    ck_assert(f.n == 1 && f.size < 17 && f.size >= 14 && !f.cut);
+    sr_plot_font(cr, f.size, 1);
+    ck_assert(sr_plot_text_width(cr, f.line[0]) <= 0.9 * full);
+    sr_plot_fit(cr, title, 17, 14, 1, 0.75 * full, 2, &f); /* two lines, every word kept */
+    ck_assert_int_eq(f.n, 2);
+    ck_assert(!f.cut);
+    char joined[1100];
+    snprintf(joined, sizeof joined, "%s %s", f.line[0], f.line[1]);
+    ck_assert_str_eq(joined, title);
+    sr_plot_font(cr, f.size, 1);
+    for (int i = 0; i < f.n; i++)
+        ck_assert(sr_plot_text_width(cr, f.line[i]) <= 0.75 * full);
+    sr_plot_fit(cr, title, 17, 14, 1, 200, 2, &f); /* too long even so: cut */
+    ck_assert(f.n == 2 && f.cut && strstr(f.line[1], "\xe2\x80\xa6"));
+    for (int i = 0; i < f.n; i++)
+        ck_assert(sr_plot_text_width(cr, f.line[i]) <= 200);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+}
+END_TEST
+
 Suite *plot_suite(void)
 {
     Suite *s = suite_create("plot");
@@ -145,6 +182,7 @@ Suite *plot_suite(void)
     tcase_add_test(tc, log_ticks_narrow);
     tcase_add_test(tc, linear_ticks);
     tcase_add_test(tc, writes_each_format);
+    tcase_add_test(tc, text_fits_width);
     suite_add_tcase(s, tc);
     return s;
 }

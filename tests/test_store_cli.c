@@ -1,11 +1,15 @@
-/* The commands about stored data: `runs`, `merge`, `export` (src/cli, src/query/export). */
+/* The commands about stored data: `runs`, `merge`, `export` (src/cli, src/query/export), and
+ * what `study` writes at its end from stored rows. */
 #include <check.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/cmd_query.h"
 #include "cli/cmd_store.h"
 #include "store_fixtures.h"
 
@@ -267,6 +271,47 @@ START_TEST(test_run_begin_from_device_info)
 }
 END_TEST
 
+/* What study leaves at the end: the curve, the roofline and the report of its network. */
+START_TEST(test_study_outputs)
+{
+    char dev[SR_UUID_LEN], run[SR_UUID_LEN], net[SR_UUID_LEN];
+    sr_store *s = fx_begin(a, "lab-cpu", "bench", dev, run);
+    sr_err e;
+    sr_network_rec nr = {.name = "tiny"};
+    sr_layer_rec layers[2] = {{.name = "l0", .kind = "linear", .m = 64, .n = 16, .k = 64, .prunable = 1},
+                              {.name = "l1", .kind = "linear", .m = 64, .n = 16, .k = 64, .prunable = 1}};
+    ck_assert_msg(sr_store_put_network(s, &nr, layers, 2, net, &e) == SR_OK, "%s", e.msg);
+    fx_layer_rows(s, net, SR_MEASURED, "dense", 0, (double[]){1.0, 2.0}, NULL, 2);
+    fx_layer_rows(s, net, SR_MEASURED, "unstructured", 0.9, (double[]){0.4, 0.6}, (double[]){0.3, 0.5}, 2);
+    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
+    sr_store_close(s);
+    ck_assert_int_eq(mkdir(out_path, 0755), 0);
+    FILE *msg = tmpfile();
+    ck_assert_int_eq(sr_study_outputs(a, "tiny", out_path, msg), 0);
+    char said[4096];
+    read_into(msg, said, sizeof said);
+    static const char *const names[] = {"study-curve.png", "study-roofline.png", "study.html"};
+    for (int i = 0; i < 3; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", out_path, names[i]);
+        size_t size;
+        unsigned char *data = slurp(path, &size);
+        ck_assert_msg(data && size > 1000, "%s written", path);
+        ck_assert(strstr(said, path));
+        ck_assert(i == 2 ? memcmp(data, "<!DOCTYPE html>", 15) == 0 : memcmp(data, "\x89PNG", 4) == 0);
+        free(data);
+    }
+    ck_assert_int_eq(sr_study_check_dir(out_path, &e), SR_OK);
+    char file[4400];
+    snprintf(file, sizeof file, "%s/study.html", out_path);
+    ck_assert_int_eq(sr_study_check_dir(file, &e), SR_ERR_ARG); /* a file, not a directory */
+    ck_assert(strstr(e.msg, "not a directory"));
+    msg = tmpfile(); /* a database without the network's timings: the status says so */
+    ck_assert_int_eq(sr_study_outputs(a, "resnet50", out_path, msg), SR_EXIT_USAGE);
+    fclose(msg);
+}
+END_TEST
+
 TCase *tcase_cli(void)
 {
     TCase *tc = tcase_create("cli");
@@ -277,5 +322,6 @@ TCase *tcase_cli(void)
     tcase_add_test(tc, test_export_csv);
     tcase_add_test(tc, test_export_json);
     tcase_add_test(tc, test_run_begin_from_device_info);
+    tcase_add_test(tc, test_study_outputs);
     return tc;
 }

@@ -2,19 +2,14 @@
  * drawn or written as data, and the answer in words: the fastest pattern and sparsity
  * within each accuracy-drop budget. Reads only. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_model.h"
 #include "cli/cmd_query.h"
 #include "cli/cmd_store.h"
-#include "cli/json_out.h"
 #include "query/curve.h"
-#include "query/plot.h"
 
 static const char curve_usage[] =
     "usage: sparseroof curve --network NET [--device D] [--source predicted|measured|both]\n"
@@ -40,43 +35,9 @@ static const char curve_usage[] =
     "  --db FILE        database (default: $SPARSEROOF_DB or ./sparseroof.db)\n"
     "  -h, --help\n";
 
-static int ends_with(const char *s, const char *ext)
+static void print_text(const void *result, const char *out)
 {
-    size_t n = strlen(s), e = strlen(ext);
-    return n > e && strcasecmp(s + n - e, ext) == 0;
-}
-
-/* Writes the curve's data (.csv, .json) or plot to path. */
-static sr_code write_output(const sr_curve_set *c, const char *path, sr_err *err)
-{
-    sr_plot_format fmt;
-    if (sr_plot_format_of(path, &fmt))
-        return sr_curve_plot(c, path, err);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return sr_err_set(err, SR_ERR_IO, "cannot write %s", path);
-    sr_code rc = SR_OK;
-    if (ends_with(path, ".csv")) {
-        rc = sr_curve_write_csv(c, f, err);
-    } else {
-        json_object *o = sr_curve_json(c);
-        fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), f);
-        fputc('\n', f);
-        json_object_put(o);
-    }
-    if (fclose(f) != 0 && rc == SR_OK)
-        rc = sr_err_set(err, SR_ERR_IO, "cannot write %s", path);
-    if (rc == SR_OK && rename(tmp, path) != 0)
-        rc = sr_err_set(err, SR_ERR_IO, "cannot write %s", path);
-    if (rc != SR_OK)
-        unlink(tmp);
-    return rc;
-}
-
-static void print_text(const sr_curve_set *c, const char *out)
-{
+    const sr_curve_set *c = result;
     printf("%s on %s, batch %d, %s", c->set.network, c->set.device, c->set.batch, c->set.dtype);
     if (c->n_sets > 1)
         printf(" (%zu sets of timings stored; --device, --batch and --dtype pick)", c->n_sets);
@@ -149,9 +110,8 @@ int sr_cmd_curve(int argc, char **argv)
         return sr_cli_usage("curve", "unexpected argument '%s'", argv[optind]);
     if (!o.network)
         return sr_cli_usage("curve", "--network is required");
-    sr_plot_format fmt;
-    if (out && !sr_plot_format_of(out, &fmt) && !ends_with(out, ".csv") && !ends_with(out, ".json"))
-        return sr_cli_usage("curve", "-o %s: expected a name ending in .svg, .png, .pdf, .csv or .json", out);
+    if (sr_cli_plot_output("curve", out) != SR_EXIT_OK)
+        return SR_EXIT_USAGE;
     if (o.patterns) {
         sr_pattern p[64];
         int n;
@@ -163,15 +123,7 @@ int sr_cmd_curve(int argc, char **argv)
     sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);
     if (rc == SR_OK)
         rc = sr_curve_build(s, &o, &cs, &err);
-    if (rc == SR_OK && out)
-        rc = write_output(cs, out, &err);
-    int code = SR_EXIT_OK;
-    if (rc != SR_OK)
-        code = sr_cli_fail("curve", &err);
-    else if (json)
-        sr_cli_json_print(sr_curve_json(cs));
-    else
-        print_text(cs, out);
+    int code = sr_cli_query_end("curve", rc, &err, cs, &sr_curve_writers, out, json, print_text);
     sr_curve_set_free(cs);
     sr_store_close(s);
     return code;

@@ -8,10 +8,12 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_bench.h"
+#include "cli/cmd_query.h"
+#include "cli/cmd_store.h"
 
 static const char study_help[] =
     "usage: sparseroof study [--quick] [--network NAME|FILE] [--device D] [--quiet] [--json]\n"
-    "                        [--db FILE]\n"
+    "                        [--out DIR] [--db FILE]\n"
     "\n"
     "The main job in one command: measures the device's ceilings and calibrates the device\n"
     "model ('sparseroof calibrate') if none are stored for the device, then\n"
@@ -24,6 +26,8 @@ static const char study_help[] =
     "                   2-core CPU, ceilings included\n"
     "  --network N      another network (sparseroof networks)\n"
     "  --device D       OpenCL device (default: the first)\n"
+    "  --out DIR        where study-curve.png, study-roofline.png and study.html (the\n"
+    "                   lab report) go at the end (default: the current directory)\n"
     "  --quiet, --json, --db FILE   as for bench\n"
     "  -h, --help\n";
 
@@ -32,14 +36,15 @@ static const char study_help[] =
 
 int sr_cmd_study(int argc, char **argv)
 {
-    enum { O_QUICK = 256, O_NET, O_DEV, O_Q, O_JSON, O_DB };
+    enum { O_QUICK = 256, O_NET, O_DEV, O_Q, O_JSON, O_DB, O_OUT };
     static const struct option opts[] = {
         {"quick", no_argument, NULL, O_QUICK}, {"network", required_argument, NULL, O_NET},
         {"device", required_argument, NULL, O_DEV}, {"quiet", no_argument, NULL, O_Q},
         {"json", no_argument, NULL, O_JSON},   {"db", required_argument, NULL, O_DB},
-        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+        {"out", required_argument, NULL, O_OUT}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     int quick = 0, quiet = 0, json = 0, c;
-    const char *network = "resnet50", *device = NULL, *db = NULL;
+    const char *network = "resnet50", *device = NULL, *db = NULL, *out = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -49,12 +54,16 @@ int sr_cmd_study(int argc, char **argv)
         case O_Q: quiet = 1; break;
         case O_JSON: json = 1; break;
         case O_DB: db = optarg; break;
+        case O_OUT: out = optarg; break;
         case 'h': fputs(study_help, stdout); return SR_EXIT_OK;
         default: return sr_cli_usage("study", "bad option");
         }
     }
     if (optind < argc)
         return sr_cli_usage("study", "unexpected argument '%s'", argv[optind]);
+    sr_err err = {0};
+    if (out && sr_study_check_dir(out, &err) != SR_OK)
+        return sr_cli_fail("study", &err);
     /* the equivalent bench command: what is stored with the run, and what runs */
     char *bargv[24];
     int n = 0;
@@ -86,5 +95,7 @@ int sr_cmd_study(int argc, char **argv)
                 "about %s on a 2-core CPU (ceilings and the device model's calibration first if none "
                 "are stored)\n",
                 network, configs - 1, quick ? "5" : "10", quick ? "2 minutes" : "5 to 10 minutes");
-    return sr_cli_bench(&a, n, bargv, "study");
+    rc = sr_cli_bench(&a, n, bargv, "study");
+    /* the pictures and the report; with --json, stdout holds the JSON alone */
+    return rc == SR_EXIT_OK ? sr_study_outputs(sr_cli_db_path(db), network, out, json ? stderr : stdout) : rc;
 }

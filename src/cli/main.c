@@ -31,6 +31,9 @@ static const command commands[] = {
     {"export", sr_cmd_export, "write a view or table as CSV or JSON"},
     {"accuracy", sr_cmd_accuracy, "import or list accuracy figures of pruned networks"},
     {"curve", sr_cmd_curve, "the Sparsity Roofline: accuracy against speedup, and which pattern to prune to"},
+    {"roofline", sr_cmd_roofline, "a device's roofline: its ceilings, each layer or kernel a point"},
+    {"compare", sr_cmd_compare, "a network's sparse speedups on several devices side by side"},
+    {"report", sr_cmd_report, "the lab report: one HTML page with the tables and plots"},
 };
 
 static void usage(FILE *out)

@@ -1,6 +1,7 @@
-/* One line of CSV, split in place (common/csv.h). */
+/* One line of CSV split in place, and fields written (common/csv.h). */
 #include "common/csv.h"
 
+#include <math.h>
 #include <string.h>
 
 char *sr_csv_trim(char *s)
@@ -61,4 +62,25 @@ int sr_csv_split(char *line, char **fields, int max, const char **why)
     for (int i = 0; i < n; i++)
         fields[i] = sr_csv_trim(fields[i]);
     return n;
+}
+
+void sr_csv_put_text(FILE *out, const char *t)
+{
+    if (!strpbrk(t, ",\"\r\n") && t[0] != ' ' && (t[0] == '\0' || t[strlen(t) - 1] != ' ')) {
+        fputs(t, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *t; t++) {
+        if (*t == '"')
+            fputc('"', out);
+        fputc(*t, out);
+    }
+    fputc('"', out);
+}
+
+void sr_csv_put_number(FILE *out, double v)
+{
+    if (!isnan(v))
+        fprintf(out, "%.10g", v);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "common/status.h"
+#include "query/outfile.h"
 #include "store/reads.h"
 
 enum { SR_CURVE_PREDICTED = 1, SR_CURVE_MEASURED = 2, SR_CURVE_BOTH = 3 };
@@ -86,9 +87,11 @@ void sr_curve_set_free(sr_curve_set *c); /* NULL: no-op */
 /* The answer for budget b as one sentence into buf. */
 void sr_curve_answer_text(const sr_curve_set *c, size_t b, char *buf, size_t size);
 
-/* The curve as a plot (path ending .svg, .png or .pdf), or its points as CSV or JSON. */
-sr_code sr_curve_plot(const sr_curve_set *c, const char *path, sr_err *err);
+/* The curve as a chart (query/plot.h; the caller frees it), or its points as CSV or JSON. */
+struct sr_plot;
+sr_code sr_curve_chart(const sr_curve_set *c, struct sr_plot **out, sr_err *err);
 sr_code sr_curve_write_csv(const sr_curve_set *c, FILE *f, sr_err *err);
 struct json_object *sr_curve_json(const sr_curve_set *c);
+extern const sr_out_writers sr_curve_writers; /* all three, for sr_out_save */
 
 #endif

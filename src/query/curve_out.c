@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/csv.h"
 #include "query/curve.h"
+#include "query/outfile.h"
 
 void sr_curve_answer_text(const sr_curve_set *c, size_t b, char *buf, size_t size)
 {
@@ -21,27 +23,6 @@ void sr_curve_answer_text(const sr_curve_set *c, size_t b, char *buf, size_t siz
              a->accuracy, a->dense_accuracy, a->source);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_number(FILE *f, double v)
-{
-    if (!isnan(v))
-        fprintf(f, "%.10g", v);
-}
-
 sr_code sr_curve_write_csv(const sr_curve_set *c, FILE *f, sr_err *err)
 {
     fputs("network,device,batch,dtype,pattern,sparsity,source,method,dataset,metric,accuracy,"
@@ -50,35 +31,30 @@ sr_code sr_curve_write_csv(const sr_curve_set *c, FILE *f, sr_err *err)
         const sr_curve *k = &c->curves[i];
         for (size_t j = 0; j < k->n; j++) {
             const sr_curve_point *p = &k->pts[j];
-            csv_field(f, c->set.network);
+            sr_csv_put_text(f, c->set.network);
             fputc(',', f);
-            csv_field(f, c->set.device);
+            sr_csv_put_text(f, c->set.device);
             fprintf(f, ",%d,%s,%s,%.10g,", c->set.batch, c->set.dtype, j == 0 &&
                     p->sparsity == 0 && !isnan(k->dense_accuracy) ? "dense" : k->pattern, p->sparsity);
-            csv_field(f, k->source);
+            sr_csv_put_text(f, k->source);
             fputc(',', f);
-            csv_field(f, k->method);
+            sr_csv_put_text(f, k->method);
             fputc(',', f);
-            csv_field(f, c->dataset);
+            sr_csv_put_text(f, c->dataset);
             fprintf(f, ",%s,", c->metric);
-            csv_number(f, p->accuracy);
+            sr_csv_put_number(f, p->accuracy);
             fputc(',', f);
-            csv_number(f, k->dense_accuracy);
+            sr_csv_put_number(f, k->dense_accuracy);
             fputc(',', f);
-            csv_number(f, p->predicted);
+            sr_csv_put_number(f, p->predicted);
             fputc(',', f);
-            csv_number(f, p->measured);
+            sr_csv_put_number(f, p->measured);
             fprintf(f, ",%d\n", p->interpolated);
         }
     }
     if (ferror(f))
         return sr_err_set(err, SR_ERR_IO, "writing the curve's CSV failed");
     return SR_OK;
-}
-
-static json_object *number(double v)
-{
-    return isnan(v) ? NULL : json_object_new_double(v);
 }
 
 static json_object *answers_json(const sr_curve_set *c)
@@ -125,14 +101,14 @@ json_object *sr_curve_json(const sr_curve_set *c)
         json_object_object_add(o, "pattern", json_object_new_string(k->pattern));
         json_object_object_add(o, "source", json_object_new_string(k->source));
         json_object_object_add(o, "method", json_object_new_string(k->method));
-        json_object_object_add(o, "dense_accuracy", number(k->dense_accuracy));
+        json_object_object_add(o, "dense_accuracy", sr_out_json_number(k->dense_accuracy));
         for (size_t j = 0; j < k->n; j++) {
             const sr_curve_point *p = &k->pts[j];
             json_object *q = json_object_new_object();
             json_object_object_add(q, "sparsity", json_object_new_double(p->sparsity));
-            json_object_object_add(q, "accuracy", number(p->accuracy));
-            json_object_object_add(q, "predicted_speedup", number(p->predicted));
-            json_object_object_add(q, "measured_speedup", number(p->measured));
+            json_object_object_add(q, "accuracy", sr_out_json_number(p->accuracy));
+            json_object_object_add(q, "predicted_speedup", sr_out_json_number(p->predicted));
+            json_object_object_add(q, "measured_speedup", sr_out_json_number(p->measured));
             json_object_object_add(q, "interpolated", json_object_new_boolean(p->interpolated));
             json_object_array_add(pts, q);
         }
@@ -148,3 +124,20 @@ json_object *sr_curve_json(const sr_curve_set *c)
     json_object_object_add(root, "left_out", notes);
     return root;
 }
+
+static sr_code chart(const void *c, struct sr_plot **out, sr_err *err)
+{
+    return sr_curve_chart(c, out, err);
+}
+
+static sr_code csv(const void *c, FILE *f, sr_err *err)
+{
+    return sr_curve_write_csv(c, f, err);
+}
+
+static json_object *json(const void *c)
+{
+    return sr_curve_json(c);
+}
+
+const sr_out_writers sr_curve_writers = {chart, csv, json};

@@ -10,15 +10,6 @@
 #include "query/curve.h"
 #include "query/plot.h"
 
-/* Marker of a curve: its rank among the curves of its pattern. */
-static sr_marker curve_marker(const sr_curve_set *c, size_t i)
-{
-    size_t rank = 0;
-    for (size_t j = 0; j < i; j++)
-        rank += strcmp(c->curves[j].pattern, c->curves[i].pattern) == 0;
-    return (sr_marker)(rank % SR_N_MARKS);
-}
-
 /* Colour of a pattern: its rank among the curves' distinct patterns. */
 static int pattern_color(const sr_curve_set *c, size_t i)
 {
@@ -87,7 +78,8 @@ static sr_code curve_series(sr_plot *pl, const sr_curve_set *c, size_t i, sr_err
         free(x), free(y);
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory drawing the curve");
     }
-    sr_plot_style st = {.color = pattern_color(c, i), .marker = curve_marker(c, i)};
+    /* a marker of its own: curves stay apart in greyscale */
+    sr_plot_style st = {.color = pattern_color(c, i), .marker = sr_plot_marker(i)};
     sr_code rc = SR_OK;
     int drawn = 0;
     for (int measured = 0; measured < 2 && rc == SR_OK; measured++) {
@@ -122,18 +114,12 @@ static sr_code kinds_legend(sr_plot *pl, const sr_curve_set *c, sr_err *err)
     for (size_t i = 0; i < c->n_curves; i++)
         for (size_t j = 0; j < c->curves[i].n; j++)
             have[0] |= !isnan(c->curves[i].pts[j].predicted), have[1] |= !isnan(c->curves[i].pts[j].measured);
-    sr_code rc = SR_OK;
-    sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1, .line = SR_LINE_DASHED};
-    if (have[0])
-        rc = sr_plot_series(pl, "predicted (hollow, dashed)", &st, NULL, NULL, 0, err);
-    st.hollow = 0, st.line = SR_LINE_SOLID;
-    if (rc == SR_OK && have[1])
-        rc = sr_plot_series(pl, "measured (filled, solid)", &st, NULL, NULL, 0, err);
-    return rc;
+    return sr_plot_kinds_legend(pl, have[0], have[1], err);
 }
 
-sr_code sr_curve_plot(const sr_curve_set *c, const char *path, sr_err *err)
+sr_code sr_curve_chart(const sr_curve_set *c, sr_plot **out, sr_err *err)
 {
+    *out = NULL;
     sr_plot *pl = sr_plot_new();
     if (!pl)
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory drawing the curve");
@@ -167,8 +153,10 @@ sr_code sr_curve_plot(const sr_curve_set *c, const char *path, sr_err *err)
                  "extrapolated, or no timing): see --json", c->n_notes, c->n_notes == 1 ? "" : "s");
         rc = sr_plot_note(pl, text, err);
     }
-    if (rc == SR_OK)
-        rc = sr_plot_write(pl, path, err);
-    sr_plot_free(pl);
-    return rc;
+    if (rc != SR_OK) {
+        sr_plot_free(pl);
+        return rc;
+    }
+    *out = pl;
+    return SR_OK;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/csv.h"
+
 sr_code sr_export_format_parse(const char *text, sr_export_format *out, sr_err *err)
 {
     if (text && strcmp(text, "csv") == 0)
@@ -36,27 +38,12 @@ static void write_hex(FILE *out, const unsigned char *p, size_t n)
         fprintf(out, "%02x", p[i]);
 }
 
-static void csv_text(FILE *out, const char *t)
-{
-    if (!strpbrk(t, ",\"\r\n") && t[0] != ' ' && (t[0] == '\0' || t[strlen(t) - 1] != ' ')) {
-        fputs(t, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *t; t++) {
-        if (*t == '"')
-            fputc('"', out);
-        fputc(*t, out);
-    }
-    fputc('"', out);
-}
-
 static void csv_header(const char *const *names, int cols, FILE *out)
 {
     for (int i = 0; i < cols; i++) {
         if (i)
             fputc(',', out);
-        csv_text(out, names[i]);
+        sr_csv_put_text(out, names[i]);
     }
     fputs("\r\n", out);
 }
@@ -82,7 +69,7 @@ static void csv_row(const sr_cell *cells, int cols, FILE *out)
             write_hex(out, c->blob, c->len);
             break;
         case SR_CELL_TEXT:
-            csv_text(out, c->text);
+            sr_csv_put_text(out, c->text);
         }
     }
     fputs("\r\n", out);

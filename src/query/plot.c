@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "query/plot_text.h"
 #include "query/plot_ticks.h"
 
 #ifndef M_PI
@@ -20,7 +21,6 @@
 
 #define W 960.0
 #define H 620.0
-#define FONT "sans-serif"
 #define LEGEND_MAX_CHARS 46
 
 typedef struct {
@@ -43,11 +43,19 @@ typedef struct {
     int any;
 } axis;
 
+typedef struct {
+    double y;
+    sr_plot_style st;
+    char *label;
+} rule;
+
 struct sr_plot {
     char *title, *subtitle;
     axis ax[2];
     series *ser;
     size_t n_ser;
+    rule *rules;
+    size_t n_rules;
     label *txt;
     size_t n_txt;
     char **notes;
@@ -90,6 +98,14 @@ int sr_plot_format_of(const char *path, sr_plot_format *out)
     return 0;
 }
 
+sr_marker sr_plot_marker(size_t i)
+{
+    static const sr_marker fillable[] = {SR_MARK_CIRCLE, SR_MARK_SQUARE, SR_MARK_TRIANGLE,
+                                         SR_MARK_DIAMOND, SR_MARK_TRIANGLE_DOWN, SR_MARK_PENTAGON,
+                                         SR_MARK_STAR, SR_MARK_HEXAGON};
+    return fillable[i % (sizeof fillable / sizeof *fillable)];
+}
+
 sr_plot *sr_plot_new(void)
 {
     sr_plot *p = calloc(1, sizeof *p);
@@ -118,6 +134,9 @@ void sr_plot_free(sr_plot *p)
     for (size_t i = 0; i < p->n_txt; i++)
         free(p->txt[i].text);
     free(p->txt);
+    for (size_t i = 0; i < p->n_rules; i++)
+        free(p->rules[i].label);
+    free(p->rules);
     for (size_t i = 0; i < p->n_notes; i++)
         free(p->notes[i]);
     free(p->notes);
@@ -195,6 +214,18 @@ sr_code sr_plot_series(sr_plot *p, const char *legend, const sr_plot_style *styl
     return SR_OK;
 }
 
+sr_code sr_plot_kinds_legend(sr_plot *p, int predicted, int measured, sr_err *err)
+{
+    sr_code rc = SR_OK;
+    sr_plot_style st = {.color = SR_COLOR_GREY, .marker = SR_MARK_CIRCLE, .hollow = 1, .line = SR_LINE_DASHED};
+    if (predicted)
+        rc = sr_plot_series(p, "predicted (hollow, dashed)", &st, NULL, NULL, 0, err);
+    st.hollow = 0, st.line = SR_LINE_SOLID;
+    if (rc == SR_OK && measured)
+        rc = sr_plot_series(p, "measured (filled, solid)", &st, NULL, NULL, 0, err);
+    return rc;
+}
+
 sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int right_align,
                      const char *text, int color, sr_err *err)
 {
@@ -207,6 +238,22 @@ sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int r
     if (!t->text)
         return nomem(err);
     p->n_txt++;
+    return SR_OK;
+}
+
+sr_code sr_plot_rule(sr_plot *p, double y, const sr_plot_style *style, const char *label,
+                     sr_err *err)
+{
+    rule *grown = realloc(p->rules, (p->n_rules + 1) * sizeof *grown);
+    if (!grown)
+        return nomem(err);
+    p->rules = grown;
+    rule *r = &p->rules[p->n_rules];
+    *r = (rule){y, *style, copy_text(label)};
+    if (label && !r->label)
+        return nomem(err);
+    p->n_rules++;
+    widen(&p->ax[1], y);
     return SR_OK;
 }
 
@@ -236,24 +283,11 @@ static void set_color(cairo_t *cr, int color)
     }
 }
 
-static void font(cairo_t *cr, double size, int bold)
-{
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-}
-
-static double text_width(cairo_t *cr, const char *s)
-{
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
-    return e.x_advance;
-}
 
 /* Text with its anchor at (x, y): align 0 left, 0.5 centre, 1 right. */
 static void show(cairo_t *cr, double x, double y, double align, const char *s)
 {
-    cairo_move_to(cr, x - align * text_width(cr, s), y);
+    cairo_move_to(cr, x - align * sr_plot_text_width(cr, s), y);
     cairo_show_text(cr, s);
 }
 
@@ -377,13 +411,13 @@ static void legend_text(const char *s, char *out, size_t size)
 static double legend_width(cairo_t *cr, const sr_plot *p)
 {
     double w = 0;
-    font(cr, 11, 0);
+    sr_plot_font(cr, 11, 0);
     for (size_t i = 0; i < p->n_ser; i++) {
         if (!p->ser[i].legend)
             continue;
         char buf[256];
         legend_text(p->ser[i].legend, buf, sizeof buf);
-        w = fmax(w, text_width(cr, buf));
+        w = fmax(w, sr_plot_text_width(cr, buf));
     }
     return w > 0 ? w + 46 : 0;
 }
@@ -404,7 +438,7 @@ static void draw_legend(cairo_t *cr, const sr_plot *p, double x, double y, doubl
     cairo_set_line_width(cr, 0.8);
     cairo_stroke(cr);
     double yy = y + 14;
-    font(cr, 11, 0);
+    sr_plot_font(cr, 11, 0);
     for (size_t i = 0; i < p->n_ser; i++) {
         const series *s = &p->ser[i];
         if (!s->legend)
@@ -446,7 +480,7 @@ static void draw_axes(cairo_t *cr, const frame *f, sr_tick ticks[2][SR_MAX_TICKS
     cairo_set_line_width(cr, 1.0);
     cairo_rectangle(cr, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0);
     cairo_stroke(cr);
-    font(cr, 11.5, 0);
+    sr_plot_font(cr, 11.5, 0);
     for (int a = 0; a < 2; a++)
         for (size_t i = 0; i < nt[a]; i++) {
             const sr_tick *t = &ticks[a][i];
@@ -470,7 +504,7 @@ static void draw_axes(cairo_t *cr, const frame *f, sr_tick ticks[2][SR_MAX_TICKS
 
 static void draw_axis_labels(cairo_t *cr, const sr_plot *p, const frame *f)
 {
-    font(cr, 13, 0);
+    sr_plot_font(cr, 13, 0);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     if (p->ax[0].label)
         show(cr, (f->x0 + f->x1) / 2, f->y1 + 40, 0.5, p->ax[0].label);
@@ -488,6 +522,21 @@ static void draw_series(cairo_t *cr, const sr_plot *p, const frame *f)
     cairo_save(cr);
     cairo_rectangle(cr, f->x0 - 6, f->y0 - 6, f->x1 - f->x0 + 12, f->y1 - f->y0 + 12);
     cairo_clip(cr);
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const rule *r = &p->rules[i];
+        if (!placeable(&f->ax[1], r->y))
+            continue;
+        double y = map(f, 1, r->y);
+        line_style(cr, &r->st);
+        cairo_move_to(cr, f->x0, y);
+        cairo_line_to(cr, f->x1, y);
+        cairo_stroke(cr);
+        if (r->label) {
+            sr_plot_font(cr, 10.5, 0);
+            set_color(cr, r->st.color);
+            show(cr, f->x1 - 5, y - 4, 1, r->label);
+        }
+    }
     for (size_t i = 0; i < p->n_ser; i++) {
         const series *s = &p->ser[i];
         if (s->st.line == SR_LINE_NONE || s->n < 2)
@@ -510,7 +559,7 @@ static void draw_series(cairo_t *cr, const sr_plot *p, const frame *f)
         for (size_t k = 0; k < s->n; k++)
             draw_marker(cr, &s->st, map(f, 0, s->x[k]), map(f, 1, s->y[k]));
     }
-    font(cr, 10.5, 0);
+    sr_plot_font(cr, 10.5, 0);
     for (size_t i = 0; i < p->n_txt; i++) {
         const label *t = &p->txt[i];
         if (!placeable(&f->ax[0], t->x) || !placeable(&f->ax[1], t->y))
@@ -522,6 +571,11 @@ static void draw_series(cairo_t *cr, const sr_plot *p, const frame *f)
         cairo_save(cr);
         cairo_translate(cr, x, y);
         cairo_rotate(cr, angle);
+        /* a light box keeps the text readable over lines and markers */
+        double w = sr_plot_text_width(cr, t->text), x0 = t->right ? -4 - w : 4;
+        cairo_rectangle(cr, x0 - 2, -15, w + 4, 13.5);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+        cairo_fill(cr);
         set_color(cr, t->color);
         show(cr, t->right ? -4 : 4, -4, t->right ? 1 : 0, t->text);
         cairo_restore(cr);
@@ -529,12 +583,58 @@ static void draw_series(cairo_t *cr, const sr_plot *p, const frame *f)
     cairo_restore(cr);
 }
 
+/* The title and subtitle fitted to the page's width, and where the plot area begins. */
+typedef struct {
+    sr_fitted title, subtitle;
+    double top; /* y of the plot area's top edge */
+} heading;
+
+#define TITLE_X 84.0
+#define TITLE_LINE 21.0
+#define SUBTITLE_LINE 16.0
+
+static void layout_heading(cairo_t *cr, const sr_plot *p, heading *h)
+{
+    double width = W - TITLE_X - 16;
+    sr_plot_fit(cr, p->title, 17, 14, 1, width, 2, &h->title);
+    sr_plot_fit(cr, p->subtitle, 12, 10.5, 0, width, 2, &h->subtitle);
+    h->top = 30 + TITLE_LINE * (h->title.n > 1 ? h->title.n - 1 : 0) + 10 +
+             SUBTITLE_LINE * h->subtitle.n + 18;
+}
+
+static void draw_heading(cairo_t *cr, const heading *h)
+{
+    double y = 30;
+    sr_plot_font(cr, h->title.size, 1);
+    cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
+    for (int i = 0; i < h->title.n; i++, y += TITLE_LINE)
+        show(cr, TITLE_X, y, 0, h->title.line[i]);
+    y += SUBTITLE_LINE - TITLE_LINE + 6;
+    sr_plot_font(cr, h->subtitle.size, 0);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    for (int i = 0; i < h->subtitle.n; i++, y += SUBTITLE_LINE)
+        show(cr, TITLE_X, y, 0, h->subtitle.line[i]);
+}
+
+static void draw_notes(cairo_t *cr, const sr_plot *p)
+{
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    for (size_t i = 0; i < p->n_notes; i++) {
+        sr_fitted f;
+        sr_plot_fit(cr, p->notes[i], 10.5, 9.5, 0, W - TITLE_X - 16, 1, &f);
+        sr_plot_font(cr, f.size, 0);
+        show(cr, TITLE_X, H - 14 - 15 * (double)(p->n_notes - 1 - i), 0, f.line[0]);
+    }
+}
+
 static void draw(cairo_t *cr, const sr_plot *p)
 {
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     double legend_w = legend_width(cr, p);
-    frame f = {.x0 = 84, .y0 = p->subtitle ? 74 : 58, .x1 = W - 28, .y1 = H - 62};
+    heading h;
+    layout_heading(cr, p, &h);
+    frame f = {.x0 = 84, .y0 = h.top, .x1 = W - 28, .y1 = H - 62};
     if (legend_w > 0)
         f.x1 = W - legend_w - 34;
     f.y1 -= 15 * (double)p->n_notes;
@@ -547,23 +647,13 @@ static void draw(cairo_t *cr, const sr_plot *p)
         nt[a] = sr_plot_ticks(ax[a].scale, &ax[a].lo, &ax[a].hi, ax[a].suffix, ticks[a]);
     }
     f.ax = ax;
-    font(cr, 17, 1);
-    cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
-    if (p->title)
-        show(cr, f.x0, 30, 0, p->title);
-    font(cr, 12, 0);
-    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    if (p->subtitle)
-        show(cr, f.x0, 52, 0, p->subtitle);
+    draw_heading(cr, &h);
     draw_axes(cr, &f, ticks, nt);
     draw_series(cr, p, &f);
     draw_axis_labels(cr, p, &f);
     if (legend_w > 0)
         draw_legend(cr, p, f.x1 + 18, f.y0, legend_w);
-    font(cr, 10.5, 0);
-    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    for (size_t i = 0; i < p->n_notes; i++)
-        show(cr, f.x0, H - 14 - 15 * (double)(p->n_notes - 1 - i), 0, p->notes[i]);
+    draw_notes(cr, p);
 }
 
 /* ---- output ------------------------------------------------------------------------ */

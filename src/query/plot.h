@@ -29,6 +29,10 @@ typedef enum {
     SR_N_MARKS
 } sr_marker;
 
+/* The i-th (cycling) of the markers that can be drawn both hollow and filled: what tells
+ * series apart in greyscale when predicted and measured must stay distinguishable too. */
+sr_marker sr_plot_marker(size_t i);
+
 typedef enum { SR_LINE_NONE = 0, SR_LINE_SOLID, SR_LINE_DASHED, SR_LINE_DOTTED } sr_line;
 
 /* SR_COLOR_GREY and SR_COLOR_RED are outside the palette that series cycle through. */
@@ -69,10 +73,19 @@ void sr_plot_axis_include(sr_plot *p, int axis, double lo, double hi);
 sr_code sr_plot_series(sr_plot *p, const char *legend, const sr_plot_style *style,
                        const double *x, const double *y, size_t n, sr_err *err);
 
+/* The legend entries of the kinds of points where both are drawn: "predicted (hollow,
+ * dashed)" when predicted, "measured (filled, solid)" when measured. */
+sr_code sr_plot_kinds_legend(sr_plot *p, int predicted, int measured, sr_err *err);
+
 /* Text at data point (x, y), along the direction towards (x2, y2) (equal: horizontal),
  * starting there (right_align 0) or ending there (1), just above the line. */
 sr_code sr_plot_text(sr_plot *p, double x, double y, double x2, double y2, int right_align,
                      const char *text, int color, sr_err *err);
+
+/* A horizontal line across the whole plot at y (a reference such as 1x), with a label at
+ * its right end (may be NULL); the y axis spans it. */
+sr_code sr_plot_rule(sr_plot *p, double y, const sr_plot_style *style, const char *label,
+                     sr_err *err);
 
 /* A line of small text under the plot. */
 sr_code sr_plot_note(sr_plot *p, const char *text, sr_err *err);

@@ -127,6 +127,7 @@ static void fill_point(sqlite3_stmt *st, void *row)
     p->k = sqlite3_column_int64(st, 15);
     p->n = sqlite3_column_int64(st, 16);
     store_copy_text(p->run_uuid, sizeof p->run_uuid, st, 17);
+    p->device_time_s = store_column_double(st, 18);
 }
 
 sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const char *run,
@@ -144,7 +145,7 @@ sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const cha
         "(v.kind = 'predicted' OR (v.verified IS NOT 0 AND v.time_median_s > 0))) "
         "SELECT network, layer, layer_name, kind = 'measured', pattern, sparsity, dtype, "
         "COALESCE(batch, 1), flops, bytes, flops / bytes, bound, predicted_time_s, "
-        "time_median_s, m, k, n, run FROM ranked WHERE rn = 1 "
+        "time_median_s, m, k, n, run, device_time_s FROM ranked WHERE rn = 1 "
         "ORDER BY network, layer, pattern, sparsity, kind",
         &st, err);
     if (rc != SR_OK)

@@ -52,6 +52,7 @@ typedef struct {
     char pattern[SR_NAME_MAX], dtype[8], bound[SR_NAME_MAX];
     double sparsity, flops, bytes, ai;
     double predicted_time_s, measured_time_s;
+    double device_time_s; /* the device model's time of a measured row; NAN: none */
     int batch;
     int64_t m, k, n;
     char run_uuid[SR_UUID_LEN];
@@ -63,5 +64,58 @@ typedef struct {
 sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const char *run,
                                  const char *network, sr_roofline_point **pts, size_t *n,
                                  sr_err *err);
+
+/* ---- The lab report's tables (read_report.c) ---------------------------------------- */
+
+/* A device as v_device shows it, and when rows were last stored for it. */
+typedef struct {
+    char device_uuid[SR_UUID_LEN], device[256], type[16];
+    int is_virtual;
+    char platform[256], platform_version[256], driver_version[256];
+    char host[256], cpu_model[256];
+    int compute_units;       /* 0: unknown */
+    double fp32_gflops, dram_gbps; /* NAN: none stored */
+    int64_t runs, measurements;
+    char newest_rows[32];    /* start of the newest run with measurements; "" if none */
+} sr_device_row;
+
+/* Every stored device, the one with the newest measurements first (then by name). */
+sr_code sr_store_devices(sr_store *s, sr_device_row **rows, size_t *n, sr_err *err);
+
+/* A current ceiling of a device (v_ceiling): kind 'bandwidth' (name a level, GB/s),
+ * 'compute' (a dtype, GFLOP/s; supported 0: the device lacks it), 'launch' (s), 'pattern'
+ * (a virtual device's per-pattern GFLOP/s) or 'calibration' (a calibrated pattern's
+ * median GFLOP/s over its grid, unit saying over what). */
+typedef struct {
+    char device_uuid[SR_UUID_LEN], device[256];
+    char kind[16], name[SR_NAME_MAX], unit[128], method[16];
+    double value;            /* NAN: none */
+    int64_t ws_min_bytes, ws_max_bytes; /* bandwidth: its working sets; max -1: unbounded */
+    int supported;           /* -1: not said */
+    int position;
+} sr_ceiling_row;
+
+/* The ceilings of a device (UUID; NULL: every device), by device, kind (bandwidth,
+ * compute, launch, pattern, calibration) and position. */
+sr_code sr_store_ceiling_rows(sr_store *s, const char *device_uuid, sr_ceiling_row **rows,
+                              size_t *n, sr_err *err);
+
+/* A row of v_network_speedup: one pattern at one sparsity of a network on a device, its
+ * network times and speedups by each prediction and measured, and the errors. NAN: none. */
+typedef struct {
+    char device_uuid[SR_UUID_LEN], device[256], network[128];
+    char pattern[SR_NAME_MAX], dtype[8];
+    double sparsity;
+    int batch, layers, layers_measured;
+    double predicted_dense_s, predicted_sparse_s, predicted_speedup;  /* the paper's, peak */
+    double measured_dense_s, measured_sparse_s, measured_speedup;
+    double gemm_predicted_speedup, speedup_error;          /* like for like with measured */
+    double device_dense_s, device_sparse_s, device_speedup, device_speedup_error;
+} sr_network_speedup;
+
+/* The rows of a network (name) on a device (UUID; NULL: every device), by device, dtype,
+ * batch, pattern and sparsity. */
+sr_code sr_store_network_speedups(sr_store *s, const char *network, const char *device_uuid,
+                                  sr_network_speedup **rows, size_t *n, sr_err *err);
 
 #endif
