@@ -97,7 +97,7 @@ static sr_code add_rows(sr_store *s, const char *name, const char *text, size_t 
     return SR_OK;
 }
 
-static int do_import(int argc, char **argv, int first, int builtin, const char *db, int json)
+static int do_import(int argc, char **argv, int first, int builtin, const char *db, int json, int quiet)
 {
     if (!builtin && first >= argc)
         return sr_cli_usage("accuracy", "import: give --builtin or a CSV file");
@@ -137,7 +137,8 @@ static int do_import(int argc, char **argv, int first, int builtin, const char *
     char run[SR_UUID_LEN];
     memcpy(run, ses.run, sizeof run);
     const int code = sr_cli_session_finish(&ses, "accuracy", rc, NULL, &err);
-    if (code == SR_EXIT_OK && json) {
+    if (code == SR_EXIT_OK && quiet) {
+    } else if (code == SR_EXIT_OK && json) {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "files", json_object_new_int64((int64_t)files));
         json_object_object_add(o, "rows", json_object_new_int64((int64_t)n));
@@ -240,7 +241,7 @@ int sr_cmd_accuracy(int argc, char **argv)
     if (strcmp(verb, "import") == 0) {
         if (network)
             return sr_cli_usage("accuracy", "--network is for 'list'");
-        return do_import(argc, argv, optind + 1, builtin, db, json);
+        return do_import(argc, argv, optind + 1, builtin, db, json, 0);
     }
     if (strcmp(verb, "list") == 0) {
         if (builtin || optind + 1 < argc)
@@ -248,4 +249,10 @@ int sr_cmd_accuracy(int argc, char **argv)
         return do_list(network, db, json);
     }
     return sr_cli_usage("accuracy", "unknown action '%s': expected 'import' or 'list'", verb);
+}
+
+int sr_cli_accuracy_builtin(const char *db)
+{
+    char *argv[] = {"accuracy", "import", "--builtin", NULL};
+    return do_import(3, argv, 3, 1, db, 0, 1);
 }

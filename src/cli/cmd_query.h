@@ -12,6 +12,10 @@
 /* sparseroof accuracy import [--builtin] [FILE.csv...] | list [--network NET] */
 int sr_cmd_accuracy(int argc, char **argv);
 
+/* Stores the shipped accuracy figures in db (as `accuracy import --builtin`), printing
+ * nothing but an error; the exit status. */
+int sr_cli_accuracy_builtin(const char *db);
+
 /* sparseroof curve --network NET [--device D] ... -o FILE */
 int sr_cmd_curve(int argc, char **argv);
 
