@@ -48,7 +48,7 @@ static const char bench_help[] =
     "  --batch B            images or sequences (default 1)\n"
     "  --prune-all          prune the first and last prunable layers too (default: dense)\n"
     "  --reps R             timed repetitions of each layer (default 10; more, up to 1000,\n"
-    "                       while fewer than 10 ms of them have run)\n"
+    "                       while fewer than 20 ms of them have run)\n"
     "  --weights DIR        real weights: DIR/<layer>.npy for every prunable layer, (groups\n"
     "                       x out) x (in x kernel) fp32, as tools/export_torch.py --weights\n"
     "                       writes them; checked before anything runs\n"
@@ -321,10 +321,10 @@ static sr_code sweep_opts(const sr_bench_args *a, const sr_network *net, sr_swee
     o->weights_dir = a->weights;
     /* the reference checks a sample of a layer's rows beyond this many multiply-adds (a
      * full check of ResNet-50's large layers would take longer than their repetitions) */
-    o->check_macs = 4e6;
-    /* short layers get more repetitions: at least 10 ms of them (a steadier median, and
+    o->check_macs = 2e6;
+    /* short layers get more repetitions: at least 20 ms of them (a steadier median, and
      * kernels rather than set-up fill the sweep's time) */
-    o->min_time_s = 0.01;
+    o->min_time_s = 0.02;
     sr_code c = sr_sweep_configs(a->patterns, (size_t)a->n_patterns, a->sparsities, (size_t)a->n_sparsities, o, err);
     return c == SR_OK ? sr_sweep_check_weights(o, err) : c;
 }

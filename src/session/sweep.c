@@ -103,21 +103,84 @@ static uint64_t shape_seed(uint64_t seed, int64_t m, int64_t k, int64_t n, int64
 }
 
 /* Runs one layer's kernel: the weights (the file's or random), the verified and timed run. */
-static sr_code measure(sr_session *s, const sr_sweep_opts *o, const sr_layer *l, measured *r,
-                       const sr_ceilings *ceil, sr_err *err)
+/* Problems made once and kept for the sweep's other patterns and sparsities (its weights
+ * and inputs do not depend on them), up to a memory budget. */
+#define PROBLEM_CACHE_BYTES (512.0 * 1024 * 1024)
+
+typedef struct {
+    int own;        /* 1: layer's own weights (a weights directory); 0: any layer of its shape */
+    size_t layer;
+    sr_problem p;
+} cached_problem;
+
+typedef struct {
+    cached_problem *items;
+    size_t n, cap;
+    double bytes;
+} problem_cache;
+
+static void cache_free(problem_cache *pc)
 {
+    for (size_t i = 0; i < pc->n; i++)
+        sr_problem_free(&pc->items[i].p);
+    free(pc->items);
+}
+
+static double problem_bytes(const sr_problem *p)
+{
+    return 4.0 * p->groups * ((double)p->m * p->k + (double)p->k * p->n);
+}
+
+/* The problem of layer i (its shape; with --weights its own weights): from the cache, or
+ * made (and kept while the budget allows). *made receives one to free when not kept. */
+static sr_code problem_for(problem_cache *pc, const sr_sweep_opts *o, size_t i, const sr_layer *l,
+                           const measured *r, const sr_problem **out, sr_problem *made, sr_err *err)
+{
+    const int own = o->weights_dir && l->prunable;
+    for (size_t j = 0; j < pc->n; j++) {
+        const sr_problem *p = &pc->items[j].p;
+        if (own ? pc->items[j].own && pc->items[j].layer == i
+                : !pc->items[j].own && p->m == r->m && p->k == r->k && p->n == r->n && p->groups == r->g) {
+            *out = p;
+            return SR_OK;
+        }
+    }
     float *w = NULL;
-    sr_problem prob = {0};
-    sr_code c = SR_OK;
-    if (o->weights_dir && l->prunable)
-        c = sr_sweep_layer_weights(o->weights_dir, l, &w, err);
+    sr_code c = own ? sr_sweep_layer_weights(o->weights_dir, l, &w, err) : SR_OK;
     if (c == SR_OK)
         c = sr_problem_make_groups((int)r->m, (int)r->k, (int)r->n, (int)r->g, w,
-                                   shape_seed(o->seed, r->m, r->k, r->n, r->g), &prob, err);
+                                   shape_seed(o->seed, r->m, r->k, r->n, r->g), made, err);
     free(w);
+    if (c != SR_OK)
+        return c;
+    *out = made;
+    const double b = problem_bytes(made);
+    if (pc->bytes + b > PROBLEM_CACHE_BYTES)
+        return SR_OK;
+    if (pc->n == pc->cap) {
+        const size_t cap = pc->cap ? 2 * pc->cap : 32;
+        cached_problem *g = realloc(pc->items, cap * sizeof *g);
+        if (!g)
+            return SR_OK; /* not kept: made again when needed */
+        pc->items = g, pc->cap = cap;
+    }
+    pc->items[pc->n] = (cached_problem){own, i, *made};
+    *out = &pc->items[pc->n].p;
+    pc->n++;
+    pc->bytes += b;
+    memset(made, 0, sizeof *made); /* the cache owns it now */
+    return SR_OK;
+}
+
+static sr_code measure(sr_session *s, problem_cache *pc, const sr_sweep_opts *o, size_t i, const sr_layer *l,
+                       measured *r, const sr_ceilings *ceil, sr_err *err)
+{
+    sr_problem made = {0};
+    const sr_problem *prob = NULL;
+    sr_code c = problem_for(pc, o, i, l, r, &prob, &made, err);
     if (c == SR_OK)
-        c = sr_kernel_run(s->cl, &prob, &r->spec, ceil, &(sr_kernel_hooks){.stop = s->interrupted}, &r->out, err);
-    sr_problem_free(&prob);
+        c = sr_kernel_run(s->cl, prob, &r->spec, ceil, &(sr_kernel_hooks){.stop = s->interrupted}, &r->out, err);
+    sr_problem_free(&made);
     /* the device model's time of the same work, the launches left out as the measured
      * event time leaves them out */
     sr_device_time dt;
@@ -165,6 +228,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory for the sweep of %zu layers", nl);
     const double t0 = sr_wall_seconds();
     sr_code rc = SR_OK;
+    problem_cache pc = {0};
     for (size_t c = 0; c < o->n_configs && rc == SR_OK; c++) {
         const sr_sweep_config *cfg = &o->configs[c];
         size_t n_cache = 0;
@@ -203,7 +267,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                                                     : err->msg);
                 ev.skipped = why;
                 st->skipped++;
-            } else if ((rc = measure(s, o, l, &r, ceil, err)) == SR_OK) {
+            } else if ((rc = measure(s, &pc, o, i, l, &r, ceil, err)) == SR_OK) {
                 st->measured++;
                 st->kernel_s += r.out.res.device_s;
                 st->build_s += r.out.res.build_s;
@@ -224,6 +288,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
         }
     }
     st->wall_s = sr_wall_seconds() - t0;
+    cache_free(&pc);
     free(cache);
     return rc;
 }
