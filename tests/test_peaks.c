@@ -13,6 +13,7 @@
 #include "bench/ceilings_json.h"
 #include "bench/ceilings_define.h"
 #include "bench/peaks.h"
+#include "bench/peaks_check.h"
 #include "bench/plateau.h"
 #include "common/host.h"
 #include "device_probe.h"
@@ -323,6 +324,96 @@ START_TEST(test_bad_series)
     ck_assert_int_eq(sr_plateaus_find(ws, bw_bad, 3, NULL, p, 8, &n, &e), SR_ERR_ARG);
     bw_bad[1] = INFINITY;
     ck_assert_int_eq(sr_plateaus_find(ws, bw_bad, 3, NULL, p, 8, &n, &e), SR_ERR_ARG);
+}
+END_TEST
+
+/* ---- plausibility of measured ceilings (bench/peaks_check.c) ---- */
+
+/* A measured result from a series (read and triad alike), its levels found as peaks finds
+ * them, an fp32 peak of 400 GFLOP/s and no dense product. Free with sr_peaks_result_free. */
+static void result_of(const series *s, sr_peaks_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->n_points = s->n;
+    r->read = calloc(s->n, sizeof *r->read);
+    r->triad = calloc(s->n, sizeof *r->triad);
+    ck_assert(r->read && r->triad);
+    for (size_t i = 0; i < s->n; i++)
+        r->read[i] = r->triad[i] = (sr_bw_point){s->ws[i], s->bw[i], s->bw[i], 0};
+    sr_err e;
+    ck_assert_msg(sr_plateaus_find(s->ws, s->bw, s->n, NULL, r->levels, SR_MAX_LEVELS, &r->n_levels,
+                                   &e) == SR_OK, "%s", e.msg);
+    sr_plateaus_to_levels(r->levels, r->n_levels, &r->ceilings);
+    r->ceilings.compute[SR_DTYPE_FP32] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 400};
+}
+
+static void assert_refused(const sr_peaks_result *r, const char *why)
+{
+    sr_err e = {0};
+    ck_assert_int_eq(sr_peaks_plausible(r, &e), SR_ERR_UNSUPPORTED);
+    ck_assert_msg(strstr(e.msg, "implausible") && strstr(e.msg, why), "'%s' lacks '%s'", e.msg, why);
+}
+
+START_TEST(test_plausible_hierarchy)
+{
+    series s;
+    rng_state = 3;
+    make_series(&s, 4, 14, three_gbps, three_size, 3, 0.05);
+    sr_peaks_result r;
+    result_of(&s, &r);
+    sr_err e = {0};
+    ck_assert_msg(sr_peaks_plausible(&r, &e) == SR_OK, "%s", e.msg);
+    r.gemm_gflops = 150; /* a dense product at a good part of the peak */
+    ck_assert_msg(sr_peaks_plausible(&r, &e) == SR_OK, "%s", e.msg);
+    r.gemm_gflops = 5; /* a poor one, on a GPU: still within reach */
+    ck_assert_msg(sr_peaks_plausible(&r, &e) == SR_OK, "%s", e.msg);
+    sr_peaks_result_free(&r);
+}
+END_TEST
+
+/* What a driver whose loops end early gave (issue 16, llvmpipe): every launch did the same
+ * few iterations whatever the working set, so the "bandwidth" grew with the set: the triad
+ * measured there, 12 KiB to 4 MiB (one level, from 102 to 1135 TB/s over its last 4
+ * octaves), and the same growth without noise (one level, the sweep's last octave, all
+ * smaller sets slower); and an fp32 peak of 1862 GFLOP/s where a dense product did 0.4. */
+START_TEST(test_implausible_refused)
+{
+    static const double measured[] = {
+        3839, 7299, 10755, 13940, 17499, 20977, 27738, 30910, 37646, 44907,
+        51059, 60639, 70708, 85281, 102110, 122264, 144477, 173721, 203602, 248593,
+        292970, 347614, 407819, 483789, 569841, 681543, 808154, 959125, 1134546};
+    series s;
+    s.n = sizeof measured / sizeof *measured;
+    for (size_t i = 0; i < s.n; i++) {
+        s.ws[i] = 12 * KIB * pow(2.0, (double)i / 4);
+        s.bw[i] = measured[i];
+    }
+    sr_peaks_result r;
+    result_of(&s, &r);
+    assert_refused(&r, "rises with the working set");
+    sr_peaks_result_free(&r);
+    for (size_t i = 0; i < s.n; i++)
+        s.bw[i] = 3.5e-2 * s.ws[i];
+    result_of(&s, &r);
+    assert_refused(&r, "sweep rises with the working set");
+    sr_peaks_result_free(&r);
+
+    rng_state = 4;
+    make_series(&s, 4, 14, three_gbps, three_size, 3, 0.02);
+    result_of(&s, &r);
+    r.levels[1].spread = 37.6; /* points scattered far beyond any noise */
+    assert_refused(&r, "not flat");
+    r.levels[1].spread = 0.1;
+    r.levels[2].gbps = 1.2 * r.levels[1].gbps; /* more data, faster */
+    assert_refused(&r, "faster than L2");
+    r.levels[2].gbps = 25;
+    r.ceilings.compute[SR_DTYPE_FP32].gflops = 1862;
+    r.gemm_gflops = 0.4;
+    assert_refused(&r, "fp32 peak");
+    r.gemm_gflops = 0; /* no dense product ran: nothing to check it against */
+    sr_err e = {0};
+    ck_assert_msg(sr_peaks_plausible(&r, &e) == SR_OK, "%s", e.msg);
+    sr_peaks_result_free(&r);
 }
 END_TEST
 
@@ -786,6 +877,61 @@ START_TEST(test_measure_tiny)
 }
 END_TEST
 
+/* A stand-in for a driver whose profiling stamps lie: every event lasts nothing (rusticl's
+ * stamps are all zero). */
+static double zero_events(cl_event ev)
+{
+    (void)ev;
+    return 0.0;
+}
+
+static int within(double got, double lo, double hi, double rel)
+{
+    return got >= lo / (1 + rel) && got <= hi * (1 + rel);
+}
+
+/* With a timer that lies, peaks times by the wall clock and gives ceilings within 25% of
+ * the truth (the fp32 peak and the fastest level: those the same small sweep finds every
+ * time; the truth measured before and after, so that a busy machine's drift counts), or
+ * refuses them as implausible. Trusting the zero events would give infinite figures;
+ * timing loop-limited or overhead-bound launches by the wall clock, figures far off. */
+START_TEST(test_lying_timer)
+{
+    sr_device_info *list = NULL;
+    sr_cl *cl = open_first(&list);
+    sr_peaks_opts o;
+    tiny_opts(&o);
+    o.max_ws_bytes = 512 * KIB;
+    sr_peaks_result truth[2], lied;
+    sr_err e = {0};
+    ck_assert_msg(sr_peaks_measure(cl, &o, &truth[0], &e) == SR_OK, "%s", e.msg);
+    sr_cl_set_event_timer(cl, zero_events);
+    sr_code rc = sr_peaks_measure(cl, &o, &lied, &e);
+    sr_cl_set_event_timer(cl, NULL);
+    ck_assert_msg(sr_peaks_measure(cl, &o, &truth[1], &e) == SR_OK, "%s", e.msg);
+    if (rc == SR_OK) {
+        ck_assert(lied.wallclock);
+        ck_assert_ptr_nonnull(strstr(lied.timing_note, "wall clock"));
+        const double f0 = truth[0].ceilings.compute[SR_DTYPE_FP32].gflops,
+                     f1 = truth[1].ceilings.compute[SR_DTYPE_FP32].gflops,
+                     f = lied.ceilings.compute[SR_DTYPE_FP32].gflops;
+        ck_assert_msg(within(f, fmin(f0, f1), fmax(f0, f1), 0.25), "fp32 %g GFLOP/s by a lying "
+                      "timer, %g and %g by the truth", f, f0, f1);
+        const double b0 = truth[0].ceilings.levels[0].gbps, b1 = truth[1].ceilings.levels[0].gbps,
+                     b = lied.ceilings.levels[0].gbps;
+        ck_assert_msg(within(b, fmin(b0, b1), fmax(b0, b1), 0.25), "fastest level %g GB/s by a "
+                      "lying timer, %g and %g by the truth", b, b0, b1);
+    } else {
+        ck_assert_msg(rc == SR_ERR_UNSUPPORTED && strstr(e.msg, "implausible"), "%s", e.msg);
+    }
+    for (int i = 0; i < 2; i++)
+        sr_peaks_result_free(&truth[i]);
+    sr_peaks_result_free(&lied);
+    sr_cl_close(cl);
+    free(list);
+}
+END_TEST
+
 static int stop_now(void)
 {
     return 1;
@@ -1145,6 +1291,8 @@ int main(void)
     tcase_add_test(tp, test_bad_series);
     tcase_add_test(tp, test_sweep_sizes);
     tcase_add_test(tp, test_check_opts);
+    tcase_add_test(tp, test_plausible_hierarchy);
+    tcase_add_test(tp, test_implausible_refused);
     suite_add_tcase(s, tp);
     TCase *td = tcase_create("define");
     tcase_add_test(td, test_define_good);
@@ -1163,6 +1311,7 @@ int main(void)
         tcase_set_timeout(tm, 180); /* cold PoCL builds: about 0.5 s per program */
         tcase_add_test(tm, test_measure_tiny);
         tcase_add_test(tm, test_measure_interrupted);
+        tcase_add_test(tm, test_lying_timer);
         tcase_add_test(tm, test_cli_measure);
         suite_add_tcase(s, tm);
     } else {

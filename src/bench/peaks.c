@@ -12,9 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/peaks_check.h"
+
 #define KIB 1024.0
 #define MIB (1024.0 * 1024.0)
 #define BW_NACC 8 /* read streams (CPU) or accumulators: enough for the prefetchers */
+#define MAX_BATCH 1024   /* launches a timing may batch */
+#define WALL_LAUNCHES 50 /* timed by the wall clock, a launch lasts this many empty ones */
+#define LOOP_MARGIN 16   /* iterations left below a driver's loop limit */
 
 void sr_peaks_opts_default(sr_peaks_opts *o, int thorough)
 {
@@ -75,6 +80,8 @@ typedef struct {
     size_t local;      /* work-group size */
     size_t items_max;  /* work-items of a launch at most */
     int bw_vw;         /* floats a vector in the bandwidth kernels */
+    uint64_t loop_limit; /* iterations after which the driver ends a kernel's loops; 0: none */
+    double wall_target;  /* the shortest launch worth timing by the wall clock */
 } peaks_ctx;
 
 static void progress(peaks_ctx *p, const char *stage, int done, int total, const char *detail)
@@ -107,32 +114,51 @@ static sr_code kernel(peaks_ctx *p, const char *file, const char *name, const ch
     return c;
 }
 
-/* One launch waited for: its event and wall-clock times. */
-static sr_code launch_once(peaks_ctx *p, cl_kernel k, size_t global, size_t local,
-                           const char *what, sr_rep_time *t, sr_err *err)
+/* batch launches enqueued back to back and waited for once: their summed event time
+ * (0 when a stamp was missing) and the wall clock of the whole. Several launches make up
+ * the time when a driver's loop limit keeps one launch too short for the wall clock. */
+static sr_code launch_batch(peaks_ctx *p, cl_kernel k, size_t global, size_t local, int batch,
+                            const char *what, sr_rep_time *t, sr_err *err)
 {
-    cl_event ev = NULL;
-    double t0 = sr_wall_seconds();
-    sr_code c = sr_cl_launch(p->cl, k, 1, &global, local ? &local : NULL, what, &ev, err);
+    cl_event *ev = calloc((size_t)batch, sizeof *ev);
+    if (!ev)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d launches", batch);
+    double t0 = sr_wall_seconds(), sum = 0;
+    sr_code c = SR_OK;
+    for (int b = 0; b < batch && c == SR_OK; b++)
+        c = sr_cl_launch(p->cl, k, 1, &global, local ? &local : NULL, what, &ev[b], err);
     if (c == SR_OK)
         c = sr_cl_finish(p->cl, what, err);
     t->wall_s = sr_wall_seconds() - t0;
-    t->event_s = c == SR_OK ? sr_cl_event_seconds(ev) : -1;
-    if (ev)
-        clReleaseEvent(ev);
+    for (int b = 0; b < batch && ev[b]; b++) {
+        double s = c == SR_OK ? sr_cl_event_time(p->cl, ev[b]) : -1;
+        sum = s > 0 && sum >= 0 ? sum + s : -1;
+        clReleaseEvent(ev[b]);
+    }
+    t->event_s = sum > 0 ? sum : 0;
+    free(ev);
     return c;
 }
 
-/* reps timed launches after one warm-up. */
-static sr_code time_launches(peaks_ctx *p, cl_kernel k, size_t global, size_t local, int reps,
-                             const char *what, sr_time_stats *st, sr_err *err)
+static sr_code launch_once(peaks_ctx *p, cl_kernel k, size_t global, size_t local,
+                           const char *what, sr_rep_time *t, sr_err *err)
+{
+    return launch_batch(p, k, global, local, 1, what, t, err);
+}
+
+/* reps timed batches of `batch` launches after one warm-up; the figures are per launch. */
+static sr_code time_launches(peaks_ctx *p, cl_kernel k, size_t global, size_t local, int batch,
+                             int reps, const char *what, sr_time_stats *st, sr_err *err)
 {
     sr_rep_time warm, *t = malloc((size_t)reps * sizeof *t);
     if (!t)
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d repetitions", reps);
     sr_code c = launch_once(p, k, global, local, what, &warm, err);
-    for (int i = 0; i < reps && c == SR_OK; i++)
-        c = launch_once(p, k, global, local, what, &t[i], err);
+    for (int i = 0; i < reps && c == SR_OK; i++) {
+        c = launch_batch(p, k, global, local, batch, what, &t[i], err);
+        t[i].event_s /= batch;
+        t[i].wall_s /= batch;
+    }
     if (c == SR_OK) {
         sr_time_stats_compute(t, reps, st);
         note_timing(p, st);
@@ -141,31 +167,63 @@ static sr_code time_launches(peaks_ctx *p, cl_kernel k, size_t global, size_t lo
     return c;
 }
 
-/* Finds the repeat count (kernel argument `arg`) that makes a launch last target_s. A
- * kernel not yet launched with this work-group size (compiled = 0) is launched once first. */
+/* Where a calibration ended: the repeat count, the launches a timing takes, and how many
+ * times longer the work must be to last its target (<= 1: long enough). */
+typedef struct {
+    cl_uint count;
+    int batch;
+    double short_by;
+} calibration;
+
+/* Finds the repeat count (kernel argument `arg`, at most max_count: a driver's loop limit
+ * may set it) that makes a launch last target_s; timed by the wall clock (the events are
+ * implausible), at least p->wall_target, so that the launch overhead and the clock's
+ * resolution do not count. When max_count is too few, `batch` launches back to back make
+ * up the time where batching is allowed. A kernel not yet launched with this work-group
+ * size (compiled = 0) is launched once first. */
 static sr_code calibrate(peaks_ctx *p, cl_kernel k, cl_uint arg, size_t global, size_t local,
-                         int compiled, double target_s, cl_uint max_count, const char *what,
-                         cl_uint *count, sr_err *err)
+                         int compiled, double target_s, cl_uint max_count, int batching,
+                         const char *what, calibration *cal, sr_err *err)
 {
     cl_uint n = 1;
+    int b = 1;
+    double short_by = 1;
     sr_rep_time t;
     sr_code c = SR_OK;
-    for (int round = compiled ? 1 : 0; round < 5 && c == SR_OK; round++) {
+    for (int round = compiled ? 1 : 0; round < 8 && c == SR_OK; round++) {
         if ((c = sr_cl_arg(k, arg, sizeof n, &n, what, err)) != SR_OK ||
-            (c = launch_once(p, k, global, local, what, &t, err)) != SR_OK)
+            (c = launch_batch(p, k, global, local, b, what, &t, err)) != SR_OK)
             break;
         if (round == 0) /* the first launch also compiles for this work-group size */
             continue;
-        double s = t.event_s > 0 && t.event_s <= t.wall_s ? t.event_s : t.wall_s;
-        if (s >= target_s || n >= max_count)
+        int wall;
+        double s = sr_rep_seconds(&t, &wall), goal = wall ? fmax(target_s, p->wall_target) : target_s;
+        short_by = s > 0 ? goal / s : INFINITY;
+        if (short_by <= 1)
             break;
-        double grow = s > 0 ? 1.2 * target_s / s : 1000;
-        n = (cl_uint)fmin((double)max_count, fmax(n + 1.0, ceil(n * fmin(grow, 1e6))));
+        double grow = fmin(1.2 * short_by, 1e6);
+        if (n < max_count)
+            n = (cl_uint)fmin((double)max_count, fmax(n + 1.0, ceil(n * grow)));
+        else if (batching && b < MAX_BATCH)
+            b = (int)fmin(MAX_BATCH, fmax(b + 1.0, ceil(b * grow)));
+        else
+            break;
     }
-    *count = n;
+    *cal = (calibration){n, b, short_by};
     if (c == SR_OK)
         c = sr_cl_arg(k, arg, sizeof n, &n, what, err);
     return c;
+}
+
+/* The most iterations a loop nest of `inner` iterations an outer one may repeat, under the
+ * device's loop limit (llvmpipe ends a kernel's loops after 65535 iterations in all;
+ * counted with their exits, and a margin) or `most`. 0: not even one. */
+static cl_uint loop_cap(const peaks_ctx *p, double inner, cl_uint most)
+{
+    if (!p->loop_limit)
+        return most;
+    double room = ((double)p->loop_limit - LOOP_MARGIN) / (inner + 1);
+    return room < 1 ? 0 : (cl_uint)fmin(room, (double)most);
 }
 
 /* ---- bandwidth ---- */
@@ -176,8 +234,9 @@ typedef struct {
     cl_uint k;    /* the read kernel walks 3*k*NACC vectors a work-item, the triad k*NACC */
 } sweep_point;
 
-/* Geometry of each sweep point: both kernels touch exactly ws bytes. */
-static void plan_sweep(const peaks_ctx *p, const double *target, size_t n, sweep_point *pt,
+/* Geometry of each sweep point: both kernels touch exactly ws bytes. Returns 1 when the
+ * device's loop limit ended the sweep before its last point. */
+static int plan_sweep(const peaks_ctx *p, const double *target, size_t n, sweep_point *pt,
                        size_t *np)
 {
     const double unit = 3.0 * BW_NACC * p->bw_vw * sizeof(float);
@@ -193,9 +252,14 @@ static void plan_sweep(const peaks_ctx *p, const double *target, size_t n, sweep
         double ws = k * (double)items * unit;
         if (m > 0 && ws <= pt[m - 1].ws)
             continue;
+        if (loop_cap(p, k * BW_NACC, 1) == 0) { /* the triad's pass (the longer) must fit */
+            *np = m;
+            return 1;
+        }
         pt[m++] = (sweep_point){ws, items, (cl_uint)k};
     }
     *np = m;
+    return 0;
 }
 
 void sr_format_bytes(double b, char *buf, size_t size)
@@ -263,14 +327,17 @@ static sr_code sweep(peaks_ctx *p, int triad, const sweep_point *pt, size_t n,
     for (size_t i = 0; i < n && c == SR_OK; i++) {
         if ((c = check_stop(p, err)) != SR_OK)
             break;
-        cl_uint per = (triad ? 1 : 3) * pt[i].k * BW_NACC, passes = 1;
+        cl_uint per = (triad ? 1 : 3) * pt[i].k * BW_NACC;
+        const double inner = triad ? per : per / BW_NACC; /* the loop in each pass */
+        calibration cal;
         sr_time_stats st;
         if ((c = sr_cl_arg(k, per_arg, sizeof per, &per, name, err)) != SR_OK ||
             (c = calibrate(p, k, passes_arg, pt[i].items, p->local, i > 0, p->o->min_time_s,
-                           1u << 24, name, &passes, err)) != SR_OK ||
-            (c = time_launches(p, k, pt[i].items, p->local, p->o->reps, name, &st, err)) != SR_OK)
+                           loop_cap(p, inner, 1u << 24), 1, name, &cal, err)) != SR_OK ||
+            (c = time_launches(p, k, pt[i].items, p->local, cal.batch, p->o->reps, name, &st,
+                               err)) != SR_OK)
             break;
-        double moved = pt[i].ws * passes;
+        double moved = pt[i].ws * cal.count;
         out[i] = (sr_bw_point){pt[i].ws, moved / st.min_s * 1e-9, moved / st.max_s * 1e-9,
                                st.wallclock};
         char detail[96], ws[32];
@@ -351,7 +418,17 @@ static sr_code measure_bandwidth(peaks_ctx *p, sr_err *err)
         c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %zu sweep points", n);
         goto done;
     }
-    plan_sweep(p, target, n, pt, &np);
+    if (plan_sweep(p, target, n, pt, &np)) {
+        char end[32];
+        sr_format_bytes(np ? pt[np - 1].ws : 0, end, sizeof end);
+        snprintf(r->sweep_note, sizeof r->sweep_note, "the sweep ends at %s: %.60s ends a kernel's "
+                 "loops after %llu iterations, and one pass over a larger working set loops longer",
+                 end, p->dev->name, (unsigned long long)p->loop_limit);
+        if (np == 0) {
+            c = sr_err_set(err, SR_ERR_UNSUPPORTED, "measuring bandwidth: %s", r->sweep_note);
+            goto done;
+        }
+    }
     char options[96];
     snprintf(options, sizeof options, "-DVW=%d -DNACC=%d -DCONTIG=%d", p->bw_vw, BW_NACC, p->cpu);
     if ((c = sweep(p, 0, pt, np, options, r->read, err)) != SR_OK ||
@@ -381,6 +458,16 @@ done:
 
 /* ---- compute ---- */
 
+/* The FMA kernel's output buffer of `bytes` (replacing *buf), its argument 0. */
+static sr_code fma_output(peaks_ctx *p, cl_kernel k, size_t bytes, cl_mem *buf, sr_err *err)
+{
+    if (*buf)
+        clReleaseMemObject(*buf);
+    *buf = NULL;
+    sr_code c = sr_cl_buffer(p->cl, CL_MEM_WRITE_ONLY, bytes, NULL, "FMA results", buf, err);
+    return c == SR_OK ? sr_cl_arg(k, 0, sizeof *buf, buf, "peak_fma", err) : c;
+}
+
 /* One configuration: best GFLOP/s of reps launches. */
 static sr_code fma_run(peaks_ctx *p, sr_dtype d, int vw, int chains, sr_fma_result *out,
                        sr_err *err)
@@ -388,26 +475,33 @@ static sr_code fma_run(peaks_ctx *p, sr_dtype d, int vw, int chains, sr_fma_resu
     char options[96];
     snprintf(options, sizeof options, "-DVW=%d -DNCH=%d%s", vw, chains,
              d == SR_DTYPE_FP64 ? " -DSR_FP64" : d == SR_DTYPE_FP16 ? " -DSR_FP16" : "");
-    /* CPU: a few work-items per core, so that a core slowed by another process does not
-     * hold up the launch; GPU: enough work-groups to fill every compute unit */
-    size_t global = p->cpu ? p->dev->compute_units * 4 : p->items_max;
+    /* CPU: a few work-groups per core, so that a core slowed by another process does not
+     * hold up the launch, of 8 work-items: drivers that vectorise across work-items
+     * (llvmpipe: 8 to a 256-bit register) leave lanes idle in a group of one, 10 times
+     * slower there; GPU: enough work-groups to fill every compute unit */
+    size_t local = p->cpu ? (p->dev->max_work_group_size >= 8 ? 8 : 1) : p->local;
+    size_t global = p->cpu ? p->dev->compute_units * 4 * local : p->items_max;
     size_t esize = d == SR_DTYPE_FP64 ? 8 : d == SR_DTYPE_FP16 ? 2 : 4;
     cl_kernel k = NULL;
     cl_mem out_buf = NULL;
     float seed = 0.5f;
-    cl_uint iters = 1;
+    calibration cal;
     sr_time_stats st;
     sr_code c;
     if ((c = kernel(p, "peak_fma.cl", "peak_fma", options, &k, err)) != SR_OK ||
-        (c = sr_cl_buffer(p->cl, CL_MEM_WRITE_ONLY, global * (size_t)vw * esize, NULL,
-                          "FMA results", &out_buf, err)) != SR_OK ||
-        (c = sr_cl_arg(k, 0, sizeof out_buf, &out_buf, "peak_fma", err)) != SR_OK ||
+        (c = fma_output(p, k, global * (size_t)vw * esize, &out_buf, err)) != SR_OK ||
         (c = sr_cl_arg(k, 2, sizeof seed, &seed, "peak_fma", err)) != SR_OK ||
-        (c = calibrate(p, k, 1, global, p->local, 0, p->o->compute_time_s, 1u << 30,
-                       "peak_fma", &iters, err)) != SR_OK ||
-        (c = time_launches(p, k, global, p->local, p->o->reps, "peak_fma", &st, err)) != SR_OK)
+        (c = calibrate(p, k, 1, global, local, 0, p->o->compute_time_s,
+                       loop_cap(p, 0, 1u << 30), 0, "peak_fma", &cal, err)) != SR_OK)
         goto done;
-    double flops = 2.0 * (double)global * iters * chains * vw;
+    if (cal.short_by > 1) { /* iterations capped by a loop limit: more work-items instead */
+        global *= (size_t)fmin(ceil(1.2 * cal.short_by), 1024);
+        c = fma_output(p, k, global * (size_t)vw * esize, &out_buf, err);
+    }
+    if (c != SR_OK ||
+        (c = time_launches(p, k, global, local, 1, p->o->reps, "peak_fma", &st, err)) != SR_OK)
+        goto done;
+    double flops = 2.0 * (double)global * cal.count * chains * vw;
     *out = (sr_fma_result){d, 1, flops / st.min_s * 1e-9, flops / st.max_s * 1e-9, vw, chains,
                            st.wallclock};
 done:
@@ -488,6 +582,31 @@ static sr_code recheck_compute(peaks_ctx *p, sr_err *err)
     return SR_OK;
 }
 
+/* ---- a dense product, what the FMA peak must be plausible against ---- */
+
+static sr_code measure_gemm(peaks_ctx *p, sr_err *err)
+{
+    sr_code c = check_stop(p, err);
+    if (c != SR_OK)
+        return c;
+    sr_err why = {0};
+    c = sr_peaks_gemm(p->cl, &p->r->gemm_gflops, &why);
+    /* a product this device gets wrong or refuses checks nothing; other failures stop */
+    if (c == SR_ERR_VERIFY || c == SR_ERR_UNSUPPORTED) {
+        progress(p, "dense product", 1, 1, "skipped: it did not verify");
+        return SR_OK;
+    }
+    if (c != SR_OK) {
+        if (err)
+            *err = why;
+        return sr_err_prefix(err, "running a dense product");
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "%.1f GFLOP/s", p->r->gemm_gflops);
+    progress(p, "dense product", 1, 1, detail);
+    return SR_OK;
+}
+
 /* ---- launch overhead ---- */
 
 static sr_code measure_launch(peaks_ctx *p, sr_err *err)
@@ -563,10 +682,13 @@ sr_code sr_peaks_measure(sr_cl *cl, const sr_peaks_opts *o, sr_peaks_result *r, 
         p.bw_vw = 4;
     }
     snprintf(r->ceilings.device, sizeof r->ceilings.device, "%s", p.dev->name);
-    sr_code c;
-    if ((c = measure_launch(&p, err)) == SR_OK && (c = measure_compute(&p, err)) == SR_OK &&
-        (c = measure_bandwidth(&p, err)) == SR_OK)
-        c = recheck_compute(&p, err);
+    sr_code c = sr_cl_loop_limit(cl, &p.loop_limit, err);
+    if (c == SR_OK && (c = measure_launch(&p, err)) == SR_OK) {
+        p.wall_target = WALL_LAUNCHES * r->launch.median_s;
+        if ((c = measure_compute(&p, err)) == SR_OK && (c = measure_gemm(&p, err)) == SR_OK &&
+            (c = measure_bandwidth(&p, err)) == SR_OK && (c = recheck_compute(&p, err)) == SR_OK)
+            c = sr_peaks_plausible(r, err);
+    }
     r->elapsed_s = sr_wall_seconds() - t0;
     return c;
 }

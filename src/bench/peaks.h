@@ -70,6 +70,8 @@ typedef struct {
     sr_time_stats launch; /* wall-clock time of an empty launch, enqueue to finish */
     int wallclock;        /* some timing fell back to the wall clock */
     char timing_note[160]; /* why, else empty */
+    char sweep_note[256];  /* why the sweep ended before the working set asked, else empty */
+    double gemm_gflops;    /* a dense product's rate in the same run (0: none ran) */
     double build_s;       /* kernel builds, not timed as kernel time */
     double elapsed_s;
 } sr_peaks_result;

@@ -34,6 +34,14 @@ static const char *implausible(double ev, double wall)
     return NULL;
 }
 
+double sr_rep_seconds(const sr_rep_time *t, int *wallclock)
+{
+    int wall = implausible(t->event_s, t->wall_s) != NULL;
+    if (wallclock)
+        *wallclock = wall;
+    return wall ? t->wall_s : t->event_s;
+}
+
 void sr_time_stats_compute(const sr_rep_time *reps, int n, sr_time_stats *out)
 {
     memset(out, 0, sizeof *out);

@@ -19,6 +19,11 @@ typedef struct {
 
 void sr_time_stats_compute(const sr_rep_time *reps, int n, sr_time_stats *out);
 
+/* One repetition's time: its event time where that is plausible next to its wall clock
+ * (the same test as sr_time_stats_compute), else the wall clock; *wallclock (may be NULL)
+ * says which. */
+double sr_rep_seconds(const sr_rep_time *t, int *wallclock);
+
 /* Median of v[0..n) (v is reordered). 0 for n == 0. */
 double sr_median(double *v, int n);
 

@@ -38,7 +38,12 @@ static const char *help =
     "data type (an FMA counts as 2 FLOPs; 'unsupported' where the device has no such type)\n"
     "and the median time of an empty kernel launch. Each figure is the best of timed\n"
     "repetitions after a warm-up, with its spread. Profiling events are cross-checked with\n"
-    "the wall clock; where they disagree the wall clock is used, and the output says so.\n"
+    "the wall clock; where they disagree the wall clock is used, on launches long enough\n"
+    "for it (50 empty launches at the least), and the output says so. Figures that cannot\n"
+    "be the device's are refused, nothing stored: a bandwidth level not flat or rising with\n"
+    "the working set, faster than the level before it, an fp32 peak over 100 times what a\n"
+    "dense product does in the same run. Where a driver ends loops early (Mesa's llvmpipe)\n"
+    "each launch stays within its limit and the sweep ends where one pass would not.\n"
     "The ceilings are stored in the database (a run of its own), where 'kernel' and\n"
     "'predict' find them for their roofline predictions.\n"
     "\n"
@@ -290,6 +295,9 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object_object_add(j, "timing", json_object_new_string(r->wallclock ? "wallclock" : "events"));
     if (r->wallclock)
         json_object_object_add(j, "timing_note", json_object_new_string(r->timing_note));
+    if (r->sweep_note[0])
+        json_object_object_add(j, "sweep_note", json_object_new_string(r->sweep_note));
+    json_object_object_add(j, "gemm_gflops", r->gemm_gflops > 0 ? sr_cli_json_num(r->gemm_gflops) : NULL);
     json_object_object_add(j, "reps", json_object_new_int(o->reps));
     json_object_object_add(j, "points_per_octave", json_object_new_int(o->points_per_octave));
     json_object_object_add(j, "build_s", sr_cli_json_num(r->build_s));
@@ -335,6 +343,8 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
         printf("  %-6s %9.1f GB/s   %7.1f %7.1f  %-24s %.0f%%\n", p->level, p->gbps,
                series_level(r->read, p), series_level(r->triad, p), range, 100 * p->spread);
     }
+    if (r->sweep_note[0])
+        printf("  (%s)\n", r->sweep_note);
     printf("\nCompute (an FMA counts as 2 FLOPs), best of %d\n", o->reps);
     for (size_t k = 0; k < r->n_compute; k++) {
         const sr_fma_result *f = &r->compute[k];
@@ -344,6 +354,8 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
             printf("  %-6s %9.1f GFLOP/s  (vectors of %d, %d chains; worst repetition %.1f)\n",
                    sr_dtype_name(f->dtype), f->gflops, f->vw, f->chains, f->gflops_worst);
     }
+    if (r->gemm_gflops > 0)
+        printf("  a dense product did %.1f GFLOP/s in the same run\n", r->gemm_gflops);
     printf("\nLaunch overhead %.3g us (median of %d empty launches; min %.3g, max %.3g)\n",
            r->launch.median_s * 1e6, r->launch.reps, r->launch.min_s * 1e6, r->launch.max_s * 1e6);
     if (r->wallclock)

@@ -283,3 +283,13 @@ double sr_cl_event_seconds(cl_event ev)
         return -1.0;
     return 1e-9 * (double)(end - start);
 }
+
+void sr_cl_set_event_timer(sr_cl *cl, sr_event_timer_fn fn)
+{
+    cl->event_timer = fn;
+}
+
+double sr_cl_event_time(const sr_cl *cl, cl_event ev)
+{
+    return cl->event_timer ? cl->event_timer(ev) : sr_cl_event_seconds(ev);
+}

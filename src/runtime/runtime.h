@@ -95,6 +95,13 @@ sr_code sr_cl_loop_check(sr_cl *cl, double iterations, const char *what, sr_err 
  * gave no usable stamps). */
 double sr_cl_event_seconds(cl_event ev);
 
+/* The timer of an opened device's launches: sr_cl_event_seconds unless another was set.
+ * Tests set a stand-in (e.g. one that lies, as some drivers' stamps do: rusticl's are
+ * zero) to check that the timing survives it; NULL restores the stamps. */
+typedef double (*sr_event_timer_fn)(cl_event ev);
+void sr_cl_set_event_timer(sr_cl *cl, sr_event_timer_fn fn);
+double sr_cl_event_time(const sr_cl *cl, cl_event ev);
+
 /* Monotonic wall clock, seconds. */
 double sr_wall_seconds(void);
 

@@ -18,6 +18,7 @@ struct sr_cl {
     program_entry *programs;
     int loop_probed;     /* sr_cl_loop_limit ran: loop_limit holds its answer */
     uint64_t loop_limit; /* 0: none found */
+    sr_event_timer_fn event_timer; /* NULL: the profiling stamps (sr_cl_event_seconds) */
 };
 
 #endif
