@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check_run.h"
+#include "test_quick.h"
 #include "bench/loop_bound.h"
 #include "bench/spmm.h"
 #include "device_fixture.h"
@@ -52,10 +53,15 @@ static const char *patterns[] = {"dense", "unstructured", "block:1x1", "block:4x
                                  "block:1x32", "block:32x2", "block:8x1", "2:4", "1:4", "4:8",
                                  "1:2", "15:16", "3:7"};
 #define NPAT (int)(sizeof patterns / sizeof *patterns)
+/* Quick shapes (SPARSEROOF_TEST_QUICK: a slow implementation, whose every new build costs
+ * seconds): every kernel family once, a block of one row and an N:M of odd M. */
+static const char *quick_patterns[] = {"dense", "unstructured", "block:4x4", "block:1x32", "2:4", "3:7"};
+#define NQUICK (int)(sizeof quick_patterns / sizeof *quick_patterns)
+static const char **pats = patterns; /* those the pattern loops run (set in main) */
 
 START_TEST(test_odd_shape)
 {
-    check_case(patterns[_i], 67, 131, 29, 0.7, 0, NULL);
+    check_case(pats[_i], 67, 131, 29, 0.7, 0, NULL);
 }
 END_TEST
 
@@ -65,32 +71,32 @@ START_TEST(test_gpu_defaults)
 {
     sr_pattern p;
     sr_err err = {0};
-    ck_assert_int_eq(sr_pattern_parse(patterns[_i], &p, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse(pats[_i], &p, &err), SR_OK);
     sr_kernel_params kp;
     sr_kernel_params_default(&p, "GPU", &kp);
     char params[128];
     sr_kernel_params_format(&kp, params, sizeof params);
-    check_case(patterns[_i], 67, 131, 29, 0.7, 0, params);
+    check_case(pats[_i], 67, 131, 29, 0.7, 0, params);
 }
 END_TEST
 
 START_TEST(test_all_zero)
 {
-    check_case(patterns[_i], 33, 45, 17, 0.5, 1, NULL);
+    check_case(pats[_i], 33, 45, 17, 0.5, 1, NULL);
 }
 END_TEST
 
 START_TEST(test_fully_dense)
 {
-    check_case(patterns[_i], 19, 64, 70, 0.0, 0, NULL);
+    check_case(pats[_i], 19, 64, 70, 0.0, 0, NULL);
 }
 END_TEST
 
 START_TEST(test_tile_params)
 {
-    static const char *params[] = {"vw=4,nv=1,rows=1,wg=0", "vw=8,nv=2,rows=2,wg=4",
+    static const char *params[] = {"vw=8,nv=2,rows=2,wg=4", "vw=4,nv=1,rows=1,wg=0",
                                    "vw=2,nv=3,rows=1,wg=16"};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < (sr_test_quick() ? 1 : 3); i++) {
         check_case("dense", 37, 53, 41, 0.0, 0, params[i]);
         check_case("unstructured", 37, 53, 41, 0.8, 0, params[i]);
         check_case("block:4x4", 37, 53, 41, 0.8, 0, params[i]);
@@ -106,10 +112,11 @@ START_TEST(test_tiles_and_k_blocks)
 {
     static const char *params[] = {"vw=4,nv=2,rows=2,wg=0,tiles=3,kc=8", "vw=8,nv=1,rows=4,wg=2,tiles=5,kc=5",
                                    "vw=16,nv=1,rows=1,wg=1,tiles=7,kc=1", "vw=4,nv=4,rows=2,wg=0,tiles=64,kc=0"};
-    static const char *pats[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4", "3:7"};
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 6; j++)
-            check_case(pats[j], 37, 53, 41, 0.8, 0, params[i]); /* N:M and dense ignore the sparsity */
+    static const char *all[] = {"dense", "unstructured", "block:16x16", "3:7", "block:4x4", "2:4"};
+    const int quick = sr_test_quick();
+    for (int i = 0; i < 4; i += quick ? 2 : 1)
+        for (int j = 0; j < (quick ? 4 : 6); j++)
+            check_case(all[j], 37, 53, 41, 0.8, 0, params[i]); /* N:M and dense ignore the sparsity */
 }
 END_TEST
 
@@ -373,10 +380,12 @@ int main(void)
     TCase *tc = tcase_create("verify");
     tcase_add_checked_fixture(tc, open_device, close_device);
     tcase_set_timeout(tc, 120); /* cold PoCL builds: about 1 s per program */
-    tcase_add_loop_test(tc, test_odd_shape, 0, NPAT);
-    tcase_add_loop_test(tc, test_all_zero, 0, NPAT);
-    tcase_add_loop_test(tc, test_gpu_defaults, 0, NPAT);
-    tcase_add_loop_test(tc, test_fully_dense, 0, NPAT);
+    const int npat = sr_test_quick() ? NQUICK : NPAT;
+    pats = sr_test_quick() ? quick_patterns : patterns;
+    tcase_add_loop_test(tc, test_odd_shape, 0, npat);
+    tcase_add_loop_test(tc, test_all_zero, 0, npat);
+    tcase_add_loop_test(tc, test_gpu_defaults, 0, npat);
+    tcase_add_loop_test(tc, test_fully_dense, 0, npat);
     tcase_add_test(tc, test_tile_params);
     tcase_add_test(tc, test_tiles_and_k_blocks);
     tcase_add_test(tc, test_params_text);
