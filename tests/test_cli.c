@@ -243,6 +243,25 @@ static void exec_long_kernel(const char *bin, const char *db, int patterns)
           "--n", quick ? "64" : "512", "--reps", quick ? "50" : "200", "--db", db, (char *)NULL);
 }
 
+/* Starts a long kernel run into db, sends it sig after two seconds; its exit status. */
+static int signal_long_kernel(const char *db, int patterns, int sig)
+{
+    const char *bin = getenv("SPARSEROOF_BIN");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        exec_long_kernel(bin, db, patterns);
+        _exit(127);
+    }
+    sleep(2);
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* A run is stored; SIGINT between measurements marks the run interrupted and stores none
  * of its rows. */
 START_TEST(test_store_and_interrupt)
@@ -264,20 +283,7 @@ START_TEST(test_store_and_interrupt)
     ck_assert_ptr_nonnull(strstr(r.out, "dense"));
 
     /* many patterns in a row: a SIGINT lands between two of them */
-    const char *bin = getenv("SPARSEROOF_BIN");
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        exec_long_kernel(bin, db, 16);
-        _exit(127);
-    }
-    sleep(2);
-    kill(pid, SIGINT);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+    ck_assert_int_eq(signal_long_kernel(db, 16, SIGINT), 130);
     sr_run_cli((const char *[]){"runs", "--json", "--db", db, NULL}, &r);
     ck_assert_msg(r.status == 0, "%s", r.err);
     ck_assert_ptr_nonnull(strstr(r.out, "interrupted"));
@@ -332,20 +338,7 @@ START_TEST(test_refusals_create_nothing)
                &r);
     ck_assert_int_eq(r.status, 2);
     ck_assert_int_ne(access(db, F_OK), 0);
-    const char *bin = getenv("SPARSEROOF_BIN");
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        exec_long_kernel(bin, db, 10);
-        _exit(127);
-    }
-    sleep(2);
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 143, "status %d", status);
+    ck_assert_int_eq(signal_long_kernel(db, 10, SIGTERM), 143);
     unlink(db);
     char side[64];
     snprintf(side, sizeof side, "%s-wal", db);
