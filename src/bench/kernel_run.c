@@ -23,14 +23,14 @@ sr_code sr_kernel_check(const sr_device_info *dev, int m, int k, int n, int grou
     sr_sparse_estimate(&spec->pattern, m, k, spec->sparsity, &wl, &wt);
     const double g = groups, host = g * ((double)m * k * 8.0 + (double)wt) + g * (double)k * n * 4.0 +
                                     (double)m * n * 4.0;
-    sr_host_info hi;
-    sr_host_read(&hi);
-    if (hi.memory_bytes && host > 0.8 * (double)hi.memory_bytes)
+    /* (this runs before every kernel of a sweep: the memory alone, not all of sr_host_read) */
+    const uint64_t mem = sr_host_memory_bytes();
+    if (mem && host > 0.8 * (double)mem)
         return sr_err_set(err, SR_ERR_ARG,
                           "%s: %d x %d x %d%s needs about %.3g GB of host memory, more than this machine's "
                           "%.3g GB allow; reduce --m, --k or --n",
                           name, m, k, n, groups > 1 ? " in groups" : "", host * 1e-9,
-                          (double)hi.memory_bytes * 1e-9);
+                          (double)mem * 1e-9);
     if (dev->global_mem_bytes && groups > 1 && host > (double)dev->global_mem_bytes)
         return sr_err_set(err, SR_ERR_ARG, "%s: %d groups of %d x %d x %d exceed %s's global memory", name, groups,
                           m, k, n, dev->name);

@@ -68,6 +68,16 @@ static void read_cpu_model(char *buf, size_t size)
         }
 }
 
+uint64_t sr_host_memory_bytes(void)
+{
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        return (uint64_t)pages * (uint64_t)page;
+#endif
+    return 0;
+}
+
 void sr_host_read(sr_host_info *out)
 {
     memset(out, 0, sizeof *out);
@@ -81,11 +91,7 @@ void sr_host_read(sr_host_info *out)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     out->cores = cores > 0 ? (int)cores : 0;
 #endif
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0)
-        out->memory_bytes = (uint64_t)pages * (uint64_t)page;
-#endif
+    out->memory_bytes = sr_host_memory_bytes();
     struct utsname u;
     if (uname(&u) == 0) {
         snprintf(out->os, sizeof out->os, "%.60s %.60s", u.sysname, u.machine);

@@ -21,6 +21,9 @@ typedef struct {
     char governor[64];    /* cpu0's cpufreq governor, "" if unreadable */
 } sr_host_info;
 
+/* The machine's physical memory in bytes (0 if unknown); cheap, unlike sr_host_read. */
+uint64_t sr_host_memory_bytes(void);
+
 /* Fills *out; never fails (unknown fields stay empty). */
 void sr_host_read(sr_host_info *out);
 
