@@ -103,12 +103,9 @@ int sr_cmd_compare(int argc, char **argv)
         default: return sr_cli_usage("compare", "unknown option");
         }
     }
-    if (optind < argc)
-        return sr_cli_usage("compare", "unexpected argument '%s'", argv[optind]);
-    if (!o.network)
-        return sr_cli_usage("compare", "--network is required");
-    if (sr_cli_plot_output("compare", out) != SR_EXIT_OK)
-        return SR_EXIT_USAGE;
+    const int usage = sr_cli_network_plot_args("compare", argc, argv, o.network, out);
+    if (usage != SR_EXIT_OK)
+        return usage;
     sr_store *s = NULL;
     sr_compare *cmp = NULL;
     sr_code rc = sr_store_open(sr_cli_db_path(db), SR_STORE_READONLY, &s, &err);

@@ -106,12 +106,9 @@ int sr_cmd_curve(int argc, char **argv)
         default: return sr_cli_usage("curve", "unknown option");
         }
     }
-    if (optind < argc)
-        return sr_cli_usage("curve", "unexpected argument '%s'", argv[optind]);
-    if (!o.network)
-        return sr_cli_usage("curve", "--network is required");
-    if (sr_cli_plot_output("curve", out) != SR_EXIT_OK)
-        return SR_EXIT_USAGE;
+    const int usage = sr_cli_network_plot_args("curve", argc, argv, o.network, out);
+    if (usage != SR_EXIT_OK)
+        return usage;
     if (o.patterns) {
         sr_pattern p[64];
         int n;

@@ -32,6 +32,10 @@ int sr_cmd_report(int argc, char **argv);
  * else SR_EXIT_OK. */
 int sr_cli_plot_output(const char *cmd, const char *out);
 
+/* After getopt: no argument left (optind), --network given, -o of a kind it can write;
+ * SR_EXIT_OK, else the usage error's exit status. */
+int sr_cli_network_plot_args(const char *cmd, int argc, char **argv, const char *network, const char *out);
+
 /* The end of a drawing command, given what building its result returned: the result
  * written to out (when given) by w, then printed as JSON (w->json) or by print; the exit
  * status (query_cmd.c). */

@@ -1,6 +1,7 @@
 /* What the drawing commands (curve, roofline, compare) share around their own work: the
  * -o file's kind checked first, and at the end the file written, then the result printed
  * as JSON or text. */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -13,6 +14,15 @@ int sr_cli_plot_output(const char *cmd, const char *out)
     if (out && (kind == SR_OUT_UNKNOWN || kind == SR_OUT_HTML))
         return sr_cli_usage(cmd, "-o %s: expected a name ending in .svg, .png, .pdf, .csv or .json", out);
     return SR_EXIT_OK;
+}
+
+int sr_cli_network_plot_args(const char *cmd, int argc, char **argv, const char *network, const char *out)
+{
+    if (optind < argc)
+        return sr_cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!network)
+        return sr_cli_usage(cmd, "--network is required");
+    return sr_cli_plot_output(cmd, out);
 }
 
 int sr_cli_query_end(const char *cmd, sr_code rc, sr_err *err, const void *result,

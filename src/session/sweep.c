@@ -77,15 +77,17 @@ typedef struct {
     double device_s; /* the device model's time (NAN: none) */
 } measured;
 
-static int is_done(const sr_layer_row *done, size_t n_done, size_t layer, const sr_sweep_config *cfg)
+const sr_layer_row *sr_sweep_find_row(const sr_layer_row *rows, size_t n, size_t layer, const sr_sweep_config *cfg,
+                                      int verified_only)
 {
     char name[SR_NAME_MAX];
     sr_pattern_name(&cfg->pattern, name, sizeof name);
-    for (size_t i = 0; i < n_done; i++)
-        if (done[i].layer_index == (int)layer && strcmp(done[i].pattern, name) == 0 &&
-            fabs(done[i].sparsity - cfg->sparsity) < 1e-9)
-            return 1;
-    return 0;
+    const sr_layer_row *hit = NULL;
+    for (size_t i = 0; i < n; i++) /* the newest row wins */
+        if (rows[i].layer_index == (int)layer && strcmp(rows[i].pattern, name) == 0 &&
+            fabs(rows[i].sparsity - cfg->sparsity) < 1e-9 && (!verified_only || rows[i].verified))
+            hit = &rows[i];
+    return hit;
 }
 
 static int layer_in(const sr_sweep_opts *o, size_t i, const sr_sweep_config *cfg)
@@ -251,7 +253,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                 for (hit = 0; hit < n_cache; hit++)
                     if (cache[hit].m == r.m && cache[hit].k == r.k && cache[hit].n == r.n && cache[hit].g == r.g)
                         break;
-            if (is_done(done, n_done, i, cfg)) {
+            if (sr_sweep_find_row(done, n_done, i, cfg, 0)) {
                 ev.resumed = 1;
                 st->resumed++;
             } else if (hit < n_cache) {

@@ -64,6 +64,11 @@ typedef struct {
     size_t measured, reused, resumed, skipped, sampled; /* sampled: reference checked a sample of rows */
 } sr_sweep_stats;
 
+/* The newest of rows (a run's stored layer rows) for layer and config (verified ones only
+ * when verified_only), or NULL. */
+const sr_layer_row *sr_sweep_find_row(const sr_layer_row *rows, size_t n, size_t layer, const sr_sweep_config *cfg,
+                                      int verified_only);
+
 /* Runs the sweep on the session's open device (its run current, network net_uuid stored);
  * `done` (may be NULL) marks the layer x config pairs the run already stored. ceil adds
  * the predictions. Stops with SR_ERR_INTERRUPTED between measurements once the session is

@@ -9,14 +9,7 @@
 
 static const sr_layer_row *find(const sr_layer_row *rows, size_t n, size_t layer, const sr_sweep_config *cfg)
 {
-    char name[SR_NAME_MAX];
-    sr_pattern_name(&cfg->pattern, name, sizeof name);
-    const sr_layer_row *hit = NULL;
-    for (size_t i = 0; i < n; i++) /* the newest row wins */
-        if (rows[i].layer_index == (int)layer && strcmp(rows[i].pattern, name) == 0 &&
-            fabs(rows[i].sparsity - cfg->sparsity) < 1e-9 && rows[i].verified)
-            hit = &rows[i];
-    return hit;
+    return sr_sweep_find_row(rows, n, layer, cfg, 1);
 }
 
 static double farness(const sr_sweep_layer *l) { return isfinite(l->ratio) && l->ratio > 0 ? fabs(log(l->ratio)) : -1; }
