@@ -103,6 +103,7 @@ sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *s
     }
     size_t zeros = 0, layout = 0;
     c = stage(hooks, "pruning and encoding", err);
+    const double t0 = sr_wall_seconds();
     for (int i = 0; i < g && c == SR_OK; i++) {
         c = sr_problem_group_weights(prob, i, &spec->pattern, spec->sparsity, &pw[i], err);
         if (c != SR_OK)
@@ -112,6 +113,7 @@ sr_code sr_kernel_run(sr_cl *cl, const sr_problem *prob, const sr_kernel_spec *s
         zeros += count_zeros(pw[i].pruned, (size_t)prob->m * prob->k);
         layout += sr_sparse_weight_bytes(pw[i].w);
     }
+    out->prune_s = sr_wall_seconds() - t0;
     if (c == SR_OK)
         c = stage(hooks, "verifying and timing", err);
     if (c == SR_OK) {

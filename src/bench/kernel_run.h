@@ -40,6 +40,7 @@ typedef struct {
     double layout_bytes; /* what the kernel's own layout reads (e.g. a byte per N:M index
                             where the model counts ceil(log2 M) bits) */
     sr_spmm_result res;
+    double prune_s;      /* pruning and encoding the weights on the host */
     size_t rows;         /* rows of Y over every group; res.rows_checked of them verified */
     int predicted;       /* pt holds the roofline prediction (ceilings were given) */
     sr_roofline_point pt;

@@ -311,18 +311,25 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
         c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups of %d repetitions", groups, reps);
         goto done;
     }
+    double t = sr_wall_seconds();
     for (; set_up < groups && c == SR_OK; set_up++) {
         double b = 0.0;
         jobs[set_up].cl = cl;
         c = job_setup(&jobs[set_up], ops[set_up].w, ops[set_up].x, n, kp, &jobs[set_up].ybuf, &b, err);
         res->build_s += b;
     }
+    res->setup_s = sr_wall_seconds() - t - res->build_s;
     if (c != SR_OK)
         goto done;
     /* Warm-up: the first launch compiles for its local size; its result is verified. */
     sr_rep_time warm;
-    if ((c = jobs_rep(jobs, groups, &warm, &warm_pack, err)) != SR_OK ||
-        (c = jobs_verify(jobs, ops, groups, n, row_step, kp, res, err)) != SR_OK)
+    if ((c = jobs_rep(jobs, groups, &warm, &warm_pack, err)) != SR_OK)
+        goto done;
+    res->first_s = warm.wall_s;
+    t = sr_wall_seconds();
+    c = jobs_verify(jobs, ops, groups, n, row_step, kp, res, err);
+    res->verify_s = sr_wall_seconds() - t;
+    if (c != SR_OK)
         goto done;
     /* untimed again, for at least WARM_S: the reference just swept the caches and ran on
      * one core while the others idled, and the first repetitions after it ran 10-15%

@@ -15,6 +15,9 @@ typedef struct {
     double pack_s;          /* median event time of the pack alone (0: X needed none, or
                                the time is by the wall clock) */
     double build_s;         /* program builds, kept apart from the time */
+    double setup_s;         /* buffers and uploads (builds apart) */
+    double first_s;         /* the first launch (PoCL compiles for its local size there) */
+    double verify_s;        /* reading Y back and checking it against the reference */
     sr_verify_result verify;
     int verified;
     size_t rows_checked;    /* rows of Y compared with the reference (over every group) */

@@ -234,9 +234,13 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
            st->reused, st->resumed, st->skipped);
     if (st->sampled)
         printf("; %zu checked on a sample of rows", st->sampled);
-    printf("\nSweep %.1f s, of which kernels %.1f s: overhead %.0f%% (program builds %.1f s; the rest generation,\n"
-           "pruning, checks and storage)\n",
-           st->wall_s, st->kernel_s, st->wall_s > 0 ? 100 * (1 - st->kernel_s / st->wall_s) : 0.0, st->build_s);
+    const double other = st->wall_s - st->kernel_s - st->build_s - st->problem_s - st->prune_s - st->setup_s -
+                         st->first_s - st->verify_s - st->store_s;
+    printf("\nSweep %.1f s, of which kernels %.1f s: overhead %.0f%% (program builds %.2f s, weights and inputs %.2f,\n"
+           "pruning and encoding %.2f, buffers %.2f, first launches %.2f, reference checks %.2f, storage %.2f,\n"
+           "the rest %.2f)\n",
+           st->wall_s, st->kernel_s, st->wall_s > 0 ? 100 * (1 - st->kernel_s / st->wall_s) : 0.0, st->build_s,
+           st->problem_s, st->prune_s, st->setup_s, st->first_s, st->verify_s, st->store_s, other);
     printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), run);
 }
 
@@ -298,6 +302,13 @@ static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, co
     json_object_object_add(s, "wall_s", sr_cli_json_num(st->wall_s));
     json_object_object_add(s, "kernel_s", sr_cli_json_num(st->kernel_s));
     json_object_object_add(s, "build_s", sr_cli_json_num(st->build_s));
+    const struct {
+        const char *key;
+        double v;
+    } phases[] = {{"problem_s", st->problem_s}, {"prune_s", st->prune_s}, {"setup_s", st->setup_s},
+                  {"first_launch_s", st->first_s}, {"verify_s", st->verify_s}, {"store_s", st->store_s}};
+    for (size_t i = 0; i < sizeof phases / sizeof *phases; i++)
+        json_object_object_add(s, phases[i].key, sr_cli_json_num(phases[i].v));
     json_object_object_add(s, "overhead", sr_cli_json_num(st->wall_s > 0 ? 1 - st->kernel_s / st->wall_s : NAN));
     json_object_object_add(s, "measured", json_object_new_int64((int64_t)st->measured));
     json_object_object_add(s, "reused", json_object_new_int64((int64_t)st->reused));

@@ -175,11 +175,13 @@ static sr_code problem_for(problem_cache *pc, const sr_sweep_opts *o, size_t i, 
 }
 
 static sr_code measure(sr_session *s, problem_cache *pc, const sr_sweep_opts *o, size_t i, const sr_layer *l,
-                       measured *r, const sr_ceilings *ceil, sr_err *err)
+                       measured *r, const sr_ceilings *ceil, double *problem_s, sr_err *err)
 {
     sr_problem made = {0};
     const sr_problem *prob = NULL;
+    const double t0 = sr_wall_seconds();
     sr_code c = problem_for(pc, o, i, l, r, &prob, &made, err);
+    *problem_s += sr_wall_seconds() - t0;
     if (c == SR_OK)
         c = sr_kernel_run(s->cl, prob, &r->spec, ceil, &(sr_kernel_hooks){.stop = s->interrupted}, &r->out, err);
     sr_problem_free(&made);
@@ -269,12 +271,18 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                                                     : err->msg);
                 ev.skipped = why;
                 st->skipped++;
-            } else if ((rc = measure(s, &pc, o, i, l, &r, ceil, err)) == SR_OK) {
+            } else if ((rc = measure(s, &pc, o, i, l, &r, ceil, &st->problem_s, err)) == SR_OK) {
                 st->measured++;
                 st->kernel_s += r.out.res.device_s;
                 st->build_s += r.out.res.build_s;
+                st->prune_s += r.out.prune_s;
+                st->setup_s += r.out.res.setup_s;
+                st->first_s += r.out.res.first_s;
+                st->verify_s += r.out.res.verify_s;
                 st->sampled += r.out.res.rows_checked < r.out.rows;
+                const double t_store = sr_wall_seconds();
                 rc = store_row(s, net_uuid, i, o, &r, err);
+                st->store_s += sr_wall_seconds() - t_store;
                 cache[n_cache++] = r;
             } else if (rc == SR_ERR_UNSUPPORTED) {
                 /* the driver cannot run this kernel right (a defect it names): the layer

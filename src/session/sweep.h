@@ -61,6 +61,10 @@ typedef struct {
     double wall_s;     /* the sweep, from first to last measurement */
     double kernel_s;   /* of it, running kernels (timed and warm-up repetitions) */
     double build_s;    /* of it, building kernel programs (once per parameter set) */
+    /* the rest, by phase: making problems (weights and inputs), pruning and encoding,
+     * buffers and uploads, first launches (PoCL compiles for the local size there),
+     * reference checks, storing rows */
+    double problem_s, prune_s, setup_s, first_s, verify_s, store_s;
     size_t measured, reused, resumed, skipped, sampled; /* sampled: reference checked a sample of rows */
 } sr_sweep_stats;
 

@@ -75,19 +75,21 @@ static sr_code encode_csr(sr_sparse *s, const float *w, sr_err *err)
         nnz += w[i] != 0.0f;
     s->nnz = s->values = nnz;
     s->rowptr = alloc_n((size_t)s->m + 1, sizeof *s->rowptr);
-    s->colidx = alloc_n(nnz, sizeof *s->colidx);
-    s->vals = alloc_n(nnz, sizeof *s->vals);
+    /* one slot more than nnz: every weight is written at `at`, which moves on only past
+     * a nonzero (branch-free: where the nonzeros lie is as random as the weights) */
+    s->colidx = alloc_n(nnz + 1, sizeof *s->colidx);
+    s->vals = alloc_n(nnz + 1, sizeof *s->vals);
     if (!s->rowptr || !s->colidx || !s->vals)
         return nomem(err, s);
     int32_t at = 0; /* nnz <= m*k <= INT32_MAX (checked) */
     for (int i = 0; i < s->m; i++) {
         const float *row = w + (size_t)i * s->k;
         s->rowptr[i] = at;
-        for (int j = 0; j < s->k; j++)
-            if (row[j] != 0.0f) {
-                s->colidx[at] = j;
-                s->vals[at++] = row[j];
-            }
+        for (int j = 0; j < s->k; j++) {
+            s->colidx[at] = j;
+            s->vals[at] = row[j];
+            at += row[j] != 0.0f;
+        }
     }
     s->rowptr[s->m] = at;
     return SR_OK;
@@ -161,7 +163,15 @@ static sr_code encode_nm(sr_sparse *s, const float *w, sr_err *err)
     for (int i = 0; i < s->m; i++) {
         const float *row = w + (size_t)i * k;
         for (int c0 = 0; c0 < k; c0 += g) {
-            uint32_t mask = sr_nm_select(row, k, c0, n, g);
+            if (c0 + g <= k && n == 2 && g == 4) { /* a whole group of 2:4, unrolled and branch-free */
+                const uint32_t mask = sr_nm_select(row, c0 + 4, c0, 2, 4);
+                const int j0 = __builtin_ctz(mask), j1 = __builtin_ctz(mask & (mask - 1));
+                s->idx[at] = (uint8_t)j0, s->vals[at++] = row[c0 + j0];
+                s->idx[at] = (uint8_t)j1, s->vals[at++] = row[c0 + j1];
+                s->values += 2;
+                continue;
+            }
+            const uint32_t mask = sr_nm_select(row, k, c0, n, g);
             for (int j = 0; j < g; j++)
                 if ((mask >> j) & 1) {
                     s->values += c0 + j < k; /* else padding past the last column */

@@ -36,11 +36,19 @@ static sr_code prune_unstructured(const float *w, size_t total, size_t keep, flo
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < total; i++) {
-        uint64_t key = sr_mag_key(w[i]);
-        int kept = key > thr || (key == thr && ties > 0 && ties--);
-        out[i] = kept ? w[i] : 0.0f;
+    /* at or above the threshold in one branch-free (vectorised: 32-bit keys) pass; then
+     * of those at it, all but the first `ties` dropped (out may be w: only out is read
+     * again). keep == 0 keeps none: thr is then above every 32-bit key. */
+    if (thr > UINT32_MAX) {
+        memset(out, 0, total * sizeof *out);
+        return SR_OK;
     }
+    const uint32_t thr32 = (uint32_t)thr;
+    for (size_t i = 0; i < total; i++)
+        out[i] = sr_mag_key(w[i]) >= thr32 ? w[i] : 0.0f;
+    for (size_t i = 0; i < total; i++)
+        if (sr_mag_key(out[i]) == thr32 && !(ties > 0 && ties--))
+            out[i] = 0.0f;
     return SR_OK;
 }
 
@@ -93,8 +101,15 @@ static void prune_nm(const float *w, int m, int k, int n, int g, float *out)
     for (int i = 0; i < m; i++) {
         const float *row = w + (size_t)i * k;
         float *orow = out + (size_t)i * k;
-        for (int c0 = 0; c0 < k; c0 += g) {
-            uint32_t mask = sr_nm_select(row, k, c0, n, g);
+        int c0 = 0;
+        /* whole groups of M = 4 (2:4, 1:4) spelled out, so that the selection unrolls */
+        for (; g == 4 && c0 + 4 <= k; c0 += 4) {
+            const uint32_t mask = sr_nm_select(row, c0 + 4, c0, n, 4);
+            for (int j = 0; j < 4; j++)
+                orow[c0 + j] = (mask >> j) & 1 ? row[c0 + j] : 0.0f;
+        }
+        for (; c0 < k; c0 += g) {
+            const uint32_t mask = sr_nm_select(row, k, c0, n, g);
             for (int j = 0; j < g && c0 + j < k; j++)
                 orow[c0 + j] = (mask >> j) & 1 ? row[c0 + j] : 0.0f;
         }
@@ -113,7 +128,11 @@ sr_code sr_prune(const float *w, int m, int k, const sr_pattern *p, double spars
     if (!(sparsity >= 0.0 && sparsity <= 1.0)) /* also refuses NaN */
         return sr_err_set(err, SR_ERR_ARG, "sparsity %g is not in [0, 1]", sparsity);
     size_t total = (size_t)m * (size_t)k;
+    /* a NaN's magnitude key lies above infinity's: one branch-free pass finds whether any */
+    uint32_t top = 0;
     for (size_t i = 0; i < total; i++)
+        top = sr_mag_key(w[i]) > top ? sr_mag_key(w[i]) : top;
+    for (size_t i = 0; top > 0x7f800000u && i < total; i++)
         if (isnan(w[i]))
             return sr_err_set(err, SR_ERR_ARG, "weight at row %zu, column %zu is NaN: cannot rank it",
                               i / (size_t)k, i % (size_t)k);
