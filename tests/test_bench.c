@@ -441,6 +441,18 @@ START_TEST(test_weights_run)
     json_object *sweep = field(o, "sweep");
     ck_assert_int_eq((int)num(sweep, "reused"), 0);
     ck_assert_int_eq((int)num(sweep, "measured"), 5); /* 3 layers dense, 2 of them 2:4 */
+    /* the sweep's time by phase: each part of it, together no more than the whole */
+    static const char *phases[] = {"kernel_s", "build_s", "problem_s", "prune_s", "setup_s",
+                                   "first_launch_s", "verify_s", "store_s"};
+    double parts = 0;
+    for (size_t i = 0; i < sizeof phases / sizeof *phases; i++) {
+        const double v = num(sweep, phases[i]);
+        ck_assert_msg(v >= 0, "%s = %g", phases[i], v);
+        parts += v;
+    }
+    ck_assert(num(sweep, "prune_s") > 0 && num(sweep, "verify_s") > 0 && num(sweep, "kernel_s") > 0);
+    ck_assert_msg(parts <= num(sweep, "wall_s") * 1.0001, "phases %g s of a %g s sweep", parts, num(sweep, "wall_s"));
+    ck_assert_int_ge((int)(num(sweep, "programs_built") + num(sweep, "programs_loaded")), 2); /* dense, 2:4 */
     json_object_put(o);
     char keys[2048];
     row_keys(db, keys, sizeof keys);

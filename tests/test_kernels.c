@@ -1,9 +1,12 @@
 /* Every kernel against the CPU reference: odd shapes that are multiples of no tile,
  * block or group; an all-zero matrix; a fully dense one; several tile parameters. */
+#define _DEFAULT_SOURCE /* mkdtemp, setenv */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check_run.h"
 #include "test_quick.h"
@@ -370,6 +373,90 @@ START_TEST(test_tune_skips)
 }
 END_TEST
 
+/* The .bin files of the binary cache in dir, and their total size. */
+static int cache_files(const char *dir, long *bytes)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    *bytes = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".bin") != 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        ck_assert_int_eq(stat(path, &st), 0);
+        *bytes += (long)st.st_size;
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Runs a verified dense product on a newly opened device; its program counts. */
+static void run_on_new_device(int *built, int *loaded)
+{
+    sr_cl *other = NULL;
+    sr_err err = {0};
+    ck_assert_msg(sr_cl_open(sr_cl_info(cl), &other, &err) == SR_OK, "%s", err.msg);
+    sr_cl *mine = cl;
+    cl = other;
+    check_case("dense", 9, 20, 24, 0.0, 0, "vw=8,nv=1,rows=2,tiles=1,kc=0,wg=0");
+    cl = mine;
+    sr_cl_program_counts(other, built, loaded);
+    sr_cl_close(other);
+}
+
+/* A program built once is loaded from the binary cache by the next process (here: the
+ * next opened device), runs right, and a cache file the driver refuses is built again
+ * and replaced; SPARSEROOF_CACHE_DIR=off keeps none. */
+START_TEST(test_binary_cache)
+{
+    char dir[] = "/tmp/sr-cache-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char sub[sizeof dir + 16];
+    snprintf(sub, sizeof sub, "%s/a/b", dir); /* made when missing */
+    setenv("SPARSEROOF_CACHE_DIR", sub, 1);
+    int built, loaded;
+    long bytes, again;
+    run_on_new_device(&built, &loaded);
+    ck_assert_int_eq(loaded, 0);
+    ck_assert_int_ge(built, 1); /* the product, and the pack unless X is one panel */
+    const int files = cache_files(sub, &bytes);
+    ck_assert_int_eq(files, built);
+    run_on_new_device(&built, &loaded);
+    ck_assert_int_eq(built, 0);
+    ck_assert_int_eq(loaded, files);
+    /* every file replaced by bytes no driver takes */
+    DIR *d = opendir(sub);
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
+        FILE *f = fopen(path, "wb");
+        fputs("not a binary", f);
+        fclose(f);
+    }
+    closedir(d);
+    run_on_new_device(&built, &loaded);
+    ck_assert_int_eq(loaded, 0);
+    ck_assert_int_eq(built, files);
+    ck_assert_int_eq(cache_files(sub, &again), files);
+    ck_assert_int_gt(again, files * (long)strlen("not a binary")); /* written again, whole */
+    ck_assert_int_gt(bytes, 0);
+    setenv("SPARSEROOF_CACHE_DIR", "off", 1);
+    run_on_new_device(&built, &loaded);
+    ck_assert_int_eq(loaded, 0);
+    ck_assert_int_eq(built, files);
+    char cmd[sizeof dir + 16];
+    snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
     if (!sr_test_have_device()) {
@@ -393,6 +480,7 @@ int main(void)
     tcase_add_test(tc, test_x_as_one_panel);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
+    tcase_add_test(tc, test_binary_cache);
     suite_add_tcase(s, tc);
     /* drivers that end loops early (llvmpipe) */
     tc = tcase_create("loops");

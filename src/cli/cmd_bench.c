@@ -48,7 +48,7 @@ static const char bench_help[] =
     "  --batch B            images or sequences (default 1)\n"
     "  --prune-all          prune the first and last prunable layers too (default: dense)\n"
     "  --reps R             timed repetitions of each layer (default 10; more, up to 1000,\n"
-    "                       while fewer than 20 ms of them have run)\n"
+    "                       while fewer than 40 ms of them have run)\n"
     "  --weights DIR        real weights: DIR/<layer>.npy for every prunable layer, (groups\n"
     "                       x out) x (in x kernel) fp32, as tools/export_torch.py --weights\n"
     "                       writes them; checked before anything runs\n"
@@ -236,11 +236,12 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
         printf("; %zu checked on a sample of rows", st->sampled);
     const double other = st->wall_s - st->kernel_s - st->build_s - st->problem_s - st->prune_s - st->setup_s -
                          st->first_s - st->verify_s - st->store_s;
-    printf("\nSweep %.1f s, of which kernels %.1f s: overhead %.0f%% (program builds %.2f s, weights and inputs %.2f,\n"
-           "pruning and encoding %.2f, buffers %.2f, first launches %.2f, reference checks %.2f, storage %.2f,\n"
-           "the rest %.2f)\n",
+    printf("\nSweep %.1f s, of which kernels %.1f s: overhead %.0f%% (programs %.2f s: %d built, %d from the cache;\n"
+           "weights and inputs %.2f, pruning and encoding %.2f, buffers %.2f, first launches %.2f, reference checks\n"
+           "%.2f, storage %.2f, the rest %.2f)\n",
            st->wall_s, st->kernel_s, st->wall_s > 0 ? 100 * (1 - st->kernel_s / st->wall_s) : 0.0, st->build_s,
-           st->problem_s, st->prune_s, st->setup_s, st->first_s, st->verify_s, st->store_s, other);
+           st->built, st->loaded, st->problem_s, st->prune_s, st->setup_s, st->first_s, st->verify_s, st->store_s,
+           other);
     printf("Stored in %s (run %s)\n", sr_cli_db_path(a->db), run);
 }
 
@@ -302,6 +303,8 @@ static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, co
     json_object_object_add(s, "wall_s", sr_cli_json_num(st->wall_s));
     json_object_object_add(s, "kernel_s", sr_cli_json_num(st->kernel_s));
     json_object_object_add(s, "build_s", sr_cli_json_num(st->build_s));
+    json_object_object_add(s, "programs_built", json_object_new_int(st->built));
+    json_object_object_add(s, "programs_loaded", json_object_new_int(st->loaded));
     const struct {
         const char *key;
         double v;
@@ -333,9 +336,9 @@ static sr_code sweep_opts(const sr_bench_args *a, const sr_network *net, sr_swee
     /* the reference checks a sample of a layer's rows beyond this many multiply-adds (a
      * full check of ResNet-50's large layers would take longer than their repetitions) */
     o->check_macs = 2e6;
-    /* short layers get more repetitions: at least 20 ms of them (a steadier median, and
+    /* short layers get more repetitions: at least 40 ms of them (a steadier median, and
      * kernels rather than set-up fill the sweep's time) */
-    o->min_time_s = 0.02;
+    o->min_time_s = 0.04;
     sr_code c = sr_sweep_configs(a->patterns, (size_t)a->n_patterns, a->sparsities, (size_t)a->n_sparsities, o, err);
     return c == SR_OK ? sr_sweep_check_weights(o, err) : c;
 }

@@ -63,6 +63,12 @@ void sr_cl_close(sr_cl *cl)
 }
 
 const sr_device_info *sr_cl_info(const sr_cl *cl) { return &cl->info; }
+
+void sr_cl_program_counts(const sr_cl *cl, int *built, int *loaded)
+{
+    *built = cl->built;
+    *loaded = cl->loaded;
+}
 cl_context sr_cl_context(const sr_cl *cl) { return cl->context; }
 cl_command_queue sr_cl_queue(const sr_cl *cl) { return cl->queue; }
 
@@ -130,17 +136,28 @@ static sr_code get_program(sr_cl *cl, const char *file, const char *options, cl_
         free(common);
         return err ? err->code : SR_ERR_IO;
     }
-    cl_int rc;
+    cl_int rc = CL_SUCCESS;
     const char *srcs[] = {common, src};
-    cl_program prog = clCreateProgramWithSource(cl->context, 2, srcs, NULL, &rc);
+    char cached[4200];
+    const int cacheable = sr_binary_cache_path(cl, srcs, 2, options, cached, sizeof cached);
+    double t0 = sr_wall_seconds();
+    cl_program prog = cacheable ? sr_binary_cache_load(cl, cached, options) : NULL;
+    if (prog) {
+        cl->loaded++;
+    } else {
+        prog = clCreateProgramWithSource(cl->context, 2, srcs, NULL, &rc);
+        if (rc == CL_SUCCESS)
+            rc = clBuildProgram(prog, 1, &cl->info.device_id, options, NULL, NULL);
+        if (rc == CL_SUCCESS && cacheable)
+            sr_binary_cache_store(prog, cached);
+        cl->built += rc == CL_SUCCESS;
+    }
     free(common);
     free(src);
-    if (rc != CL_SUCCESS)
-        return sr_cl_fail(err, rc, "creating program %s", file);
-    double t0 = sr_wall_seconds();
-    rc = clBuildProgram(prog, 1, &cl->info.device_id, options, NULL, NULL);
     if (build_seconds)
         *build_seconds = sr_wall_seconds() - t0;
+    if (rc != CL_SUCCESS && !prog)
+        return sr_cl_fail(err, rc, "creating program %s", file);
     if (rc != CL_SUCCESS) {
         sr_code c = build_log_fail(cl, prog, rc, file, options, err);
         clReleaseProgram(prog);

@@ -62,6 +62,10 @@ cl_command_queue sr_cl_queue(const sr_cl *cl);
  * that directory instead (for kernel development). */
 sr_code sr_cl_kernel(sr_cl *cl, const char *file, const char *name, const char *options,
                      cl_kernel *out, double *build_seconds, sr_err *err);
+/* Programs this opened device built from source, and loaded from the binary cache (the
+ * driver's binaries of earlier builds, kept in $SPARSEROOF_CACHE_DIR, else
+ * $XDG_CACHE_HOME or ~/.cache, under sparseroof/programs; SPARSEROOF_CACHE_DIR=off: none). */
+void sr_cl_program_counts(const sr_cl *cl, int *built, int *loaded);
 
 /* Buffers: `what` names the buffer in messages ("X", "CSR values"). */
 sr_code sr_cl_buffer(sr_cl *cl, cl_mem_flags flags, size_t bytes, const void *host,

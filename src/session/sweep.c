@@ -231,6 +231,8 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
     if (!cache)
         return sr_err_set(err, SR_ERR_NOMEM, "out of memory for the sweep of %zu layers", nl);
     const double t0 = sr_wall_seconds();
+    int built0, loaded0;
+    sr_cl_program_counts(s->cl, &built0, &loaded0);
     sr_code rc = SR_OK;
     problem_cache pc = {0};
     for (size_t c = 0; c < o->n_configs && rc == SR_OK; c++) {
@@ -305,6 +307,8 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
         }
     }
     st->wall_s = sr_wall_seconds() - t0;
+    sr_cl_program_counts(s->cl, &st->built, &st->loaded);
+    st->built -= built0, st->loaded -= loaded0;
     cache_free(&pc);
     free(cache);
     return rc;

@@ -65,6 +65,7 @@ typedef struct {
      * buffers and uploads, first launches (PoCL compiles for the local size there),
      * reference checks, storing rows */
     double problem_s, prune_s, setup_s, first_s, verify_s, store_s;
+    int built, loaded; /* programs built from source, and loaded from the binary cache */
     size_t measured, reused, resumed, skipped, sampled; /* sampled: reference checked a sample of rows */
 } sr_sweep_stats;
 
