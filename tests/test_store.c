@@ -447,6 +447,15 @@ static void views_fixture(void)
     m.predicted_time_s = 0.2;
     memcpy(m.network_uuid, nw, SR_UUID_LEN);
     ck_assert_msg(sr_store_add_measurement(s, &m, &e) == SR_OK, "%s", e.msg);
+    /* unstructured 0.7 only predicted (as `predict` stores it), never measured */
+    for (int l = 0; l < 3; l++) {
+        fx_measurement(&m, "unstructured", 0.7, 64, NAN);
+        m.kind = SR_PREDICTED;
+        m.predicted_time_s = 0.3;
+        memcpy(m.network_uuid, nw, SR_UUID_LEN);
+        m.layer_index = l;
+        ck_assert_msg(sr_store_add_measurement(s, &m, &e) == SR_OK, "%s", e.msg);
+    }
     /* And a free-shape kernel. */
     fx_measurement(&m, "block:8x8", 0.9, 512, 0.004);
     ck_assert_msg(sr_store_add_measurement(s, &m, &e) == SR_OK, "%s", e.msg);
@@ -466,19 +475,25 @@ START_TEST(test_views)
     views_fixture();
 
     /* dense: 1 + 2 + 3 = 6; 2:4: 0.5 + 1 + 3 (head is not prunable) = 4.5 */
-    ck_assert_double_eq_tol(query_double(path, "SELECT measured_dense_s FROM v_network_speedup"),
+    ck_assert_double_eq_tol(query_double(path, "SELECT measured_dense_s FROM v_network_speedup WHERE pattern = '2:4'"),
                             6, 1e-12);
-    ck_assert_double_eq_tol(query_double(path, "SELECT measured_sparse_s FROM v_network_speedup"),
+    ck_assert_double_eq_tol(query_double(path, "SELECT measured_sparse_s FROM v_network_speedup WHERE pattern = '2:4'"),
                             4.5, 1e-12);
     ck_assert_double_eq_tol(query_double(path, "SELECT measured_speedup FROM v_network_speedup "
                                                "WHERE network = 'tiny' AND device = 'cpu-a' AND "
                                                "pattern = '2:4' AND sparsity = 0.5"),
                             6 / 4.5, 1e-12);
     /* predicted: dense 0.5 + 1 + 1.5 = 3; 2:4: 0.2 + 0.5 + 1.5 = 2.2 */
-    ck_assert_double_eq_tol(query_double(path, "SELECT predicted_speedup FROM v_network_speedup"),
+    ck_assert_double_eq_tol(query_double(path, "SELECT predicted_speedup FROM v_network_speedup WHERE pattern = '2:4'"),
                             3 / 2.2, 1e-12);
-    ck_assert_int_eq(query_int(path, "SELECT layers * 10 + layers_measured FROM v_network_speedup"),
+    ck_assert_int_eq(query_int(path, "SELECT layers * 10 + layers_measured FROM v_network_speedup WHERE pattern = '2:4'"),
                      32);
+    /* a pattern only predicted has a predicted speedup and no measured one (not 1) */
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM v_network_speedup WHERE pattern = 'unstructured' AND "
+                                     "predicted_speedup > 1 AND measured_speedup IS NULL AND "
+                                     "measured_sparse_s IS NULL AND device_speedup IS NULL AND "
+                                     "layers_measured = 0 AND measured_dense_s = 6"),
+                     1);
     ck_assert_double_eq_tol(query_double(path, "SELECT accuracy FROM v_sparsity_roofline WHERE "
                                                "metric = 'top1'"),
                             70, 1e-12);
