@@ -197,7 +197,7 @@ START_TEST(roofline_points)
     ck_assert(sr_store_open(db, SR_STORE_READONLY, &s, &e) == SR_OK);
     char dev[SR_UUID_LEN];
     ck_assert(sr_store_find_device(s, "fixture-gpu", dev, &e) == SR_OK);
-    sr_roofline_point *p;
+    sr_roofline_row *p;
     size_t n, measured = 0;
     ck_assert_msg(sr_store_roofline_points(s, dev, NULL, "tiny", &p, &n, &e) == SR_OK, "%s", e.msg);
     ck_assert_uint_eq(n, 9 + 7); /* every layer row, predicted and measured */

@@ -101,7 +101,7 @@ typedef struct {
 } layer_errors;
 
 /* The per-layer errors of the measured points of one pattern, sparsity, dtype and batch. */
-static sr_code layer_stats(const sr_roofline_point *p, size_t n, const char *pattern, double sparsity,
+static sr_code layer_stats(const sr_roofline_row *p, size_t n, const char *pattern, double sparsity,
                            const char *dtype, int batch, layer_errors *out, sr_err *err)
 {
     double *dev = malloc((n + 1) * sizeof *dev), *roof = malloc((n + 1) * sizeof *roof);
@@ -168,7 +168,7 @@ static sr_code device_errors(sr_store *s, const char *network, const sr_network_
         return SR_OK;
     block_heading(f, r);
     sr_html_table(f, error_heads, error_tips, 9);
-    sr_roofline_point *p = NULL;
+    sr_roofline_row *p = NULL;
     size_t np = 0;
     sr_code rc = sr_store_roofline_points(s, r[0].device_uuid, NULL, network, &p, &np, err);
     layer_errors le;

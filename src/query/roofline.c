@@ -90,7 +90,7 @@ static sr_code tuned_roof(sr_store *s, sr_roofline *r, const char *pattern, cons
 }
 
 /* The same layer (or free shape) in the same configuration. */
-static int same_config(const sr_roofline_point *a, const sr_roofline_point *b)
+static int same_config(const sr_roofline_row *a, const sr_roofline_row *b)
 {
     return a->layer == b->layer && a->m == b->m && a->k == b->k && a->n == b->n &&
            a->batch == b->batch && fabs(a->sparsity - b->sparsity) < 1e-9 &&
@@ -100,7 +100,7 @@ static int same_config(const sr_roofline_point *a, const sr_roofline_point *b)
 
 static sr_code read_points(sr_store *s, const sr_roofline_opts *o, sr_roofline *r, sr_err *err)
 {
-    sr_roofline_point *pts;
+    sr_roofline_row *pts;
     size_t n;
     sr_code rc = sr_store_roofline_points(s, r->device_uuid, o->run, o->network, &pts, &n, err);
     if (rc != SR_OK)
@@ -112,7 +112,7 @@ static sr_code read_points(sr_store *s, const sr_roofline_opts *o, sr_roofline *
     }
     for (int measured = 1; measured >= 0; measured--)
         for (size_t i = 0; i < n; i++) {
-            const sr_roofline_point *p = &pts[i];
+            const sr_roofline_row *p = &pts[i];
             if (p->measured != measured)
                 continue;
             double t = measured ? p->measured_time_s : p->predicted_time_s;

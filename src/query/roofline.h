@@ -35,7 +35,7 @@ typedef struct {
 } sr_roof;
 
 typedef struct {
-    sr_roofline_point p;
+    sr_roofline_row p;
     double gflops;       /* measured: FLOPs / measured time; predicted: / predicted time */
     double roof_gflops;  /* FLOPs / the predicted time (NAN: none) */
     int above_roof;      /* measured faster than its prediction */

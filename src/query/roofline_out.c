@@ -13,7 +13,7 @@ sr_code sr_roofline_write_csv(const sr_roofline *r, FILE *f, sr_err *err)
           "gflops,roof_gflops,bound,above_roof,run\n", f);
     for (size_t i = 0; i < r->n_pts; i++) {
         const sr_roofline_pt *q = &r->pts[i];
-        const sr_roofline_point *p = &q->p;
+        const sr_roofline_row *p = &q->p;
         sr_csv_put_text(f, r->device);
         fputc(',', f);
         sr_csv_put_text(f, p->network);
@@ -52,7 +52,7 @@ static json_object *roof_json(const sr_roof *f)
 
 static json_object *point_json(const sr_roofline_pt *q)
 {
-    const sr_roofline_point *p = &q->p;
+    const sr_roofline_row *p = &q->p;
     json_object *o = json_object_new_object();
     json_object_object_add(o, "kind", json_object_new_string(p->measured ? "measured" : "predicted"));
     json_object_object_add(o, "network", p->network[0] ? json_object_new_string(p->network) : NULL);

@@ -108,7 +108,7 @@ sr_code sr_store_speedup_rows(sr_store *s, const sr_speedup_set *set, sr_speedup
 
 static void fill_point(sqlite3_stmt *st, void *row)
 {
-    sr_roofline_point *p = row;
+    sr_roofline_row *p = row;
     store_copy_text(p->network, sizeof p->network, st, 0);
     p->layer = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 1);
     store_copy_text(p->layer_name, sizeof p->layer_name, st, 2);
@@ -131,7 +131,7 @@ static void fill_point(sqlite3_stmt *st, void *row)
 }
 
 sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const char *run,
-                                 const char *network, sr_roofline_point **pts, size_t *n,
+                                 const char *network, sr_roofline_row **pts, size_t *n,
                                  sr_err *err)
 {
     sqlite3_stmt *st;

@@ -56,13 +56,13 @@ typedef struct {
     int batch;
     int64_t m, k, n;
     char run_uuid[SR_UUID_LEN];
-} sr_roofline_point;
+} sr_roofline_row;
 
 /* The points of a device (UUID), optionally of one run (UUID or prefix; NULL: all) and one
  * network (name; NULL: all, "" : free shapes only). Rows without FLOPs or bytes are left
  * out, and measured rows that failed verification. */
 sr_code sr_store_roofline_points(sr_store *s, const char *device_uuid, const char *run,
-                                 const char *network, sr_roofline_point **pts, size_t *n,
+                                 const char *network, sr_roofline_row **pts, size_t *n,
                                  sr_err *err);
 
 /* ---- The lab report's tables (read_report.c) ---------------------------------------- */
