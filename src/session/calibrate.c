@@ -173,5 +173,20 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
         dm->vector = kp.vw;
         dm->panel = kp.vw * kp.nv;
     }
+    /* how each pattern's kernel sweeps X (its re-reads come from the level holding a slice) */
+    for (size_t i = 0; i < n; i++) {
+        const sr_calib_point *p = &(*pts)[i];
+        size_t b = 0;
+        while (b < dm->n_blocking && strcmp(dm->blocking[b].pattern, p->pattern) != 0)
+            b++;
+        sr_kernel_params q = {0};
+        if (b < dm->n_blocking || b == SR_DEVICE_MAX_BLOCKING || !p->params[0] ||
+            sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0)
+            continue;
+        snprintf(dm->blocking[b].pattern, sizeof dm->blocking[b].pattern, "%s", p->pattern);
+        dm->blocking[b].k_block = q.kc;
+        dm->blocking[b].width = q.vw * q.nv;
+        dm->n_blocking++;
+    }
     return SR_OK;
 }
