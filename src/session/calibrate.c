@@ -14,11 +14,13 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
     static const char *pats[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4"};
     for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
         sr_pattern_parse(pats[i], &o->patterns[o->n_patterns++], NULL);
-    static const double m[] = {64, 256, 1024}, k[] = {64, 512, 4096};
+    /* M to 4096: at high sparsity a kernel's rate still grows with its rows (more
+     * work-items to share out) well past 1024; held at 1024 it was up to 1.8x slow */
+    static const double m[] = {64, 256, 1024, 4096}, k[] = {64, 512, 4096};
     /* N whole panels (the model pads a layer's N the way the kernels do) */
     static const double n_full[] = {16, 64, 256, 1024, 4096, 16384}, n_quick[] = {16, 128, 1024, 8192};
     static const double s_full[] = {0.5, 0.75, 0.9, 0.95}, s_quick[] = {0.5, 0.9};
-    memcpy(o->m, m, sizeof m), o->n_m = 3;
+    memcpy(o->m, m, sizeof m), o->n_m = 4;
     memcpy(o->k, k, sizeof k), o->n_k = 3;
     if (quick) {
         memcpy(o->n, n_quick, sizeof n_quick), o->n_n = 4;
