@@ -40,6 +40,20 @@ static sr_ceilings fast_device(void)
     return c;
 }
 
+/* A virtual device with these bandwidth levels and 1000 GFLOP/s */
+static sr_ceilings level_device(const sr_bw_level *lv, size_t n)
+{
+    sr_ceilings c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.device, sizeof c.device, "levels");
+    c.is_virtual = 1;
+    c.n_levels = n;
+    memcpy(c.levels, lv, n * sizeof *lv);
+    c.n_compute = 1;
+    c.compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 1000};
+    return c;
+}
+
 START_TEST(test_launch_only)
 {
     /* one grid point at 100 GFLOP/s; a 1 x 1 x 1 product is 2 FLOPs = 20 ps of kernel,
@@ -173,15 +187,8 @@ START_TEST(test_csr_rereads_decide)
      * 256 us, where the rate gives 2 * 1000 * 64 / 100e9 = 1.28 us */
     sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
     sr_device_model dm = {.points = pts, .n_points = 1};
-    sr_ceilings c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.device, sizeof c.device, "two-levels");
-    c.is_virtual = 1;
-    c.n_levels = 2;
-    c.levels[0] = (sr_bw_level){"L2", 1.0, 0, 1 << 20};
-    c.levels[1] = (sr_bw_level){"DRAM", 0.5, 1 << 20, UINT64_MAX};
-    c.n_compute = 1;
-    c.compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 1000};
+    const sr_bw_level lv[] = {{"L2", 1.0, 0, 1 << 20}, {"DRAM", 0.5, 1 << 20, UINT64_MAX}};
+    const sr_ceilings c = level_device(lv, 2);
     sr_pattern u = pat("unstructured");
     sr_device_time t;
     ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);
@@ -207,16 +214,8 @@ START_TEST(test_reread_slice_of_the_kernel)
      * would need (256 us) */
     sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
     sr_device_model dm = {.points = pts, .n_points = 1, .blocking = {{"unstructured", 100, 64}}, .n_blocking = 1};
-    sr_ceilings c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.device, sizeof c.device, "three-levels");
-    c.is_virtual = 1;
-    c.n_levels = 3;
-    c.levels[0] = (sr_bw_level){"L1", 4.0, 0, 32 << 10};
-    c.levels[1] = (sr_bw_level){"L2", 1.0, 32 << 10, 1 << 20};
-    c.levels[2] = (sr_bw_level){"DRAM", 0.5, 1 << 20, UINT64_MAX};
-    c.n_compute = 1;
-    c.compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 1000};
+    const sr_bw_level lv[] = {{"L1", 4.0, 0, 32 << 10}, {"L2", 1.0, 32 << 10, 1 << 20}, {"DRAM", 0.5, 1 << 20, UINT64_MAX}};
+    const sr_ceilings c = level_device(lv, 3);
     sr_pattern u = pat("unstructured");
     sr_device_time t;
     ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_bench.h"
@@ -28,38 +27,13 @@ static void setup(void)
 
 static void teardown(void) { tmp_cleanup(dir); }
 
-static void read_into(FILE *f, char *buf, size_t size)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-}
-
 /* model-check with arguments args (NULL-terminated), output into out and errs. */
 static int check_cmd(const char *const *args)
 {
     char *argv[16] = {"model-check", "--device", dev, "--db", path};
-    int argc = 5;
-    for (; args[argc - 5]; argc++)
-        argv[argc] = (char *)args[argc - 5];
-    fflush(stdout);
-    fflush(stderr);
-    FILE *o = tmpfile(), *e = tmpfile();
-    ck_assert(o && e);
-    int so = dup(1), se = dup(2);
-    dup2(fileno(o), 1);
-    dup2(fileno(e), 2);
-    const int code = sr_cmd_model_check(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(so, 1);
-    dup2(se, 2);
-    close(so);
-    close(se);
-    read_into(o, out, sizeof out);
-    read_into(e, errs, sizeof errs);
-    return code;
+    for (int i = 0; args[i]; i++)
+        argv[5 + i] = (char *)args[i];
+    return fx_run_cmd(sr_cmd_model_check, argv, out, sizeof out, errs, sizeof errs);
 }
 
 /* The three layers of the network "net": two prunable, one not (m x k x 16 each). */
