@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void tmp_dir(char *out, size_t size)
 {
@@ -182,4 +183,36 @@ void fx_populate(const char *path, const char *device, int n)
     }
     ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
     sr_store_close(s);
+}
+
+void fx_read_into(FILE *f, char *buf, size_t size)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+int fx_run_cmd(int (*cmd)(int, char **), char **argv, char *out, size_t out_size, char *errs, size_t errs_size)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    fflush(stdout);
+    fflush(stderr);
+    FILE *o = tmpfile(), *e = tmpfile();
+    ck_assert(o && e);
+    int so = dup(1), se = dup(2);
+    dup2(fileno(o), 1);
+    dup2(fileno(e), 2);
+    int code = cmd(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(so, 1);
+    dup2(se, 2);
+    close(so);
+    close(se);
+    fx_read_into(o, out, out_size);
+    fx_read_into(e, errs, errs_size);
+    return code;
 }

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "store/store.h"
 #include "store/store_internal.h" /* sr_store_sqlite: tests look behind the store */
@@ -41,6 +42,11 @@ void fx_measurement(sr_measurement *m, const char *pattern, double sparsity, int
  * pred[i], or t[i] when pred is NULL), batch 1, shape as fx_measurement's with mk 64. */
 void fx_layer_rows(sr_store *s, const char *net, sr_measure_kind kind, const char *pattern,
                    double sparsity, const double *t, const double *pred, int n);
+/* The rest of f from its start into buf (NUL-terminated); closes f. */
+void fx_read_into(FILE *f, char *buf, size_t size);
+/* Runs cmd(argc, argv) (argv NULL-terminated) with its stdout and stderr captured into
+ * out and errs; returns its exit status. */
+int fx_run_cmd(int (*cmd)(int, char **), char **argv, char *out, size_t out_size, char *errs, size_t errs_size);
 /* A store with one device, one complete run and n measurements; closed again. */
 void fx_populate(const char *path, const char *device, int n);
 

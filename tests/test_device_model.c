@@ -40,12 +40,26 @@ static sr_ceilings fast_device(void)
     return c;
 }
 
+/* A virtual device with these bandwidth levels and 1000 GFLOP/s */
+static sr_ceilings level_device(const sr_bw_level *lv, size_t n)
+{
+    sr_ceilings c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.device, sizeof c.device, "levels");
+    c.is_virtual = 1;
+    c.n_levels = n;
+    memcpy(c.levels, lv, n * sizeof *lv);
+    c.n_compute = 1;
+    c.compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 1000};
+    return c;
+}
+
 START_TEST(test_launch_only)
 {
     /* one grid point at 100 GFLOP/s; a 1 x 1 x 1 product is 2 FLOPs = 20 ps of kernel,
      * and its launch (5 us, no repack) is what decides it */
     sr_calib_point pts[] = {point("dense", 0, 1, 1, 1, 100, 0)};
-    sr_device_model dm = {pts, 1, 5e-6, 0, 0, 0};
+    sr_device_model dm = {.points = pts, .n_points = 1, .launch_s = 5e-6};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t;
@@ -67,7 +81,7 @@ START_TEST(test_fixed_cost_only)
     /* 60% of the grid point's time was repacking X: the layer pays the same share, and
      * a repack makes two launches (pack + product) */
     sr_calib_point pts[] = {point("dense", 0, 256, 256, 256, 50, 0.6)};
-    sr_device_model dm = {pts, 1, 0, 0, 0, 0};
+    sr_device_model dm = {.points = pts, .n_points = 1};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t;
@@ -85,7 +99,7 @@ START_TEST(test_interpolation_between_two_shapes)
     /* N = 16 at 10 GFLOP/s and N = 256 at 160 GFLOP/s: at N = 64, halfway in log N, the
      * rate is the geometric mean, 40 GFLOP/s; beyond the grid it is clamped */
     sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 10, 0), point("dense", 0, 64, 64, 256, 160, 0)};
-    sr_device_model dm = {pts, 2, 0, 0, 0, 0};
+    sr_device_model dm = {.points = pts, .n_points = 2};
     sr_pattern d = pat("dense");
     double g, share;
     ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 64, &g, &share, NULL), SR_OK);
@@ -100,7 +114,7 @@ START_TEST(test_interpolation_between_two_shapes)
     /* sparsity is interpolated in log(1 - sparsity) between calibrated sparsities: halfway
      * between densities 0.5 and 0.1 is density sqrt(0.05) */
     sr_calib_point sp[] = {point("unstructured", 0.5, 64, 64, 64, 20, 0), point("unstructured", 0.9, 64, 64, 64, 60, 0)};
-    sr_device_model dms = {sp, 2, 0, 0, 0, 0};
+    sr_device_model dms = {.points = sp, .n_points = 2};
     sr_pattern u = pat("unstructured");
     ck_assert_int_eq(sr_device_model_rate(&dms, &u, 1 - sqrt(0.05), 64, 64, 64, &g, &share, NULL), SR_OK);
     EQ(g, sqrt(20.0 * 60.0));
@@ -116,7 +130,7 @@ START_TEST(test_panels)
     /* kernels compute N in panels of 64 columns (whole vectors of 16 below a panel): N =
      * 65 costs what N = 128 costs, N = 5 what N = 16 costs */
     sr_calib_point pts[] = {point("dense", 0, 64, 64, 16, 20, 0), point("dense", 0, 64, 64, 128, 80, 0)};
-    sr_device_model dm = {pts, 2, 0, 16, 64, 0};
+    sr_device_model dm = {.points = pts, .n_points = 2, .vector = 16, .panel = 64};
     sr_ceilings c = fast_device();
     sr_pattern d = pat("dense");
     sr_device_time t65, t128, t5, t16;
@@ -129,7 +143,7 @@ START_TEST(test_panels)
     EQ(t5.kernel_s, t16.kernel_s);
     /* with unaligned points in the grid, an N that is not whole vectors takes their rate */
     sr_calib_point both[] = {point("dense", 0, 64, 64, 64, 100, 0), point("dense", 0, 64, 64, 63, 50, 0)};
-    sr_device_model dmb = {both, 2, 0, 16, 64, 0};
+    sr_device_model dmb = {.points = both, .n_points = 2, .vector = 16, .panel = 64};
     double g, share;
     ck_assert_int_eq(sr_device_model_rate(&dmb, &d, 0, 64, 64, 49, &g, &share, NULL), SR_OK);
     EQ(g, 50.0 * 64 / 63); /* over the 64 columns computed */
@@ -152,7 +166,7 @@ START_TEST(test_smoothed_surface)
                 const double z = log(ns[c]);
                 pts[n++] = point("dense", 0, ms[a], ks[b], ns[c], exp(1.0 + 0.5 * z - 0.03 * z * z), 0);
             }
-    sr_device_model dm = {pts, n, 0, 0, 0, 1};
+    sr_device_model dm = {.points = pts, .n_points = n, .smooth = 1};
     sr_pattern d = pat("dense");
     double g, share;
     const double z = log(128.0);
@@ -172,16 +186,9 @@ START_TEST(test_csr_rereads_decide)
      * (K = 500 rows x 64 columns x 4 = 128 kB: the 1 GB/s "L2" of this device) take
      * 256 us, where the rate gives 2 * 1000 * 64 / 100e9 = 1.28 us */
     sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
-    sr_device_model dm = {pts, 1, 0, 0, 0, 0};
-    sr_ceilings c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.device, sizeof c.device, "two-levels");
-    c.is_virtual = 1;
-    c.n_levels = 2;
-    c.levels[0] = (sr_bw_level){"L2", 1.0, 0, 1 << 20};
-    c.levels[1] = (sr_bw_level){"DRAM", 0.5, 1 << 20, UINT64_MAX};
-    c.n_compute = 1;
-    c.compute[0] = (sr_compute_ceiling){SR_DTYPE_FP32, 1, 1000};
+    sr_device_model dm = {.points = pts, .n_points = 1};
+    const sr_bw_level lv[] = {{"L2", 1.0, 0, 1 << 20}, {"DRAM", 0.5, 1 << 20, UINT64_MAX}};
+    const sr_ceilings c = level_device(lv, 2);
     sr_pattern u = pat("unstructured");
     sr_device_time t;
     ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);
@@ -191,11 +198,40 @@ START_TEST(test_csr_rereads_decide)
     ck_assert_str_eq(t.term, "re-read L2");
     /* dense keeps its X tile in registers: no re-read term */
     sr_calib_point dp[] = {point("dense", 0, 100, 500, 64, 100, 0)};
-    sr_device_model dmd = {dp, 1, 0, 0, 0, 0};
+    sr_device_model dmd = {.points = dp, .n_points = 1};
     sr_pattern d = pat("dense");
     ck_assert_int_eq(sr_device_model_time(&dmd, &c, &d, 0, 100, 500, 64, 1, 50000, &t, NULL), SR_OK);
     EQ(t.reread_s, 0);
     ck_assert_str_eq(t.term, "kernel");
+}
+END_TEST
+
+START_TEST(test_reread_slice_of_the_kernel)
+{
+    /* the kernel blocks K: it sweeps 100 rows of a 64-column panel at a time (25.6 kB, in
+     * this device's 32 kB L1 at 4 GB/s), so the 256000 bytes of re-reads of the layer
+     * above come from L1 (64 us), not from the L2 that K = 500 rows of the panel (128 kB)
+     * would need (256 us) */
+    sr_calib_point pts[] = {point("unstructured", 0.9, 100, 500, 64, 100, 0)};
+    sr_device_model dm = {.points = pts, .n_points = 1, .blocking = {{"unstructured", 100, 64}}, .n_blocking = 1};
+    const sr_bw_level lv[] = {{"L1", 4.0, 0, 32 << 10}, {"L2", 1.0, 32 << 10, 1 << 20}, {"DRAM", 0.5, 1 << 20, UINT64_MAX}};
+    const sr_ceilings c = level_device(lv, 3);
+    sr_pattern u = pat("unstructured");
+    sr_device_time t;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);
+    EQ(t.reread_s, 1000.0 * 64 * 4 / 4e9);
+    ck_assert_str_eq(t.term, "re-read L1");
+    /* a kernel that keeps all of K (k_block 0) in a 32-column panel: 500 x 32 x 4 = 64 kB,
+     * from L2; N = 16 narrows the slice to 500 x 16 x 4 = 32000 bytes: L1 again */
+    dm.blocking[0].k_block = 0, dm.blocking[0].width = 32;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);
+    EQ(t.reread_s, 1000.0 * 64 * 4 / 1e9);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 16, 1, 1000, &t, NULL), SR_OK);
+    EQ(t.reread_s, 1000.0 * 16 * 4 / 4e9);
+    /* another pattern's blocking is not this one's: the default slice (K x 64: L2) */
+    snprintf(dm.blocking[0].pattern, sizeof dm.blocking[0].pattern, "2:4");
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, 0.9, 100, 500, 64, 1, 1000, &t, NULL), SR_OK);
+    EQ(t.reread_s, 1000.0 * 64 * 4 / 1e9);
 }
 END_TEST
 
@@ -218,7 +254,7 @@ START_TEST(test_network_off_the_grid)
                 pts[n++] = point("dense", 0, ms[a], ks[b], ns[k], 50 + 10 * a + 20 * b + 40 * k, 0);
                 pts[n++] = point("2:4", 0.5, ms[a], ks[b], ns[k], 60 + 10 * a + 20 * b + 40 * k, 0);
             }
-    sr_device_model dm = {pts, n, 0, 0, 0, 0};
+    sr_device_model dm = {.points = pts, .n_points = n};
     sr_ceilings c = fast_device();
     sr_predict_opts o = {.batch = 1, .dtype = SR_DTYPE_FP32, .prune_all = 1, .dm = &dm};
     sr_pattern p = pat("2:4");
@@ -254,6 +290,7 @@ int main(void)
     tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_smoothed_surface);
     tcase_add_test(tc, test_csr_rereads_decide);
+    tcase_add_test(tc, test_reread_slice_of_the_kernel);
     tcase_add_test(tc, test_network_off_the_grid);
     suite_add_tcase(s, tc);
     return sr_check_run(s);

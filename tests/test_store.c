@@ -17,6 +17,7 @@ TCase *tcase_fail(void);
 TCase *tcase_cli(void);
 TCase *tcase_read(void);
 TCase *tcase_session(void);
+TCase *tcase_model_check(void);
 
 static char dir[4096], path[4200];
 
@@ -594,5 +595,6 @@ int main(void)
     suite_add_tcase(su, tcase_cli());
     suite_add_tcase(su, tcase_read());
     suite_add_tcase(su, tcase_session());
+    suite_add_tcase(su, tcase_model_check());
     return sr_check_run(su);
 }

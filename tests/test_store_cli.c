@@ -28,37 +28,10 @@ static void setup(void)
 
 static void teardown(void) { tmp_cleanup(dir); }
 
-static void read_into(FILE *f, char *buf, size_t size)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-}
-
 /* Runs a command with stdout and stderr captured into out and errs. */
 static int run_cmd(int (*cmd)(int, char **), char **argv)
 {
-    int argc = 0;
-    while (argv[argc])
-        argc++;
-    fflush(stdout);
-    fflush(stderr);
-    FILE *o = tmpfile(), *e = tmpfile();
-    ck_assert(o && e);
-    int so = dup(1), se = dup(2);
-    dup2(fileno(o), 1);
-    dup2(fileno(e), 2);
-    int code = cmd(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(so, 1);
-    dup2(se, 2);
-    close(so);
-    close(se);
-    read_into(o, out, sizeof out);
-    read_into(e, errs, sizeof errs);
-    return code;
+    return fx_run_cmd(cmd, argv, out, sizeof out, errs, sizeof errs);
 }
 
 START_TEST(test_db_path)
@@ -289,7 +262,7 @@ START_TEST(test_study_outputs)
     FILE *msg = tmpfile();
     ck_assert_int_eq(sr_study_outputs(a, "tiny", out_path, msg), 0);
     char said[4096];
-    read_into(msg, said, sizeof said);
+    fx_read_into(msg, said, sizeof said);
     static const char *const names[] = {"study-curve.png", "study-roofline.png", "study.html"};
     for (int i = 0; i < 3; i++) {
         char path[4400];

@@ -20,7 +20,7 @@ static const char calibrate_help[] =
     "\n"
     "Measures what the device model ('predict --ceilings device') stands on, on synthetic\n"
     "shapes only (never on a network it will predict): each pattern's kernel on a grid of\n"
-    "M (64, 256, 1024), K (64, 512, 4096), N (16 to 16384) and sparsities (0.5 to 0.95), with\n"
+    "M (64 to 4096), K (64, 512, 4096), N (16 to 16384) and sparsities (0.5 to 0.95), with\n"
     "the parameters 'bench' would use, each N also one column narrower (rows of Y that are\n"
     "not whole vectors run slower), each verified and timed; the time each took and its\n"
     "share of repacking X. The device's ceilings (bandwidth levels, launch overhead) are\n"
@@ -28,7 +28,7 @@ static const char calibrate_help[] =
     "The points are stored together (v_calibration; v_ceiling shows each pattern's median).\n"
     "\n"
     "  --device D       OpenCL device (default: the first)\n"
-    "  --quick          fewer N and sparsities (0.5, 0.9)\n"
+    "  --quick          fewer N and sparsities (0.5, 0.95)\n"
     "  --patterns LIST  default dense,unstructured,block:4x4,block:16x16,2:4\n"
     "  --quiet, --json, --db FILE\n"
     "  -h, --help\n";

@@ -256,6 +256,17 @@ static double reread_bytes(const sr_pattern *p, double nnz, double n)
     return 0.0;
 }
 
+/* Bytes of the slice of X a kernel re-reads from: the rows of one K block of one panel. */
+static double reread_slice(const sr_device_model *dm, const char *name, double k, double n)
+{
+    for (size_t i = 0; i < dm->n_blocking; i++) {
+        const sr_device_blocking *b = &dm->blocking[i];
+        if (strcmp(b->pattern, name) == 0 && b->width > 0)
+            return (b->k_block > 0 ? fmin(k, b->k_block) : k) * fmin(n, b->width) * 4.0;
+    }
+    return k * fmin(n, SR_DEVICE_PANEL) * 4.0;
+}
+
 sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, const sr_pattern *p, double sparsity,
                              int64_t m, int64_t k, int64_t n, int64_t groups, double nnz, sr_device_time *out,
                              sr_err *err)
@@ -268,9 +279,10 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
     const double g = (double)groups, flops = 2.0 * nnz * padded_n(dm, (double)n);
     out->gflops = gflops;
     out->rate_s = g * flops / (gflops * 1e9);
-    /* the level whose working set holds the panel of X the kernels re-read: K rows of at
-     * most SR_DEVICE_PANEL columns (the kernels sweep X panel by panel) */
-    const double xb = (double)k * fmin((double)n, SR_DEVICE_PANEL) * 4.0;
+    /* the level whose working set holds the slice of X the kernel re-reads */
+    char name[SR_NAME_MAX];
+    sr_pattern_name(p, name, sizeof name);
+    const double xb = reread_slice(dm, name, (double)k, (double)n);
     const sr_bw_level *lv = c ? sr_ceilings_level(c, xb >= 1.8e19 ? UINT64_MAX : (uint64_t)xb) : NULL;
     const double rb = reread_bytes(p, nnz, (double)n);
     out->reread_s = lv && lv->gbps > 0 ? g * rb / (lv->gbps * 1e9) : 0.0;

@@ -10,7 +10,9 @@
  *     grid points, interpolated the same way;
  *   - the traffic of formats that re-read X (CSR reads a row of X, N values, for every
  *     nonzero; BSR bc rows for every block) from the level whose working set holds the
- *     panel of X being swept (K rows of at most SR_DEVICE_PANEL columns);
+ *     slice of X the kernel sweeps: the rows of one K block (all of K where it does not
+ *     block K) of one panel (the pattern's kernel parameters; without them K rows of at
+ *     most SR_DEVICE_PANEL columns);
  *   - the launch overhead, once per kernel launch.
  * A layer's kernel time is max(flops / rate, re-read bytes / that level's bandwidth);
  * launches come on top (event timing leaves them out, so they are kept apart). */
@@ -24,6 +26,15 @@
 #include "model/ceilings.h"
 
 #define SR_DEVICE_PANEL 64.0 /* columns of X in a panel (the kernels' width on CPUs) */
+
+/* How a pattern's kernel sweeps X, from the parameters it ran with in calibration. */
+typedef struct {
+    char pattern[SR_NAME_MAX];
+    int k_block; /* rows of X per K block (0: all of K at once) */
+    int width;   /* columns of X per panel (0: unknown) */
+} sr_device_blocking;
+
+#define SR_DEVICE_MAX_BLOCKING 16
 
 /* One calibration measurement: a synthetic shape run on the device. */
 typedef struct {
@@ -47,6 +58,8 @@ typedef struct {
     /* 1: rates from a least-squares quadratic surface (in log M, log K, log N) through each
      * calibrated sparsity's points rather than from the nearest points alone */
     int smooth;
+    sr_device_blocking blocking[SR_DEVICE_MAX_BLOCKING]; /* per pattern (none: the default slice) */
+    size_t n_blocking;
 } sr_device_model;
 
 typedef struct {

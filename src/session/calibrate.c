@@ -14,11 +14,15 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
     static const char *pats[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4"};
     for (size_t i = 0; i < sizeof pats / sizeof *pats; i++)
         sr_pattern_parse(pats[i], &o->patterns[o->n_patterns++], NULL);
-    static const double m[] = {64, 256, 1024}, k[] = {64, 512, 4096};
-    /* N whole panels (the model pads a layer's N the way the kernels do) */
+    /* M to 4096: at high sparsity a kernel's rate still grows with its rows (more
+     * work-items to share out) well past 1024; held at 1024 it was up to 1.8x slow */
+    static const double m[] = {64, 256, 1024, 4096}, k[] = {64, 512, 4096};
+    /* N whole panels (the model pads a layer's N the way the kernels do); the quick grid
+     * spans the sparsities, 0.5 to 0.95: held at 0.9, a kernel's rate at 0.95 (far lower)
+     * was taken for its rate at 0.9 */
     static const double n_full[] = {16, 64, 256, 1024, 4096, 16384}, n_quick[] = {16, 128, 1024, 8192};
-    static const double s_full[] = {0.5, 0.75, 0.9, 0.95}, s_quick[] = {0.5, 0.9};
-    memcpy(o->m, m, sizeof m), o->n_m = 3;
+    static const double s_full[] = {0.5, 0.75, 0.9, 0.95}, s_quick[] = {0.5, 0.95};
+    memcpy(o->m, m, sizeof m), o->n_m = 4;
     memcpy(o->k, k, sizeof k), o->n_k = 3;
     if (quick) {
         memcpy(o->n, n_quick, sizeof n_quick), o->n_n = 4;
@@ -172,6 +176,21 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
     if (widest && sr_kernel_params_parse(widest->params, &kp, NULL) == SR_OK && kp.vw > 0 && kp.nv > 0) {
         dm->vector = kp.vw;
         dm->panel = kp.vw * kp.nv;
+    }
+    /* how each pattern's kernel sweeps X (its re-reads come from the level holding a slice) */
+    for (size_t i = 0; i < n; i++) {
+        const sr_calib_point *p = &(*pts)[i];
+        size_t b = 0;
+        while (b < dm->n_blocking && strcmp(dm->blocking[b].pattern, p->pattern) != 0)
+            b++;
+        sr_kernel_params q = {0};
+        if (b < dm->n_blocking || b == SR_DEVICE_MAX_BLOCKING || !p->params[0] ||
+            sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0)
+            continue;
+        snprintf(dm->blocking[b].pattern, sizeof dm->blocking[b].pattern, "%s", p->pattern);
+        dm->blocking[b].k_block = q.kc;
+        dm->blocking[b].width = q.vw * q.nv;
+        dm->n_blocking++;
     }
     return SR_OK;
 }

@@ -1,72 +1,58 @@
-/* What `model-check` holds against each other: every network total and every layer row
- * of a device that has both a measurement and the device model's prediction. */
+/* What `model-check` holds against each other: every measured layer row of a device, with
+ * its shape, so that the device model can predict it again. */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
 
-static void fill_total(sqlite3_stmt *st, void *row)
+static void fill_row(sqlite3_stmt *st, void *row)
 {
-    sr_check_total *t = row;
-    store_copy_text(t->network, sizeof t->network, st, 0);
-    store_copy_text(t->pattern, sizeof t->pattern, st, 1);
-    t->sparsity = sqlite3_column_double(st, 2);
-    t->batch = sqlite3_column_int(st, 3);
-    t->measured_dense_s = store_column_double(st, 4);
-    t->measured_s = store_column_double(st, 5);
-    t->peak_dense_s = store_column_double(st, 6);
-    t->peak_s = store_column_double(st, 7);
-    t->device_dense_s = store_column_double(st, 8);
-    t->device_s = store_column_double(st, 9);
+    sr_check_row *r = row;
+    store_copy_text(r->network, sizeof r->network, st, 0);
+    store_copy_text(r->network_uuid, sizeof r->network_uuid, st, 1);
+    store_copy_text(r->layer, sizeof r->layer, st, 2);
+    r->layer_idx = sqlite3_column_int(st, 3);
+    r->prunable = sqlite3_column_int(st, 4);
+    r->n_layers = sqlite3_column_int(st, 5);
+    store_copy_text(r->pattern, sizeof r->pattern, st, 6);
+    r->sparsity = sqlite3_column_double(st, 7);
+    store_copy_text(r->dtype, sizeof r->dtype, st, 8);
+    r->batch = sqlite3_column_int(st, 9);
+    r->m = sqlite3_column_int64(st, 10);
+    r->k = sqlite3_column_int64(st, 11);
+    r->n = sqlite3_column_int64(st, 12);
+    r->groups = sqlite3_column_int64(st, 13);
+    r->nnz = store_column_double(st, 14);
+    r->measured_s = sqlite3_column_double(st, 15);
+    r->peak_s = store_column_double(st, 16);
+    r->device_s = store_column_double(st, 17);
 }
 
-static void fill_layer(sqlite3_stmt *st, void *row)
+sr_code sr_store_check_rows(sr_store *s, const char *device_uuid, sr_check_row **rows, size_t *n, sr_err *err)
 {
-    sr_check_layer *l = row;
-    store_copy_text(l->network, sizeof l->network, st, 0);
-    store_copy_text(l->layer, sizeof l->layer, st, 1);
-    store_copy_text(l->pattern, sizeof l->pattern, st, 2);
-    l->sparsity = sqlite3_column_double(st, 3);
-    l->measured_s = sqlite3_column_double(st, 4);
-    l->peak_s = store_column_double(st, 5);
-    l->device_s = sqlite3_column_double(st, 6);
-}
-
-sr_code sr_store_model_check(sr_store *s, const char *device_uuid, sr_check_total **totals, size_t *n_totals,
-                             sr_check_layer **layers, size_t *n_layers, sr_err *err)
-{
-    *totals = NULL, *layers = NULL;
-    *n_totals = *n_layers = 0;
+    *rows = NULL;
+    *n = 0;
     sqlite3_stmt *st;
-    sr_code rc = store_prepare(s,
-                               "SELECT network, pattern, sparsity, batch, measured_dense_s, measured_sparse_s, "
-                               "gemm_predicted_dense_s, gemm_predicted_sparse_s, device_dense_s, device_sparse_s "
-                               "FROM v_network_speedup WHERE device_uuid = ?1 AND measured_sparse_s > 0 "
-                               "AND device_sparse_s > 0 ORDER BY network, batch, pattern, sparsity",
-                               &st, err);
+    /* "newest" as v_network_speedup orders it, so that totals formed from these rows are
+     * the view's */
+    sr_code rc = store_prepare(
+        s,
+        "WITH ranked AS (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.network_uuid, m.layer_idx, m.dtype, "
+        "COALESCE(m.batch, 1), m.pattern, m.sparsity ORDER BY r.started_at DESC, m.created_at DESC, m.id DESC) "
+        "AS rn FROM measurement m JOIN run r ON r.uuid = m.run_uuid WHERE m.device_uuid = ?1 "
+        "AND m.network_uuid IS NOT NULL AND m.kind = 'measured' AND m.verified IS NOT 0) "
+        "SELECT nw.name, x.network_uuid, l.name, x.layer_idx, l.prunable, "
+        "(SELECT COUNT(*) FROM layer c WHERE c.network_uuid = x.network_uuid), x.pattern, x.sparsity, x.dtype, "
+        "COALESCE(x.batch, 1), x.m, x.k, x.n, x.groups, x.nnz, x.time_median_s, x.predicted_time_s, "
+        "x.device_time_s FROM ranked x JOIN network nw ON nw.uuid = x.network_uuid "
+        "JOIN layer l ON l.network_uuid = x.network_uuid AND l.idx = x.layer_idx "
+        "WHERE x.rn = 1 AND x.time_median_s > 0 "
+        "ORDER BY nw.name, x.network_uuid, x.dtype, COALESCE(x.batch, 1), x.pattern, x.sparsity, x.layer_idx",
+        &st, err);
     if (rc == SR_OK) {
         sqlite3_bind_text(st, 1, device_uuid, -1, SQLITE_TRANSIENT);
-        rc = store_read_all(s, st, sizeof **totals, fill_total, (void **)totals, n_totals, "network totals", err);
-    }
-    if (rc == SR_OK)
-        rc = store_prepare(s,
-                           /* the newest measurement of each layer, pattern and sparsity */
-                           "SELECT network, layer_name, pattern, sparsity, measured_time_s, predicted_time_s, "
-                           "device_time_s FROM (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.network_uuid, "
-                           "v.layer, v.pattern, v.sparsity, v.dtype, v.batch ORDER BY r.started_at DESC) AS rn, "
-                           "r.started_at AS run_started FROM v_layer_roofline v JOIN run r ON r.uuid = v.run "
-                           "WHERE v.device_uuid = ?1 AND v.kind = 'measured' AND v.verified = 1 "
-                           "AND v.measured_time_s > 0 AND v.device_time_s > 0) WHERE rn = 1",
-                           &st, err);
-    if (rc == SR_OK) {
-        sqlite3_bind_text(st, 1, device_uuid, -1, SQLITE_TRANSIENT);
-        rc = store_read_all(s, st, sizeof **layers, fill_layer, (void **)layers, n_layers, "layer rows", err);
-    }
-    if (rc != SR_OK) {
-        free(*totals);
-        *totals = NULL;
-        *n_totals = 0;
+        rc = store_read_all(s, st, sizeof **rows, fill_row, (void **)rows, n, "measured layer rows", err);
     }
     return rc;
 }

@@ -215,7 +215,8 @@ sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_
 sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
                                  sr_err *err);
 
-/* A network total (v_network_speedup) with a measurement and the device model's time. */
+/* A network total (as v_network_speedup forms it) with a measurement and the device
+ * model's time (query/model_check.h forms them from sr_check_row). */
 typedef struct {
     char network[128], pattern[SR_NAME_MAX];
     double sparsity;
@@ -225,16 +226,21 @@ typedef struct {
     double device_dense_s, device_s; /* the device model's */
 } sr_check_total;
 
-/* A measured layer row with the device model's time. */
+/* A measured network layer row with what predicting it again needs: its shape and work,
+ * and its network's layer count and the layer's prunability (to form network totals). */
 typedef struct {
-    char network[128], layer[128], pattern[SR_NAME_MAX];
-    double sparsity, measured_s, peak_s, device_s;
-} sr_check_layer;
+    char network[128], network_uuid[SR_UUID_LEN], layer[128], pattern[SR_NAME_MAX], dtype[16];
+    int layer_idx, prunable, n_layers, batch;
+    double sparsity;
+    int64_t m, k, n, groups;
+    double nnz;                          /* stored values, every group together */
+    double measured_s, peak_s, device_s; /* device_s: as stored at bench time (NAN: none) */
+    char term[SR_NAME_MAX];              /* what decides device_s when predicted again ("": stored) */
+} sr_check_row;
 
-/* Every network total and layer row of a device holding both a measurement and a device
- * prediction (both arrays malloc'ed). */
-sr_code sr_store_model_check(sr_store *s, const char *device_uuid, sr_check_total **totals, size_t *n_totals,
-                             sr_check_layer **layers, size_t *n_layers, sr_err *err);
+/* The newest verified measured row of every layer, pattern, sparsity, dtype and batch of a
+ * device (*rows malloc'ed), ordered by network, batch, pattern, sparsity, layer. */
+sr_code sr_store_check_rows(sr_store *s, const char *device_uuid, sr_check_row **rows, size_t *n, sr_err *err);
 
 /* ---- Networks, accuracy, tuned parameters ------------------------------------------ */
 
