@@ -167,6 +167,46 @@ START_TEST(test_x_as_one_panel)
 }
 END_TEST
 
+/* X read in place (x=2) and repacked (x=1) on the shapes networks have: N = 1, N = 49
+ * (one panel, not whole vectors), several panels with a partial last one, K a multiple
+ * of no block or group (the zero rows past K then come with X itself), small tiles. */
+START_TEST(test_x_in_place)
+{
+    static const char *all[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4", "3:7"};
+    static const int shapes[][3] = {{37, 53, 1}, {40, 131, 49}, {33, 70, 150}};
+    static const char *params[] = {"x=2", "x=1", "x=2,vw=8,nv=2,rows=2,tiles=3,kc=8,wg=0"};
+    const int quick = sr_test_quick();
+    for (int j = 0; j < 6; j += quick ? 2 : 1)
+        for (int i = 0; i < 3; i++)
+            for (int q = 0; q < 3; q++)
+                check_case(all[j], shapes[i][0], shapes[i][1], shapes[i][2], 0.7, 0, params[q]);
+}
+END_TEST
+
+/* The host's choice for x=0: in place for one panel, for sparse patterns and for dense
+ * with few rows of W, repacked where a row stride of whole KiB meets a long panel; an
+ * explicit x is obeyed. */
+START_TEST(test_x_auto)
+{
+    sr_pattern dense, bsr;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("dense", &dense, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("block:4x4", &bsr, &err), SR_OK);
+    sr_kernel_params kp = {.vw = 16, .nv = 4, .rows = 4, .wg = 8, .tiles = 1, .kc = 0};
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1000, 2048, 1), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 64), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 64, 147, 12544), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1024, 256, 196), 0);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 1024, 256, 196), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 2048, 2048, 256), 0);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 12544), 1);
+    kp.x = SR_X_PANELS;
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 49), 0);
+    kp.x = SR_X_IN_PLACE;
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 2048, 256), 1);
+}
+END_TEST
+
 /* The text form keeps the keys it is not given and refuses unknown ones and bad values. */
 START_TEST(test_params_text)
 {
@@ -179,6 +219,10 @@ START_TEST(test_params_text)
     char buf[96];
     sr_kernel_params_format(&kp, buf, sizeof buf);
     ck_assert_str_eq(buf, "vw=16,nv=4,rows=4,wg=8,tiles=16,kc=128");
+    kp.x = SR_X_IN_PLACE; /* written only when not the host's choice */
+    sr_kernel_params_format(&kp, buf, sizeof buf);
+    ck_assert_str_eq(buf, "vw=16,nv=4,rows=4,wg=8,tiles=16,kc=128,x=2");
+    ck_assert_int_eq(sr_kernel_params_parse("x=3", &kp, &err), SR_ERR_ARG);
     sr_kernel_params back = {0};
     ck_assert_int_eq(sr_kernel_params_parse(buf, &back, &err), SR_OK);
     ck_assert_mem_eq(&back, &kp, sizeof kp);
@@ -391,6 +435,8 @@ int main(void)
     tcase_add_test(tc, test_params_text);
     tcase_add_test(tc, test_effective_params);
     tcase_add_test(tc, test_x_as_one_panel);
+    tcase_add_test(tc, test_x_in_place);
+    tcase_add_test(tc, test_x_auto);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
     suite_add_tcase(s, tc);

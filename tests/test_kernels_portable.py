@@ -46,6 +46,13 @@ CASES = [
     ("spmm_bsr.cl", "-DBR=2 -DBC=1 -DRT=2 -DTILES=1 -DKC=0 -DVW=4 -DNV=1"),
     ("spmm_nm.cl", "-DY_ALIGNED -DY_STREAM -DPOCL_CPU -DNN=2 -DMM=4 -DRT=2 -DTILES=16 -DKC=64 -DVW=16 -DNV=8"),
     ("spmm_nm.cl", "-DNN=3 -DMM=7 -DRT=1 -DTILES=1 -DKC=0 -DVW=4 -DNV=1"),
+    # X read in place (row stride N, no pack)
+    ("gemm_dense.cl", "-DX_IN_PLACE -DPOCL_CPU -DRT=6 -DTILES=1 -DKC=0 -DVW=16 -DNV=4"),
+    ("gemm_dense.cl", "-DX_IN_PLACE -DRT=2 -DTILES=3 -DKC=8 -DVW=4 -DNV=1"),
+    ("spmm_csr.cl", "-DX_IN_PLACE -DROWS=32 -DVW=16 -DNV=4"),
+    ("spmm_bsr.cl", "-DX_IN_PLACE -DY_ALIGNED -DY_STREAM -DPOCL_CPU -DBR=4 -DBC=4 -DRT=4 -DTILES=1 -DKC=0 -DVW=16 -DNV=4"),
+    ("spmm_bsr.cl", "-DX_IN_PLACE -DBR=16 -DBC=16 -DRT=8 -DTILES=2 -DKC=64 -DVW=4 -DNV=2"),
+    ("spmm_nm.cl", "-DX_IN_PLACE -DNN=2 -DMM=4 -DRT=2 -DTILES=16 -DKC=64 -DVW=16 -DNV=8"),
     ("peak_fma.cl", "-DVW=16 -DNCH=16"),
     ("peak_fma.cl", "-DVW=4 -DNCH=8 -DSR_FP64"),
     ("peak_bw.cl", "-DVW=16 -DNACC=4 -DCONTIG=1"),
