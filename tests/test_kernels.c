@@ -183,6 +183,19 @@ START_TEST(test_x_in_place)
 }
 END_TEST
 
+/* Dense at N = 1 runs gemv_dense.cl: K below one vector (the scalar tail only), one
+ * vector and a tail, several double steps; rows past M in the last work-item; x=1 asks
+ * for panels, which a GEMV never uses. */
+START_TEST(test_gemv)
+{
+    static const int ks[] = {5, 19, 131};
+    static const char *params[] = {"vw=16,rows=6", "vw=4,rows=1,wg=0", "vw=8,rows=3,tiles=2,x=1"};
+    for (int i = 0; i < 3; i++)
+        for (int q = 0; q < (sr_test_quick() ? 1 : 3); q++)
+            check_case("dense", 37, ks[i], 1, 0.0, 0, params[q]);
+}
+END_TEST
+
 /* The host's choice for x=0: in place for one panel, for sparse patterns and for dense
  * with few rows of W, repacked where a row stride of whole KiB meets a long panel; an
  * explicit x is obeyed. */
@@ -437,6 +450,7 @@ int main(void)
     tcase_add_test(tc, test_x_as_one_panel);
     tcase_add_test(tc, test_x_in_place);
     tcase_add_test(tc, test_x_auto);
+    tcase_add_test(tc, test_gemv);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
     suite_add_tcase(s, tc);

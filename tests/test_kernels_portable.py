@@ -46,6 +46,8 @@ CASES = [
     ("spmm_bsr.cl", "-DBR=2 -DBC=1 -DRT=2 -DTILES=1 -DKC=0 -DVW=4 -DNV=1"),
     ("spmm_nm.cl", "-DY_ALIGNED -DY_STREAM -DPOCL_CPU -DNN=2 -DMM=4 -DRT=2 -DTILES=16 -DKC=64 -DVW=16 -DNV=8"),
     ("spmm_nm.cl", "-DNN=3 -DMM=7 -DRT=1 -DTILES=1 -DKC=0 -DVW=4 -DNV=1"),
+    ("gemv_dense.cl", "-DX_IN_PLACE -DY_ALIGNED -DY_STREAM -DPOCL_CPU -DRT=6 -DTILES=1 -DKC=0 -DVW=16 -DNV=1"),
+    ("gemv_dense.cl", "-DRT=1 -DTILES=3 -DKC=8 -DVW=4 -DNV=1"),
     # X read in place (row stride N, no pack)
     ("gemm_dense.cl", "-DX_IN_PLACE -DPOCL_CPU -DRT=6 -DTILES=1 -DKC=0 -DVW=16 -DNV=4"),
     ("gemm_dense.cl", "-DX_IN_PLACE -DRT=2 -DTILES=3 -DKC=8 -DVW=4 -DNV=1"),

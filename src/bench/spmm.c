@@ -70,8 +70,8 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n
                                  pocl_cpu ? "-DPOCL_CPU " : "", in_place ? "-DX_IN_PLACE " : "");
     buf += used, size -= used;
     switch (p->kind) {
-    case SR_PAT_DENSE:
-        *file = "gemm_dense.cl", *name = "gemm_dense";
+    case SR_PAT_DENSE: /* one column: vectors along K instead (gemv_dense.cl, same arguments) */
+        *file = n == 1 ? "gemv_dense.cl" : "gemm_dense.cl", *name = n == 1 ? "gemv_dense" : "gemm_dense";
         snprintf(buf, size, "-DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", kp->rows, kp->tiles, kp->kc, kp->vw,
                  kp->nv);
         break;
@@ -134,8 +134,9 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
 {
     const int m = w->m, k = w->k, tn = kp->vw * kp->nv, kpk = packed_k(w);
     const int np = round_up(n, tn);
-    /* X read in place: no pack kernel */
-    const int in_place = sr_kernel_params_x_in_place(kp, &w->pattern, m, k, n);
+    /* X read in place: no pack kernel (always for dense at N = 1: gemv_dense.cl) */
+    const int in_place = (w->pattern.kind == SR_PAT_DENSE && n == 1) ||
+                         sr_kernel_params_x_in_place(kp, &w->pattern, m, k, n);
     char opts[256];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
