@@ -135,6 +135,12 @@ START_TEST(test_effective_params)
     ck_assert_int_eq(e.rows, 2);
     sr_kernel_params_effective(&kp, &p, 1000, &e);
     ck_assert_int_eq(e.nv, 8);
+    /* vectors no wider than N needs, down to 4 */
+    sr_kernel_params_effective(&kp, &p, 1, &e);
+    ck_assert_int_eq(e.vw, 4);
+    ck_assert_int_eq(e.nv, 1);
+    sr_kernel_params_effective(&kp, &p, 8, &e);
+    ck_assert_int_eq(e.vw, 8);
     ck_assert_int_eq(sr_pattern_parse("dense", &p, &err), SR_OK);
     sr_kernel_params_effective(&kp, &p, 20, &e);
     ck_assert_int_eq(e.tiles, 5);
@@ -196,20 +202,22 @@ START_TEST(test_gemv)
 }
 END_TEST
 
-/* The host's choice for x=0: in place for one panel, for sparse patterns and for dense
- * with few rows of W, repacked where a row stride of whole KiB meets a long panel; an
- * explicit x is obeyed. */
+/* The host's choice for x=0 (sr_kernel_params_x_in_place); an explicit x is obeyed. */
 START_TEST(test_x_auto)
 {
-    sr_pattern dense, bsr;
+    sr_pattern dense, bsr, csr;
     sr_err err = {0};
     ck_assert_int_eq(sr_pattern_parse("dense", &dense, &err), SR_OK);
     ck_assert_int_eq(sr_pattern_parse("block:4x4", &bsr, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
     sr_kernel_params kp = {.vw = 16, .nv = 4, .rows = 4, .wg = 8, .tiles = 1, .kc = 0};
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1000, 2048, 1), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 64), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 49), 0); /* unaligned rows */
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 64, 147, 12544), 1);
-    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1024, 256, 196), 0);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1024, 256, 784), 0); /* many rows */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 784), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 196), 0);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 1024, 256, 196), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 2048, 2048, 256), 0);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 12544), 1);

@@ -116,7 +116,11 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out)
 {
     *out = *kp;
-    const int nv_max = (n + kp->vw - 1) / kp->vw;
+    /* a vector no wider than N needs, down to 4: at N = 1 a float16 computed one useful
+     * lane in 16 (tune chose vw=4 for every pattern there, 1.4x to 2.4x) */
+    while (out->vw > 4 && out->vw / 2 >= n)
+        out->vw /= 2;
+    const int nv_max = (n + out->vw - 1) / out->vw;
     if (out->nv > nv_max)
         out->nv = nv_max > 0 ? nv_max : 1;
     if (p->kind == SR_PAT_UNSTRUCTURED) { /* CSR runs its rows one at a time over each K block */
@@ -137,16 +141,25 @@ int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p
     if (eff->x != SR_X_AUTO)
         return eff->x == SR_X_IN_PLACE;
     const long tn = (long)eff->vw * eff->nv;
-    if (tn >= n) /* one panel: a repack would only copy X */
-        return 1;
     /* a row stride of a multiple of 1 KiB maps a panel's rows onto a quarter of the
      * cache sets or fewer: a long panel (2048 rows of 256 floats) then thrashed L2 (3x
      * slower dense, 1.6x BSR); short ones (147 rows of 12544) did not */
     if (n % 256 == 0 && (long)k * tn * (long)sizeof(float) > 128 * 1024)
         return 0;
-    /* dense: the repack costs as much as a few rows of W, and the packed panel streams in
-     * order; only few rows (M <= 128) gain from skipping it (1.1x to 1.4x; 256 rows lost
-     * 10%). Sparse kernels load X per nonzero and gained 1.3x to 2.7x from 49 to 12544
-     * columns. */
-    return p->kind != SR_PAT_DENSE || m <= 128;
+    /* rows of X on vector boundaries (or X narrower than a vector): whole-vector loads */
+    const int aligned = n % eff->vw == 0 || n < eff->vw;
+    switch (p->kind) {
+    case SR_PAT_BLOCK: /* each X vector serves a tile of rows from registers: 1.3x to 2.7x
+                        * faster in place from 49 to 12544 columns, aligned or not */
+        return 1;
+    case SR_PAT_DENSE:
+        /* the repack costs as much as a few rows of W and the packed panel streams in
+         * order: in place gained with one panel or few rows (M <= 128: 1.1x to 2x); at
+         * 49 columns, which split vectors across cache lines, 2048 rows lost 10-20% */
+        return aligned && (tn >= n || m <= 128);
+    default:
+        /* CSR and N:M load a row of X per nonzero, so loads set their pace: unaligned
+         * rows split them (49 and 196 columns: 1.1x to 2x slower than repacked) */
+        return aligned;
+    }
 }

@@ -39,17 +39,19 @@ void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size)
  * private tile fits SR_MAX_TILE_BYTES. */
 sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err);
 
-/* The parameters a run with N columns really uses (after the check): a panel no wider
- * than N rounded up to whole vectors, and for BSR the most tiles, up to kp->tiles, that
- * divide the block height's br/rows tiles (a work-item stays inside one block row); for
- * CSR only the rows per item count (rows*tiles rows in one tile). Candidates with the same
- * effective parameters run the same kernel. */
+/* The parameters a run with N columns really uses (after the check): vectors no wider
+ * than N needs (halved down to 4), a panel no wider than N rounded up to whole vectors,
+ * and for BSR the most tiles, up to kp->tiles, that divide the block height's br/rows
+ * tiles (a work-item stays inside one block row); for CSR only the rows per item count
+ * (rows*tiles rows in one tile). Candidates with the same effective parameters run the
+ * same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
 
 /* Whether a run of the effective parameters eff on an M x K x N product reads X in place
- * (1) or repacked into panels (0): as eff->x says, and for SR_X_AUTO by the shape (in
- * place when one panel covers N, for sparse patterns and for dense with few rows of W,
- * unless a row stride of whole KiB would make a long panel thrash the cache). */
+ * (1) or repacked into panels (0): as eff->x says, and for SR_X_AUTO by the shape: BSR
+ * always; CSR and N:M where X's rows start on vector boundaries; dense there too, when
+ * one panel covers N or W has few rows; none where a row stride of whole KiB would make
+ * a long panel thrash the cache. */
 int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p, int m, int k, int n);
 
 #endif
