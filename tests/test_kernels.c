@@ -218,6 +218,10 @@ START_TEST(test_x_auto)
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1024, 256, 784), 0); /* many rows */
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 784), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 196), 0);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 64, 147, 12544), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 768, 768, 128), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 768, 3072, 128), 0); /* 768 KiB on 512 */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 768, 3072, 128), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 1024, 256, 196), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 2048, 2048, 256), 0);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 12544), 1);

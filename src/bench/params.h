@@ -49,9 +49,10 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
 
 /* Whether a run of the effective parameters eff on an M x K x N product reads X in place
  * (1) or repacked into panels (0): as eff->x says, and for SR_X_AUTO by the shape: BSR
- * always; CSR and N:M where X's rows start on vector boundaries; dense there too, when
- * one panel covers N or W has few rows; none where a row stride of whole KiB would make
- * a long panel thrash the cache. */
+ * always; N:M where X's rows start on vector boundaries; CSR there too, where a panel's
+ * rows do not crowd into too few cache sets; dense where the rows are aligned, when one
+ * panel covers N or W has few rows; none where a row stride of whole KiB would make a
+ * long panel thrash the cache. */
 int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p, int m, int k, int n);
 
 #endif
