@@ -73,6 +73,7 @@ typedef struct {
     char params[96];
     const char *params_source; /* "default", "tuned", ... (sr_params_source_name) */
     int wallclock;       /* some round was timed by the wall clock */
+    int packed;          /* ours repacks X before the kernel (its time includes it) */
     bench_peer peers[MAX_PEERS];
     int npeers;
     int dense_ref;       /* index of the dense case of the same shape, or -1 */

@@ -213,6 +213,7 @@ static sr_code run_ours(sr_cl *cl, bench_case *c, int round, const bench_config 
     c->pack_round_s[c->rounds] = res.pack_s;
     c->round_s[c->rounds++] = res.time.median_s;
     c->wallclock |= res.time.wallclock;
+    c->packed = res.launches > c->groups; /* a pack launch beside each group's kernel */
     snprintf(c->params, sizeof c->params, "%s", res.params);
     return SR_OK;
 }

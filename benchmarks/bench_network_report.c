@@ -174,7 +174,8 @@ static void print_shapes(const bench_case *cases, int n, const bench_config *cfg
         char effs[16] = "n/a";
         if (e > 0)
             snprintf(effs, sizeof effs, "%.2f", e);
-        printf("%-22s %6s %-6s %9.4f %5s %-8s ", shp, cnt, c->id, c->median_s * 1e3, effs, e > 0 ? pt.bound : "");
+        printf("%-22s %6s %-6s %8.4f%c %5s %-8s ", shp, cnt, c->id, c->median_s * 1e3, c->packed ? 'p' : ' ', effs,
+               e > 0 ? pt.bound : "");
         for (int j = 0; j < c->npeers; j++) {
             const bench_peer *p = &c->peers[j];
             if (p->usable && p->median_s > 0)
@@ -292,10 +293,11 @@ void bench_network_print(const char *network, int batch, const bench_case *cases
     pattern_total t[16];
     print_totals(t, totals(cases, n, cfg, t));
     print_peer_notes(cases, n);
-    printf("\nours: profiling events of X's repacking + the kernel; peers: wall clock (onnxruntime's in its\n"
-           "  own process, timed there). peer/ours > 1: ours is faster. eff = roofline time / measured time\n"
-           "  (model/roofline.h, the level the working set fits in). vs dense = our dense total / this\n"
-           "  pattern's total. Per-case detail (params, round times, repacking) in --json.\n");
+    printf("\nours: profiling events of the kernel, and of X's repacking where marked p (unmarked: the\n"
+           "  kernel reads X in place); peers: wall clock (onnxruntime's in its own process, timed there).\n"
+           "  peer/ours > 1: ours is faster. eff = roofline time / measured time (model/roofline.h, the\n"
+           "  level the working set fits in). vs dense = our dense total / this pattern's total.\n"
+           "  Per-case detail (params, round times, repacking) in --json.\n");
 }
 
 void bench_network_json(const char *network, int batch, const bench_case *cases, int n, const bench_config *cfg)

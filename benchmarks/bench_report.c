@@ -263,6 +263,7 @@ json_object *bench_case_json(const bench_case *cases, int i, const bench_config 
     json_object_object_add(j, "params_source", c->params_source ? json_object_new_string(c->params_source) : NULL);
     json_object_object_add(j, "time_median_s", json_object_new_double(c->median_s));
     json_object_object_add(j, "repack_median_s", json_object_new_double(c->pack_median_s));
+    json_object_object_add(j, "x_repacked", json_object_new_boolean(c->packed));
     json_object_object_add(j, "gflops", json_object_new_double(gflops(c->useful_flops, c->median_s)));
     json_object_object_add(j, "round_times_s", times_json(c->round_s, c->rounds));
     json_object_object_add(j, "timing_method", json_object_new_string(c->wallclock ? "wallclock" : "events"));

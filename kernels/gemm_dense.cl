@@ -1,11 +1,13 @@
 /* Dense GEMM Y = W * X. W is M x K row-major; X comes packed in panels Xp[Np/TN][K][TN]
- * (pack.cl). A work-item computes ROWS = RT*TILES rows x TN columns in tiles of RT x TN,
+ * (pack.cl) or, with -DX_IN_PLACE, as it is (X_PANEL, XS in sr_common.cl). A work-item
+ * computes ROWS = RT*TILES rows x TN columns in tiles of RT x TN,
  * each held in RT*NV vector accumulators: per k, NV vector loads of X, RT broadcasts of
  * W, RT*NV fma(). With TILES > 1 it walks K in blocks of KC (KC = 0: all of K at once)
  * and runs every tile over a block before the next, so the block's KC x TN slice of X
  * stays in L1 for all of them; partial sums wait in a private tile between blocks.
  * Rows run along dimension 0 so neighbouring work-groups share one X panel in L2.
- * Build options: -DRT -DTILES -DKC -DVW -DNV. Global: (ceil(M/ROWS) padded, Np/TN). */
+ * Build options: -DRT -DTILES -DKC -DVW -DNV [-DX_IN_PLACE].
+ * Global: (ceil(M/ROWS) padded, Np/TN). */
 #if !defined(RT) || !defined(TILES) || !defined(KC) || !defined(VW) || !defined(NV)
 #error "gemm_dense.cl needs -DRT -DTILES -DKC -DVW -DNV"
 #endif
@@ -20,7 +22,7 @@ kernel void gemm_dense(const int M, const int N, const int K,
     const int panel = get_global_id(1);
     if (row0 >= M)
         return;
-    global const float *xp = Xp + (size_t)panel * K * TN;
+    global const float *xp = X_PANEL(Xp, panel, K);
     VEC tile[ROWS][NV];
     tile_zero(tile, ROWS);
     const int kc = KC > 0 ? KC : K;
@@ -38,7 +40,7 @@ kernel void gemm_dense(const int M, const int N, const int K,
 #pragma unroll
                 for (int r = 0; r < RT; r++)
                     a[r] = w[r][k];
-                rank1_update(acc, xp + (size_t)k * TN, a);
+                rank1_update(acc, xp + (size_t)k * XS, a);
             }
             tile_put(tile, t * RT, acc);
         }

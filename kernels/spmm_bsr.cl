@@ -1,16 +1,17 @@
-/* BSR SpMM Y = W * X, W in BR x BC blocks, X packed in panels Xp[Np/TN][Kp][TN] with Kp a
- * multiple of BC (zero rows past K). A work-item computes ROWS = RT*TILES rows of one
- * block row (ROWS divides BR) x TN columns in tiles of RT rows; inside a tile each X
- * vector serves RT rows from registers, as in the dense kernel. It walks the block row
- * in runs of KC/BC blocks (KC = 0: the whole row) and runs every tile over a run before
- * the next, so the run's X slices come from L2 once and then serve all tiles from L1;
- * partial sums wait in a private tile between runs (one run: none, each tile's sums
- * go from registers to Y). While the first tile works on a block it prefetches the next
- * block's X slice (blocks 4 or more wide; PREFETCH_GLOBAL in sr_common.cl): the slices
- * lie at scattered block columns, where the hardware prefetchers do not follow; the
- * other tiles find them in L1 and run a copy of the loop without prefetches.
- * Build options: -DBR -DBC -DRT -DTILES -DKC -DVW -DNV [-DY_ALIGNED -DY_STREAM -DPOCL_CPU].
- * Global: (ceil(M/BR)*(BR/ROWS) padded, Np/TN). */
+/* BSR SpMM Y = W * X, W in BR x BC blocks, X packed in panels Xp[Np/TN][Kp][TN] (or in
+ * place: X_PANEL) with Kp a multiple of BC (zero rows past K). A work-item computes ROWS
+ * = RT*TILES rows of one block row (ROWS divides BR) x TN columns in tiles of RT rows;
+ * inside a tile each X vector serves RT rows from registers, as in the dense kernel. It
+ * walks the block row in runs of KC/BC blocks (KC = 0: the whole row) and runs every tile
+ * over a run before the next, so the run's X slices come from L2 once and then serve all
+ * tiles from L1; partial sums wait in a private tile between runs (one run: none, each
+ * tile's sums go from registers to Y). While the first tile works on a block it
+ * prefetches the next block's X slice (blocks 4 or more wide; PREFETCH_GLOBAL in
+ * sr_common.cl): the slices lie at scattered block columns, where the hardware
+ * prefetchers do not follow; the other tiles find them in L1 and run a copy of the loop
+ * without prefetches.
+ * Build options: -DBR -DBC -DRT -DTILES -DKC -DVW -DNV [-DY_ALIGNED -DY_STREAM -DPOCL_CPU
+ * -DX_IN_PLACE]. Global: (ceil(M/BR)*(BR/ROWS) padded, Np/TN). */
 #if !defined(BR) || !defined(BC) || !defined(RT) || !defined(TILES) || !defined(KC) || \
     !defined(VW) || !defined(NV)
 #error "spmm_bsr.cl needs -DBR -DBC -DRT -DTILES -DKC -DVW -DNV"
@@ -34,11 +35,11 @@
 #define BLOCK_UPDATE(acc, blk, xb, xn, PF)                                               \
     _Pragma("unroll") for (int c_ = 0; c_ < BC; c_++) {                                  \
         _Pragma("unroll") for (int v_ = 0; v_ < NV; v_++)                                \
-            PF((xn) + c_ * TN + v_ * VW);                                                \
+            PF((xn) + c_ * XS + v_ * VW);                                                \
         float a_[RT];                                                                    \
         _Pragma("unroll") for (int r_ = 0; r_ < RT; r_++)                                \
             a_[r_] = (blk)[r_ * BC + c_];                                                \
-        rank1_update((acc), (xb) + c_ * TN, a_);                                         \
+        rank1_update((acc), (xb) + c_ * XS, a_);                                         \
     }
 
 kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
@@ -51,10 +52,10 @@ kernel void spmm_bsr(const int M, const int N, const int Kp, const int Mb,
     const int panel = get_global_id(1);
     if (brow >= Mb)
         return;
-    global const float *xp = Xp + (size_t)panel * Kp * TN;
+    global const float *xp = X_PANEL(Xp, panel, Kp);
     const int start = rowptr[brow], end = rowptr[brow + 1];
 #define BLOCK(b) (vals + (size_t)(b) * (BR * BC) + (part * ROWS + t * RT) * BC)
-#define SLICE(b) (xp + (size_t)colidx[b] * BC * TN)
+#define SLICE(b) (xp + (size_t)colidx[b] * BC * XS)
 /* tile t over blocks b0 .. b1-1; only the first tile prefetches */
 #define BLOCKS(b0, b1)                                                                   \
     if (t == 0) {                                                                        \

@@ -1,16 +1,16 @@
 /* CSR SpMM Y = W * X, W unstructured sparse cut into K-block segments
- * (sparse/csr_segments.h), X packed in panels Xp[Np/TN][K][TN]. A work-item owns ROWS
- * rows x TN columns and runs all its rows over one K block before the next: the block's
- * slice of X comes from L2 once and then serves every row from L1 (with random sparsity
- * each loaded X row serves one nonzero, so these loads, not the FMAs, set the pace).
- * Partial sums wait in Y between blocks; a segment starts from zero and adds them at its
- * end, so that their load (often an L1 miss) holds up no FMA chain. Per nonzero: one
- * broadcast of its value and NV vector loads of the X row it selects, whose column index
- * comes from the host already multiplied by TN (an offset into the panel: no scaling in
- * the loop); consecutive nonzeros go to US independent accumulator sets so that the FMAs
- * never wait on each other's latency. Segments come shortest first within a group, so
- * the nonzero loop's exit is predictable.
- * Build options: -DVW -DNV -DROWS. Global: (ceil(M/ROWS) padded, Np/TN). */
+ * (sparse/csr_segments.h), X packed in panels Xp[Np/TN][K][TN] (or in place: X_PANEL in
+ * sr_common.cl). A work-item owns ROWS rows x TN columns and runs all its rows over one K
+ * block before the next: the block's slice of X comes from L2 once and then serves every
+ * row from L1 (with random sparsity each loaded X row serves one nonzero, so these loads,
+ * not the FMAs, set the pace). Partial sums wait in Y between blocks; a segment starts
+ * from zero and adds them at its end, so that their load (often an L1 miss) holds up no
+ * FMA chain. Per nonzero: one broadcast of its value and NV vector loads of the X row it
+ * selects, whose column index comes from the host already multiplied by XS (an offset
+ * into the panel: no scaling in the loop); consecutive nonzeros go to US independent
+ * accumulator sets so that the FMAs never wait on each other's latency. Segments come
+ * shortest first within a group, so the nonzero loop's exit is predictable.
+ * Build options: -DVW -DNV -DROWS [-DX_IN_PLACE]. Global: (ceil(M/ROWS) padded, Np/TN). */
 #if !defined(VW) || !defined(NV) || !defined(ROWS)
 #error "spmm_csr.cl needs -DVW -DNV -DROWS"
 #endif
@@ -26,7 +26,7 @@ kernel void spmm_csr(const int M, const int N, const int K, const int NB,
     const int panel = get_global_id(1);
     if (g0 >= M)
         return;
-    global const float *xp = Xp + (size_t)panel * K * TN;
+    global const float *xp = X_PANEL(Xp, panel, K);
     const int col0 = panel * TN;
     const int nrows = min(ROWS, M - g0);
     for (int b = 0; b < NB; b++) {

@@ -1,13 +1,13 @@
 /* N:M SpMM Y = W * X: every group of MM consecutive weights along K keeps NN, stored as
  * vals[M][G*NN] with their positions idx[M][G*NN] (uchar, 0..MM-1). X comes packed in
- * panels Xp[Np/TN][G*MM][TN]. Every kept value selects its own X row, so each FMA needs
- * an X load of its own: they must come from L1. A work-item therefore computes
- * ROWS = RT*TILES rows x TN columns, walking K in blocks of KC columns (a multiple of MM;
- * KC = 0: all of K at once) and, inside a block, every tile of RT rows, so the block's
- * KC x TN slice of X stays in L1 while all the tiles use it; partial sums wait in a
- * private tile between blocks.
- * Build options: -DNN -DMM -DRT -DTILES -DKC -DVW -DNV.
- * Global: (ceil(M/ROWS) padded, Np/TN). */
+ * panels Xp[Np/TN][G*MM][TN] (or in place: X_PANEL in sr_common.cl). Every kept value
+ * selects its own X row, so each FMA needs an X load of its own: they must come from L1.
+ * A work-item therefore computes ROWS = RT*TILES rows x TN columns, walking K in blocks
+ * of KC columns (a multiple of MM; KC = 0: all of K at once) and, inside a block, every
+ * tile of RT rows, so the block's KC x TN slice of X stays in L1 while all the tiles use
+ * it; partial sums wait in a private tile between blocks.
+ * Build options: -DNN -DMM -DRT -DTILES -DKC -DVW -DNV [-DX_IN_PLACE]. Global:
+ * (ceil(M/ROWS) padded, Np/TN). */
 #if !defined(NN) || !defined(MM) || !defined(RT) || !defined(TILES) || !defined(KC) || \
     !defined(VW) || !defined(NV)
 #error "spmm_nm.cl needs -DNN -DMM -DRT -DTILES -DKC -DVW -DNV"
@@ -25,7 +25,7 @@ kernel void spmm_nm(const int M, const int N, const int G,
     if (row0 >= M)
         return;
     const size_t stride = (size_t)G * NN; /* stored values per row */
-    global const float *xp = Xp + (size_t)panel * G * MM * TN;
+    global const float *xp = X_PANEL(Xp, panel, G * MM);
     VEC tile[ROWS][NV];
     tile_zero(tile, ROWS);
     const int kg = KG > 0 ? KG : G;
@@ -43,14 +43,14 @@ kernel void spmm_nm(const int M, const int N, const int G,
             VEC acc[RT][NV];
             tile_get(acc, tile, t * RT);
             for (int g = g0; g < g1; g++) {
-                global const float *xg = xp + (size_t)g * MM * TN;
+                global const float *xg = xp + (size_t)g * MM * XS;
 #pragma unroll
                 for (int n = 0; n < NN; n++) {
                     const int e = g * NN + n;
 #pragma unroll
                     for (int r = 0; r < RT; r++) {
                         const VEC a = (VEC)(wv[r][e]);
-                        global const float *x = xg + wi[r][e] * TN;
+                        global const float *x = xg + wi[r][e] * XS;
 #pragma unroll
                         for (int v = 0; v < NV; v++)
                             acc[r][v] = fma(a, VLOAD(v, x), acc[r][v]);

@@ -29,6 +29,20 @@
 #define VLOAD_Y(p) VLOAD(0, (p))
 #endif
 
+/* X as the matrix kernels read it: packed in column panels Xp[Np/TN][Kp][TN] (pack.cl),
+ * or with -DX_IN_PLACE X itself, Kp rows of N floats, where a panel's row is TN floats
+ * at stride N (the host leaves TN floats of slack after X for the last panel's reach
+ * past N, and zero rows up to Kp; what is read past N lands in columns never stored).
+ * XS: floats from one row of a panel to the next (N must be in scope); X_PANEL: the
+ * first row of panel p of X with kp rows. */
+#if defined(X_IN_PLACE)
+#define XS N
+#define X_PANEL(X, p, kp) ((X) + (size_t)(p) * TN)
+#else
+#define XS TN
+#define X_PANEL(X, p, kp) ((X) + (size_t)(p) * (size_t)(kp) * TN)
+#endif
+
 /* A prefetch of global memory into the L1 cache. OpenCL's prefetch() does nothing in
  * PoCL; there, where the address spaces are one, clang's builtin takes the address as a
  * plain pointer. Elsewhere the standard call (a hint the driver may ignore). */

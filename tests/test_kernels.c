@@ -138,6 +138,12 @@ START_TEST(test_effective_params)
     ck_assert_int_eq(e.rows, 2);
     sr_kernel_params_effective(&kp, &p, 1000, &e);
     ck_assert_int_eq(e.nv, 8);
+    /* vectors no wider than N needs, down to 4 */
+    sr_kernel_params_effective(&kp, &p, 1, &e);
+    ck_assert_int_eq(e.vw, 4);
+    ck_assert_int_eq(e.nv, 1);
+    sr_kernel_params_effective(&kp, &p, 8, &e);
+    ck_assert_int_eq(e.vw, 8);
     ck_assert_int_eq(sr_pattern_parse("dense", &p, &err), SR_OK);
     sr_kernel_params_effective(&kp, &p, 20, &e);
     ck_assert_int_eq(e.tiles, 5);
@@ -170,6 +176,65 @@ START_TEST(test_x_as_one_panel)
 }
 END_TEST
 
+/* X read in place (x=2) and repacked (x=1) on the shapes networks have: N = 1, N = 49
+ * (one panel, not whole vectors), several panels with a partial last one, K a multiple
+ * of no block or group (the zero rows past K then come with X itself), small tiles. */
+START_TEST(test_x_in_place)
+{
+    static const char *all[] = {"dense", "unstructured", "block:4x4", "block:16x16", "2:4", "3:7"};
+    static const int shapes[][3] = {{37, 53, 1}, {40, 131, 49}, {33, 70, 150}};
+    static const char *params[] = {"x=2", "x=1", "x=2,vw=8,nv=2,rows=2,tiles=3,kc=8,wg=0"};
+    const int quick = sr_test_quick();
+    for (int j = 0; j < 6; j += quick ? 2 : 1)
+        for (int i = 0; i < 3; i++)
+            for (int q = 0; q < 3; q++)
+                check_case(all[j], shapes[i][0], shapes[i][1], shapes[i][2], 0.7, 0, params[q]);
+}
+END_TEST
+
+/* Dense at N = 1 runs gemv_dense.cl: K below one vector (the scalar tail only), one
+ * vector and a tail, several double steps; rows past M in the last work-item; x=1 asks
+ * for panels, which a GEMV never uses. */
+START_TEST(test_gemv)
+{
+    static const int ks[] = {5, 19, 131};
+    static const char *params[] = {"vw=16,rows=6", "vw=4,rows=1,wg=0", "vw=8,rows=3,tiles=2,x=1"};
+    for (int i = 0; i < 3; i++)
+        for (int q = 0; q < (sr_test_quick() ? 1 : 3); q++)
+            check_case("dense", 37, ks[i], 1, 0.0, 0, params[q]);
+}
+END_TEST
+
+/* The host's choice for x=0 (sr_kernel_params_x_in_place); an explicit x is obeyed. */
+START_TEST(test_x_auto)
+{
+    sr_pattern dense, bsr, csr;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("dense", &dense, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("block:4x4", &bsr, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
+    sr_kernel_params kp = {.vw = 16, .nv = 4, .rows = 4, .wg = 8, .tiles = 1, .kc = 0};
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1000, 2048, 1), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 64), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 49), 0); /* unaligned rows */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 64, 147, 12544), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1024, 256, 784), 0); /* many rows */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 784), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 196), 0);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 64, 147, 12544), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 768, 768, 128), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 768, 3072, 128), 0); /* 768 KiB on 512 */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 768, 3072, 128), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 1024, 256, 196), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 2048, 2048, 256), 0);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 12544), 1);
+    kp.x = SR_X_PANELS;
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 49), 0);
+    kp.x = SR_X_IN_PLACE;
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 2048, 256), 1);
+}
+END_TEST
+
 /* The text form keeps the keys it is not given and refuses unknown ones and bad values. */
 START_TEST(test_params_text)
 {
@@ -182,6 +247,10 @@ START_TEST(test_params_text)
     char buf[96];
     sr_kernel_params_format(&kp, buf, sizeof buf);
     ck_assert_str_eq(buf, "vw=16,nv=4,rows=4,wg=8,tiles=16,kc=128");
+    kp.x = SR_X_IN_PLACE; /* written only when not the host's choice */
+    sr_kernel_params_format(&kp, buf, sizeof buf);
+    ck_assert_str_eq(buf, "vw=16,nv=4,rows=4,wg=8,tiles=16,kc=128,x=2");
+    ck_assert_int_eq(sr_kernel_params_parse("x=3", &kp, &err), SR_ERR_ARG);
     sr_kernel_params back = {0};
     ck_assert_int_eq(sr_kernel_params_parse(buf, &back, &err), SR_OK);
     ck_assert_mem_eq(&back, &kp, sizeof kp);
@@ -478,6 +547,9 @@ int main(void)
     tcase_add_test(tc, test_params_text);
     tcase_add_test(tc, test_effective_params);
     tcase_add_test(tc, test_x_as_one_panel);
+    tcase_add_test(tc, test_x_in_place);
+    tcase_add_test(tc, test_x_auto);
+    tcase_add_test(tc, test_gemv);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
     tcase_add_test(tc, test_binary_cache);

@@ -48,6 +48,7 @@ static const struct {
     {"vw", offsetof(sr_kernel_params, vw), 1024},       {"nv", offsetof(sr_kernel_params, nv), 1024},
     {"rows", offsetof(sr_kernel_params, rows), 1024},   {"wg", offsetof(sr_kernel_params, wg), 1024},
     {"tiles", offsetof(sr_kernel_params, tiles), 1024}, {"kc", offsetof(sr_kernel_params, kc), 1 << 20},
+    {"x", offsetof(sr_kernel_params, x), SR_X_IN_PLACE},
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -66,7 +67,7 @@ sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *
             i++;
         if (i == NKEYS)
             return sr_err_set(err, SR_ERR_ARG,
-                              "kernel parameters '%s': unknown key '%s' (vw, nv, rows, wg, tiles, kc)", text, tok);
+                              "kernel parameters '%s': unknown key '%s' (vw, nv, rows, wg, tiles, kc, x)", text, tok);
         long v = strtol(eq + 1, &end, 10);
         if (!*(eq + 1) || *end || v < 0 || v > keys[i].max)
             return sr_err_set(err, SR_ERR_ARG, "kernel parameters '%s': bad value for %s", text, tok);
@@ -78,8 +79,10 @@ sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *
 
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size)
 {
-    snprintf(buf, size, "vw=%d,nv=%d,rows=%d,wg=%d,tiles=%d,kc=%d", kp->vw, kp->nv, kp->rows, kp->wg, kp->tiles,
-             kp->kc);
+    const int used = snprintf(buf, size, "vw=%d,nv=%d,rows=%d,wg=%d,tiles=%d,kc=%d", kp->vw, kp->nv, kp->rows,
+                              kp->wg, kp->tiles, kp->kc);
+    if (kp->x != SR_X_AUTO && used > 0 && (size_t)used < size)
+        snprintf(buf + used, size - (size_t)used, ",x=%d", kp->x);
 }
 
 sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err)
@@ -113,7 +116,11 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out)
 {
     *out = *kp;
-    const int nv_max = (n + kp->vw - 1) / kp->vw;
+    /* a vector no wider than N needs, down to 4: at N = 1 a float16 computed one useful
+     * lane in 16 (tune chose vw=4 for every pattern there, 1.4x to 2.4x) */
+    while (out->vw > 4 && out->vw / 2 >= n)
+        out->vw /= 2;
+    const int nv_max = (n + out->vw - 1) / out->vw;
     if (out->nv > nv_max)
         out->nv = nv_max > 0 ? nv_max : 1;
     if (p->kind == SR_PAT_UNSTRUCTURED) { /* CSR runs its rows one at a time over each K block */
@@ -126,5 +133,57 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
             out->tiles = per_block;
         while (out->tiles > 1 && per_block % out->tiles != 0)
             out->tiles--;
+    }
+}
+
+/* The bytes of a 1 MiB, 16-way L2 (64 KiB a way: the x86 CPUs measured here; elsewhere a
+ * heuristic) that a panel of X read in place can occupy: rows n floats apart fall on
+ * 64 KiB / gcd(stride, 64 KiB) positions of a way, each covering the lines of TN floats. */
+static long l2_room(int n, long tn)
+{
+    const long way = 64 * 1024, line = 64;
+    long a = (long)n * (long)sizeof(float) % way, g = way;
+    while (a) {
+        const long t = g % a;
+        g = a;
+        a = t;
+    }
+    long sets = way / g * ((tn * (long)sizeof(float) + line - 1) / line);
+    if (sets > way / line)
+        sets = way / line;
+    return sets * line * 16;
+}
+
+int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p, int m, int k, int n)
+{
+    if (eff->x != SR_X_AUTO)
+        return eff->x == SR_X_IN_PLACE;
+    const long tn = (long)eff->vw * eff->nv;
+    /* a row stride of a multiple of 1 KiB maps a panel's rows onto a quarter of the
+     * cache sets or fewer: a long panel (2048 rows of 256 floats) then thrashed L2 (3x
+     * slower dense, 1.6x BSR); short ones (147 rows of 12544) did not */
+    if (n % 256 == 0 && (long)k * tn * (long)sizeof(float) > 128 * 1024)
+        return 0;
+    /* rows of X on vector boundaries (or X narrower than a vector): whole-vector loads */
+    const int aligned = n % eff->vw == 0 || n < eff->vw;
+    switch (p->kind) {
+    case SR_PAT_BLOCK: /* each X vector serves a tile of rows from registers: 1.3x to 2.7x
+                        * faster in place from 49 to 12544 columns, aligned or not */
+        return 1;
+    case SR_PAT_DENSE:
+        /* the repack costs as much as a few rows of W and the packed panel streams in
+         * order: in place gained with one panel or few rows (M <= 128: 1.1x to 2x); at
+         * 49 columns, which split vectors across cache lines, 2048 rows lost 10-20% */
+        return aligned && (tn >= n || m <= 128);
+    case SR_PAT_UNSTRUCTURED:
+        /* CSR loads a row of X per nonzero, so loads set its pace: unaligned rows split
+         * them (49 and 196 columns: 1.1x to 1.4x slower than repacked), and its panel
+         * must keep to half the cache its rows map to (768 x 3072 x 128: 1.3x slower in
+         * place, a 768 KiB panel on 512 KiB of L2) */
+        return aligned && (long)k * tn * (long)sizeof(float) <= l2_room(n, tn) / 2;
+    default:
+        /* N:M: unaligned rows 1.1x to 2x slower in place; aligned ones 1.04x to 1.3x
+         * faster, crowded sets or not (768 x 3072 x 128: 1.09x) */
+        return aligned;
     }
 }

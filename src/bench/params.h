@@ -18,12 +18,17 @@ typedef struct {
     int kc;    /* columns of W per K block, so that the block's slice of X stays in L1 while
                   all of a work-item's tiles (CSR: rows) use it; 0: all of K at once. N:M
                   rounds it down to whole groups, BSR to whole blocks */
+    int x;     /* how the kernel reads X: SR_X_AUTO (0, the host decides by the shape),
+                  SR_X_PANELS (repacked into panels before each product) or SR_X_IN_PLACE */
 } sr_kernel_params;
+
+enum { SR_X_AUTO = 0, SR_X_PANELS = 1, SR_X_IN_PLACE = 2 };
 
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
 void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
 
-/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0"; keys may be omitted (they keep *out's values). */
+/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0[,x=2]"; keys may be omitted (they keep *out's
+ * values); x is written only when it is not SR_X_AUTO. */
 sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err);
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size);
 
@@ -34,10 +39,20 @@ void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size)
  * private tile fits SR_MAX_TILE_BYTES. */
 sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, sr_err *err);
 
-/* The parameters a run with N columns really uses (after the check): a panel no wider
- * than N rounded up to whole vectors, and for BSR the most tiles, up to kp->tiles, that
- * divide the block height's br/rows tiles (a work-item stays inside one block row); for
- * CSR only the rows per item count (rows*tiles rows in one tile). Candidates with the same effective parameters run the same kernel. */
+/* The parameters a run with N columns really uses (after the check): vectors no wider
+ * than N needs (halved down to 4), a panel no wider than N rounded up to whole vectors,
+ * and for BSR the most tiles, up to kp->tiles, that divide the block height's br/rows
+ * tiles (a work-item stays inside one block row); for CSR only the rows per item count
+ * (rows*tiles rows in one tile). Candidates with the same effective parameters run the
+ * same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
+
+/* Whether a run of the effective parameters eff on an M x K x N product reads X in place
+ * (1) or repacked into panels (0): as eff->x says, and for SR_X_AUTO by the shape: BSR
+ * always; N:M where X's rows start on vector boundaries; CSR there too, where a panel's
+ * rows do not crowd into too few cache sets; dense where the rows are aligned, when one
+ * panel covers N or W has few rows; none where a row stride of whole KiB would make a
+ * long panel thrash the cache. */
+int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p, int m, int k, int n);
 
 #endif

@@ -53,8 +53,8 @@ static int packed_k(const sr_sparse *w)
     return (w->pattern.kind == SR_PAT_BLOCK || w->pattern.kind == SR_PAT_NM) ? w->kp : w->k;
 }
 
-static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n, const sr_device_info *dev,
-                           char *buf, size_t size, const char **file, const char **name)
+static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n, int in_place,
+                           const sr_device_info *dev, char *buf, size_t size, const char **file, const char **name)
 {
     const sr_pattern *p = &w->pattern;
     /* every row of Y starts on a vector boundary (N whole vectors, and buffers start at
@@ -66,12 +66,12 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n
     const int cpu = strcmp(dev->type, "CPU") == 0;
     const int stream = aligned && cpu && p->kind != SR_PAT_UNSTRUCTURED;
     const int pocl_cpu = cpu && strstr(dev->platform_name, "Portable Computing Language") != NULL;
-    const size_t used = snprintf(buf, size, "%s%s%s", aligned ? "-DY_ALIGNED " : "", stream ? "-DY_STREAM " : "",
-                                 pocl_cpu ? "-DPOCL_CPU " : "");
+    const size_t used = snprintf(buf, size, "%s%s%s%s", aligned ? "-DY_ALIGNED " : "", stream ? "-DY_STREAM " : "",
+                                 pocl_cpu ? "-DPOCL_CPU " : "", in_place ? "-DX_IN_PLACE " : "");
     buf += used, size -= used;
     switch (p->kind) {
-    case SR_PAT_DENSE:
-        *file = "gemm_dense.cl", *name = "gemm_dense";
+    case SR_PAT_DENSE: /* one column: vectors along K instead (gemv_dense.cl, same arguments) */
+        *file = n == 1 ? "gemv_dense.cl" : "gemm_dense.cl", *name = n == 1 ? "gemv_dense" : "gemm_dense";
         snprintf(buf, size, "-DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", kp->rows, kp->tiles, kp->kc, kp->vw,
                  kp->nv);
         break;
@@ -113,18 +113,34 @@ static sr_code pack_setup(spmm_job *job, int k, int n, int kpk, int tn, cl_mem x
     return SR_OK;
 }
 
+/* X for a kernel that reads it in place: kpk rows of n (zero rows past k, up to the
+ * block or group padding) and tn floats of zeros after them, where the last panel's rows
+ * reach past n (a producer of X would allocate the same slack). As X's upload, untimed. */
+static sr_code x_in_place_buf(spmm_job *job, const float *x, int k, int kpk, int n, int tn, cl_mem *out, sr_err *err)
+{
+    const size_t have = (size_t)k * n, size = (size_t)kpk * n + (size_t)tn;
+    float *xz = calloc(size, sizeof *xz);
+    if (!xz)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d X", kpk, n);
+    memcpy(xz, x, have * sizeof *xz);
+    sr_code c = add_buf(job, CL_MEM_READ_ONLY, size * sizeof *xz, xz, "X", out, err);
+    free(xz);
+    return c;
+}
+
 /* Creates buffers and kernels and sets every argument. */
 static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int n,
                          const sr_kernel_params *kp, cl_mem *ybuf, double *build_s, sr_err *err)
 {
     const int m = w->m, k = w->k, tn = kp->vw * kp->nv, kpk = packed_k(w);
     const int np = round_up(n, tn);
-    /* one panel exactly as wide as X, no rows of padding: X is its own packed form */
-    const int packed_already = tn == n && kpk == k;
+    /* X read in place: no pack kernel (always for dense at N = 1: gemv_dense.cl) */
+    const int in_place = (w->pattern.kind == SR_PAT_DENSE && n == 1) ||
+                         sr_kernel_params_x_in_place(kp, &w->pattern, m, k, n);
     char opts[256];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
-    kernel_options(w, kp, n, sr_cl_info(job->cl), opts, sizeof opts, &file, &name);
+    kernel_options(w, kp, n, in_place, sr_cl_info(job->cl), opts, sizeof opts, &file, &name);
     job->name = name;
     sr_code c = sr_cl_kernel(job->cl, file, name, opts, &job->kernel, &b2, err);
     if (c != SR_OK)
@@ -132,13 +148,14 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
 
     cl_mem xb, xpb, yb, a0 = NULL, a1 = NULL, a2 = NULL;
     const cl_mem_flags ro = CL_MEM_READ_ONLY;
-    c = add_buf(job, ro, (size_t)k * n * sizeof(float), x, "X", &xb, err);
+    c = in_place ? x_in_place_buf(job, x, k, kpk, n, tn, &xb, err)
+                 : add_buf(job, ro, (size_t)k * n * sizeof(float), x, "X", &xb, err);
     xpb = xb;
-    if (c == SR_OK && !packed_already)
+    if (c == SR_OK && !in_place)
         c = add_buf(job, CL_MEM_READ_WRITE, (size_t)np * kpk * sizeof(float), NULL, "packed X", &xpb, err);
     if (c == SR_OK)
         c = add_buf(job, CL_MEM_READ_WRITE, (size_t)m * n * sizeof(float), NULL, "Y", &yb, err);
-    if (c == SR_OK && !packed_already)
+    if (c == SR_OK && !in_place)
         c = pack_setup(job, k, n, kpk, tn, xb, xpb, &b1, err);
     *build_s = b1 + b2;
     if (c != SR_OK)
@@ -163,14 +180,15 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
         sr_csr_segments *sg = &job->segs;
         if ((c = sr_csr_segments_build(w, kp->kc, kp->rows, sg, err)) != SR_OK)
             return c;
-        /* the kernel takes column indices as offsets into its panel (row * TN floats),
-         * so that its loop adds them without scaling */
-        if ((long long)k * tn > INT32_MAX)
+        /* the kernel takes column indices as offsets into its panel (row * XS floats:
+         * the panel width, or N in place), so that its loop adds them without scaling */
+        const int xs = in_place ? n : tn;
+        if ((long long)k * xs > INT32_MAX)
             return sr_err_set(err, SR_ERR_ARG,
-                              "CSR: K = %d times a panel width of %d exceeds a 32-bit offset; reduce --k or "
-                              "the kernel parameters vw, nv", k, tn);
+                              "CSR: K = %d times a row of %d floats of X exceeds a 32-bit offset; reduce --k, "
+                              "--n or the kernel parameters vw, nv", k, xs);
         for (size_t j = 0; j < sg->nnz; j++)
-            sg->colidx[j] *= tn;
+            sg->colidx[j] *= xs;
         const size_t nseg = (size_t)sg->nblocks * (size_t)m;
         cl_mem a3 = NULL;
         if ((c = add_buf(job, ro, nseg * sizeof(int32_t), sg->seg_row, "CSR segment rows", &a0, err)) ||

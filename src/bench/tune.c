@@ -13,6 +13,7 @@ static const int rows_values[] = {1, 2, 4, 6, 8, 16};
 static const int wg_values[] = {1, 2, 4, 8, 16, 32, 64};
 static const int tiles_values[] = {1, 4, 8, 16, 32};
 static const int kc_values[] = {0, 32, 64, 128, 256};
+static const int x_values[] = {SR_X_PANELS, SR_X_IN_PLACE}; /* X repacked or read in place */
 
 typedef struct {
     const int *values;
@@ -49,7 +50,8 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
                 void *ctx, sr_tune_result *out, sr_err *err)
 {
     const axis axes[] = {AXIS(vw_values, vw),       AXIS(nv_values, nv), AXIS(rows_values, rows),
-                         AXIS(tiles_values, tiles), AXIS(kc_values, kc), AXIS(wg_values, wg)};
+                         AXIS(tiles_values, tiles), AXIS(kc_values, kc), AXIS(wg_values, wg),
+                         AXIS(x_values, x)};
     const double t_end = sr_wall_seconds() + budget_s;
     sr_err last = {0};
     memset(out, 0, sizeof *out);

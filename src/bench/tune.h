@@ -1,6 +1,6 @@
 /* Searching a kernel's parameters for one device: coordinate descent from the defaults
- * over vector width, vectors per row, tile rows, tiles per work-item, K block and
- * work-group size, each
+ * over vector width, vectors per row, tile rows, tiles per work-item, K block,
+ * work-group size and X's layout (repacked or in place), each
  * candidate verified and timed; the fastest median wins. */
 #ifndef SR_BENCH_TUNE_H
 #define SR_BENCH_TUNE_H

@@ -15,9 +15,12 @@
 #include "cli/signals.h"
 #include "store/store.h"
 
-/* The shape classes: rows of W, its length K, and N from a small image's spatial extent
- * to a large one's. */
-#define SHAPE_CLASSES "512x256x64,512x2048x64,256x512x256,512x2048x256,256x256x2048,128x1024x2048"
+/* The shape classes: those of the layers networks have at batch 1 (ResNet-50's and
+ * BERT-base's): N from one column (a last linear layer) through 49 and 196 to a first
+ * convolution's 12544, K from 64 to 4608, few rows of W and many. */
+#define CLASSES_A "64x147x12544,256x64x3136,64x576x3136,128x1152x784,256x2304x196,"
+#define CLASSES_B "512x4608x49,2048x512x49,768x3072x128,1000x2048x1"
+#define SHAPE_CLASSES CLASSES_A CLASSES_B
 
 static const char *help =
     "usage: sparseroof tune [--device D] [--patterns LIST] [--m M] [--k K] [--n N]\n"
@@ -25,7 +28,8 @@ static const char *help =
     "                       [--reps R] [--db PATH] [--json]\n"
     "\n"
     "Searches the kernel parameters (vector width, vectors per row, rows per work-item,\n"
-    "work-group size) of each pattern on one device, verifying every candidate against\n"
+    "work-group size, K block, X read in place or repacked) of each pattern on one\n"
+    "device, verifying every candidate against\n"
     "the CPU reference, and stores the fastest with its speed. `kernel` then uses them\n"
     "(this device first, then the same device under another driver, then a device of the\n"
     "same vendor and type, then the defaults; within each, those tuned on the shape nearest\n"
@@ -37,8 +41,10 @@ static const char *help =
     "      --m, --k, --n    the shape tuned on (default 2048, 2048, 256: a large layer)\n"
     "      --shapes LIST    several shapes instead, e.g. 512x256x64,256x2048x2048: each layer\n"
     "                       then runs with the parameters of the nearest one\n"
-    "      --classes        six shapes that span the layers of networks: short and long K, N\n"
-    "                       from 64 to 2048 (" SHAPE_CLASSES ")\n"
+    "      --classes        nine shapes that span the layers of networks: short and long K,\n"
+    "                       N from 1 to 12544:\n"
+    "                       " CLASSES_A "\n"
+    "                       " CLASSES_B "\n"
     "  -s, --sparsity S     sparsity of unstructured and block patterns (default 0.9)\n"
     "  -b, --budget S       seconds for the whole search (default 100), shared by the patterns\n"
     "  -r, --reps R         timed repetitions per candidate (default 10)\n"
