@@ -29,7 +29,7 @@ static const char calibrate_help[] =
     "The points are stored together (v_calibration; v_ceiling shows each pattern's median).\n"
     "\n"
     "  --device D       OpenCL device (default: the first)\n"
-    "  --quick          fewer N and sparsities (0.5, 0.95)\n"
+    "  --quick          fewer M (64, 1024, 4096) and N (16, 192, 4032), every sparsity\n"
     "  --patterns LIST  default dense,unstructured,block:4x4,block:16x16,2:4\n"
     "  --quiet, --json, --db FILE\n"
     "  -h, --help\n";
