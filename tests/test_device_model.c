@@ -152,6 +152,33 @@ START_TEST(test_panels)
 }
 END_TEST
 
+/* A pattern whose kernel runs wider panels than the device's default (its calibration's
+ * parameters say so) pads N to its own panels: 2:4 in panels of 128 computes 256 columns
+ * at N = 192, so a point that did 150 useful GFLOP/s there ran at 200 over what it
+ * computed, and a layer of 128 columns (one whole panel) runs at 200 too. With the
+ * device's panels of 64 the same point would count 192 columns: 150 GFLOP/s. */
+START_TEST(test_pattern_panels)
+{
+    sr_calib_point pts[] = {point("2:4", 0.5, 64, 64, 192, 150, 0)};
+    sr_device_model dm = {.points = pts, .n_points = 1, .vector = 16, .panel = 64,
+                          .blocking = {{"2:4", 64, 128}}, .n_blocking = 1};
+    sr_pattern nm = pat("2:4");
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &nm, 0.5, 64, 64, 128, &g, &share, NULL), SR_OK);
+    EQ(g, 200);
+    sr_device_time t;
+    const double nnz = 64 * 64 * 0.5;
+    ck_assert_int_eq(sr_device_model_time(&dm, NULL, &nm, 0.5, 64, 64, 128, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2 * nnz * 128 / 200e9);
+    /* N = 129 starts a second panel of 128: 256 columns computed */
+    ck_assert_int_eq(sr_device_model_time(&dm, NULL, &nm, 0.5, 64, 64, 129, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2 * nnz * 256 / 200e9);
+    dm.n_blocking = 0;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &nm, 0.5, 64, 64, 128, &g, &share, NULL), SR_OK);
+    EQ(g, 150);
+}
+END_TEST
+
 START_TEST(test_smoothed_surface)
 {
     /* points whose log rate is exactly quadratic in log N (and flat in M, K): the fitted
@@ -288,6 +315,7 @@ int main(void)
     tcase_add_test(tc, test_fixed_cost_only);
     tcase_add_test(tc, test_interpolation_between_two_shapes);
     tcase_add_test(tc, test_panels);
+    tcase_add_test(tc, test_pattern_panels);
     tcase_add_test(tc, test_smoothed_surface);
     tcase_add_test(tc, test_csr_rereads_decide);
     tcase_add_test(tc, test_reread_slice_of_the_kernel);
