@@ -55,11 +55,17 @@ static void expect_ok(const sr_cli_result *r, const char *what)
     ck_assert_msg(r->status == 0, "%s: exit %d: %s", what, r->status, r->err);
 }
 
-/* A database with ceilings of the first device, measured quickly. */
+/* A database with ceilings of the first device, measured quickly (a sweep this short,
+ * beside other suites, is sometimes refused as implausible: a level timed faster than
+ * the one before it; it is only set-up here, so it is tried again). */
 static void db_with_ceilings(const char *db)
 {
     sr_cli_result r;
-    sr_run_cli((const char *[]){"peaks", "--max-ws", "256K", "--reps", "1", "--db", db, NULL}, &r);
+    for (int i = 0; i < 3; i++) {
+        sr_run_cli((const char *[]){"peaks", "--max-ws", "256K", "--reps", "1", "--db", db, NULL}, &r);
+        if (r.status == 0 || !strstr(r.err, "implausible"))
+            break;
+    }
     expect_ok(&r, "peaks");
 }
 

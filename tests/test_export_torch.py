@@ -344,8 +344,13 @@ def test_weights(binary):
                                capture_output=True, text=True)
             check(p.returncode == 2 and 'up.npy' in p.stderr, 'a missing file refused: %s' % p.stderr)
             return
-        p = subprocess.run([binary, 'peaks', '--max-ws', '256K', '--reps', '1', '--db', db],
-                           capture_output=True, text=True)
+        # a sweep this short, run beside other suites, is sometimes refused as implausible
+        # (a cache level timed faster than the one before it): it is only set-up here
+        for _ in range(3):
+            p = subprocess.run([binary, 'peaks', '--max-ws', '256K', '--reps', '1', '--db', db],
+                               capture_output=True, text=True)
+            if p.returncode == 0 or 'implausible' not in p.stderr:
+                break
         check(p.returncode == 0, 'peaks: %s' % p.stderr.strip())
         p = subprocess.run([binary, 'bench', '--network', net, '--weights', wdir, '--patterns', '2:4',
                             '--prune-all', '--reps', '1', '--json', '--db', db],
