@@ -3,8 +3,11 @@
  * 20 ms a program even when its own cache holds it: it preprocesses the source to find
  * it; a cold build takes a second). A file is named by a hash of what decides the
  * binary: the platform and device with their versions, the sources and the options.
- * Anything unreadable, refused by the driver or not written whole is built from source
- * again: the cache only ever saves time. */
+ * Each file holds a header of ours (magic, length, a hash of the binary) before the
+ * driver's bytes, and a file whose header does not match is never handed to the driver
+ * (rusticl aborts the process on a binary it cannot read, rather than failing the call).
+ * Anything unreadable, refused or not written whole is built from source again: the
+ * cache only ever saves time. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +18,18 @@
 
 #include "runtime/runtime_internal.h"
 
-#define CACHE_FORMAT "sparseroof-binary-1" /* a new layout of the files: a new name for all */
+#define CACHE_FORMAT "sparseroof-binary-2" /* a new layout of the files: a new name for all */
+#define MAGIC "SRBIN02" /* 8 bytes with its NUL */
+#define HEADER 24       /* MAGIC, then the binary's length and its hash, 64 bits each */
+
+/* 64-bit FNV-1a over n bytes. */
+static uint64_t fnv_bytes(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
 
 /* 64-bit FNV-1a over s, continuing from h (with a 0 byte after s, so that "ab","c" and
  * "a","bc" differ). */
@@ -94,8 +108,18 @@ cl_program sr_binary_cache_load(const sr_cl *cl, const char *path, const char *o
     fclose(f);
     if (!bin)
         return NULL;
-    const size_t len = (size_t)n;
-    const unsigned char *bp = bin;
+    uint64_t len64 = 0, hash = 0;
+    if (n > HEADER) {
+        memcpy(&len64, bin + 8, 8);
+        memcpy(&hash, bin + 16, 8);
+    }
+    if (n <= HEADER || memcmp(bin, MAGIC, 8) != 0 || len64 != (uint64_t)(n - HEADER) ||
+        hash != fnv_bytes(bin + HEADER, (size_t)len64)) {
+        free(bin);
+        return NULL;
+    }
+    const size_t len = (size_t)len64;
+    const unsigned char *bp = bin + HEADER;
     cl_int st = CL_SUCCESS, rc;
     cl_program prog = clCreateProgramWithBinary(cl->context, 1, &cl->info.device_id, &len, &bp, &st, &rc);
     free(bin);
@@ -123,8 +147,13 @@ void sr_binary_cache_store(cl_program prog, const char *path)
         /* written whole under another name, then renamed: a reader never sees half a file */
         char tmp[4200];
         snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+        unsigned char head[HEADER];
+        const uint64_t len64 = len, hash = fnv_bytes(bin, len);
+        memcpy(head, MAGIC, 8);
+        memcpy(head + 8, &len64, 8);
+        memcpy(head + 16, &hash, 8);
         FILE *f = fopen(tmp, "wb");
-        const int ok = f && fwrite(bin, 1, len, f) == len;
+        const int ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(bin, 1, len, f) == len;
         if (f && fclose(f) == 0 && ok && rename(tmp, path) == 0)
             tmp[0] = '\0';
         if (tmp[0])
