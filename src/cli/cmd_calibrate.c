@@ -25,7 +25,7 @@ static const char calibrate_help[] =
     "the parameters 'bench' would use, each N also one column narrower (rows of Y that are\n"
     "not whole vectors run slower), each verified and timed; the time each took and its\n"
     "share of repacking X. The device's ceilings (bandwidth levels, launch overhead) are\n"
-    "measured first if none are stored. About two minutes on a 2-core CPU (--quick: half).\n"
+    "measured first if none are stored. About 80 s on a 2-core CPU (--quick: about 30 s).\n"
     "The points are stored together (v_calibration; v_ceiling shows each pattern's median).\n"
     "\n"
     "  --device D       OpenCL device (default: the first)\n"
