@@ -156,6 +156,8 @@ static long l2_room(int n, long tn)
 
 int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p, int m, int k, int n)
 {
+    if (p->kind == SR_PAT_DENSE && n == 1) /* gemv_dense.cl: no panels, whatever x says */
+        return 1;
     if (eff->x != SR_X_AUTO)
         return eff->x == SR_X_IN_PLACE;
     const long tn = (long)eff->vw * eff->nv;

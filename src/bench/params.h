@@ -48,7 +48,8 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
 
 /* Whether a run of the effective parameters eff on an M x K x N product reads X in place
- * (1) or repacked into panels (0): as eff->x says, and for SR_X_AUTO by the shape: BSR
+ * (1) or repacked into panels (0): dense at N = 1 always in place (its GEMV has no
+ * panels); otherwise as eff->x says, and for SR_X_AUTO by the shape: BSR
  * always; N:M where X's rows start on vector boundaries; CSR there too, where a panel's
  * rows do not crowd into too few cache sets; dense where the rows are aligned, when one
  * panel covers N or W has few rows; none where a row stride of whole KiB would make a

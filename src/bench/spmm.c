@@ -134,9 +134,8 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
 {
     const int m = w->m, k = w->k, tn = kp->vw * kp->nv, kpk = packed_k(w);
     const int np = round_up(n, tn);
-    /* X read in place: no pack kernel (always for dense at N = 1: gemv_dense.cl) */
-    const int in_place = (w->pattern.kind == SR_PAT_DENSE && n == 1) ||
-                         sr_kernel_params_x_in_place(kp, &w->pattern, m, k, n);
+    /* X read in place: no pack kernel */
+    const int in_place = sr_kernel_params_x_in_place(kp, &w->pattern, m, k, n);
     char opts[256];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
