@@ -207,6 +207,52 @@ START_TEST(test_gemv)
 }
 END_TEST
 
+/* Dense with vectors along M (gemm_dense_wt.cl): N a multiple of no tile width, M of no
+ * panel height, K of no block; one column tile per item or several over K blocks; the
+ * columns per tile chosen by N (ct=0) or given. */
+START_TEST(test_dense_wt)
+{
+    static const int shapes[][3] = {{40, 131, 49}, {33, 70, 150}, {70, 19, 13}};
+    static const char *params[] = {"mv=1,ct=0", "mv=1,vw=16,nv=2,tiles=7,kc=256,wg=1",
+                                   "mv=1,vw=4,nv=3,ct=5,tiles=3,kc=8,wg=0"};
+    for (int i = 0; i < 3; i++)
+        for (int q = sr_test_quick() ? i : 0; q < (sr_test_quick() ? i + 1 : 3); q++)
+            check_case("dense", shapes[i][0], shapes[i][1], shapes[i][2], 0.0, 0, params[q]);
+}
+END_TEST
+
+/* ct=0 pads N the least within the register budget; mv is dense only. */
+START_TEST(test_dense_wt_params)
+{
+    sr_pattern dense, csr;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("dense", &dense, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
+    sr_kernel_params kp = {.vw = 16, .nv = 4, .rows = 6, .wg = 1, .tiles = 1, .kc = 0, .mv = 1, .ct = 0}, eff;
+    ck_assert_int_eq(sr_kernel_params_check(&kp, &dense, &err), SR_OK);
+    sr_kernel_params_effective(&kp, &dense, 49, &eff);
+    ck_assert_int_eq(eff.ct, 7);
+    ck_assert_int_eq(eff.vw * eff.nv, 64); /* vectors run along M: N leaves them */
+    sr_kernel_params_effective(&kp, &dense, 64, &eff);
+    ck_assert_int_eq(eff.ct, 4); /* 8 would need 32 accumulators with nv=4 */
+    kp.nv = 2;
+    sr_kernel_params_effective(&kp, &dense, 64, &eff);
+    ck_assert_int_eq(eff.ct, 8);
+    sr_kernel_params_effective(&kp, &dense, 3, &eff);
+    ck_assert_int_eq(eff.ct, 3);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&eff, &dense, 2048, 2048, 256), 1);
+    ck_assert_int_eq(sr_kernel_params_check(&kp, &csr, &err), SR_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "mv=1"));
+    char buf[96];
+    kp.ct = 7;
+    sr_kernel_params_format(&kp, buf, sizeof buf);
+    ck_assert_str_eq(buf, "vw=16,nv=2,rows=6,wg=1,tiles=1,kc=0,mv=1,ct=7");
+    sr_kernel_params back = {0};
+    ck_assert_int_eq(sr_kernel_params_parse(buf, &back, &err), SR_OK);
+    ck_assert_mem_eq(&back, &kp, sizeof kp);
+}
+END_TEST
+
 /* The host's choice for x=0 (sr_kernel_params_x_in_place); an explicit x is obeyed. */
 START_TEST(test_x_auto)
 {
@@ -567,6 +613,8 @@ int main(void)
     tcase_add_test(tc, test_x_in_place);
     tcase_add_test(tc, test_x_auto);
     tcase_add_test(tc, test_gemv);
+    tcase_add_test(tc, test_dense_wt);
+    tcase_add_test(tc, test_dense_wt_params);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
     tcase_add_test(tc, test_binary_cache);

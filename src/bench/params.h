@@ -20,6 +20,10 @@ typedef struct {
                   rounds it down to whole groups, BSR to whole blocks */
     int x;     /* how the kernel reads X: SR_X_AUTO (0, the host decides by the shape),
                   SR_X_PANELS (repacked into panels before each product) or SR_X_IN_PLACE */
+    int mv;    /* dense only: 1 = vectors along M (gemm_dense_wt.cl: W laid out in panels of
+                  vw*nv rows, X read in place, each element broadcast), 0 = along N */
+    int ct;    /* with mv: columns of Y per tile (the tile is vw*nv rows by ct columns; tiles
+                  such tiles per work-item, over K blocks of kc); 0: chosen by N */
 } sr_kernel_params;
 
 enum { SR_X_AUTO = 0, SR_X_PANELS = 1, SR_X_IN_PLACE = 2 };
@@ -27,8 +31,13 @@ enum { SR_X_AUTO = 0, SR_X_PANELS = 1, SR_X_IN_PLACE = 2 };
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
 void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
 
-/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0[,x=2]"; keys may be omitted (they keep *out's
- * values); x is written only when it is not SR_X_AUTO. */
+/* Another start for `tune` where the pattern has a second kernel layout on this device
+ * type (dense on a CPU: vectors along M); 0 where there is none. */
+int sr_kernel_params_alternative(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
+
+/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0[,x=2][,mv=1,ct=7]"; keys may be omitted (they
+ * keep *out's values); x is written only when it is not SR_X_AUTO, mv and ct only with
+ * mv=1. */
 sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err);
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size);
 
@@ -43,8 +52,9 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
  * than N needs (halved down to 4), a panel no wider than N rounded up to whole vectors,
  * and for BSR the most tiles, up to kp->tiles, that divide the block height's br/rows
  * tiles (a work-item stays inside one block row); for CSR only the rows per item count
- * (rows*tiles rows in one tile). Candidates with the same effective parameters run the
- * same kernel. */
+ * (rows*tiles rows in one tile); with mv=1, the columns per tile (ct=0: those that pad
+ * N the least), vectors untouched. Candidates with the same effective parameters run
+ * the same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
 
 /* Whether a run of the effective parameters eff on an M x K x N product reads X in place

@@ -71,6 +71,12 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n
     buf += used, size -= used;
     switch (p->kind) {
     case SR_PAT_DENSE: /* one column: vectors along K instead (gemv_dense.cl, same arguments) */
+        if (n > 1 && kp->mv) {
+            *file = "gemm_dense_wt.cl", *name = "gemm_dense_wt";
+            snprintf(buf, size, "-DVW=%d -DNV=%d -DCT=%d -DTILES=%d -DKC=%d", kp->vw, kp->nv, kp->ct, kp->tiles,
+                     kp->kc);
+            break;
+        }
         *file = n == 1 ? "gemv_dense.cl" : "gemm_dense.cl", *name = n == 1 ? "gemv_dense" : "gemm_dense";
         snprintf(buf, size, "-DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", kp->rows, kp->tiles, kp->kc, kp->vw,
                  kp->nv);
@@ -128,6 +134,25 @@ static sr_code x_in_place_buf(spmm_job *job, const float *x, int k, int kpk, int
     return c;
 }
 
+/* W laid out for gemm_dense_wt.cl: row panels Wp[Mp/tm][K][tm], zeros past M. Like the
+ * sparse formats' encoding, done once per weight and not part of the time. */
+static sr_code w_row_panels_buf(spmm_job *job, const float *w, int m, int k, int tm, cl_mem *out, sr_err *err)
+{
+    const size_t panels = (size_t)(m + tm - 1) / (size_t)tm, size = panels * (size_t)k * (size_t)tm;
+    float *wp = calloc(size, sizeof *wp);
+    if (!wp)
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d W in panels of %d rows", m, k, tm);
+    for (int r = 0; r < m; r++) {
+        float *dst = wp + (size_t)(r / tm) * k * tm + (size_t)(r % tm);
+        const float *src = w + (size_t)r * k;
+        for (int j = 0; j < k; j++)
+            dst[(size_t)j * tm] = src[j];
+    }
+    sr_code c = add_buf(job, CL_MEM_READ_ONLY, size * sizeof *wp, wp, "W in row panels", out, err);
+    free(wp);
+    return c;
+}
+
 /* Creates buffers and kernels and sets every argument. */
 static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int n,
                          const sr_kernel_params *kp, cl_mem *ybuf, double *build_s, sr_err *err)
@@ -136,6 +161,8 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     const int np = round_up(n, tn);
     /* X read in place: no pack kernel */
     const int in_place = sr_kernel_params_x_in_place(kp, &w->pattern, m, k, n);
+    /* gemm_dense_wt.cl: vectors along M, tn of them rows of a W panel */
+    const int wt = w->pattern.kind == SR_PAT_DENSE && n > 1 && kp->mv;
     char opts[256];
     const char *file = NULL, *name = NULL;
     double b1 = 0, b2 = 0;
@@ -168,7 +195,8 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     if ((c = sr_cl_arg(kk, (cl_uint)ai++, size, ptr, name, err)) != SR_OK) return c
     switch (p->kind) {
     case SR_PAT_DENSE:
-        if ((c = add_buf(job, ro, (size_t)m * k * sizeof(float), w->vals, "W", &a0, err)))
+        if ((c = wt ? w_row_panels_buf(job, w->vals, m, k, tn, &a0, err)
+                    : add_buf(job, ro, (size_t)m * k * sizeof(float), w->vals, "W", &a0, err)))
             return c;
         ARG(sizeof(int), &m); ARG(sizeof(int), &n); ARG(sizeof(int), &k);
         ARG(sizeof(cl_mem), &a0);
@@ -228,6 +256,10 @@ static sr_code job_setup(spmm_job *job, const sr_sparse *w, const float *x, int 
     job->local[1] = 1;
     job->global[0] = (size_t)round_up(items0, (int)job->local[0]);
     job->global[1] = (size_t)(np / tn);
+    if (wt) { /* column tiles along dimension 0, row panels along 1 */
+        job->global[0] = (size_t)round_up((n + kp->ct * kp->tiles - 1) / (kp->ct * kp->tiles), (int)job->local[0]);
+        job->global[1] = (size_t)((m + tn - 1) / tn);
+    }
     return SR_OK;
 }
 

@@ -14,6 +14,7 @@ static const int wg_values[] = {1, 2, 4, 8, 16, 32, 64};
 static const int tiles_values[] = {1, 4, 8, 16, 32};
 static const int kc_values[] = {0, 32, 64, 128, 256};
 static const int x_values[] = {SR_X_PANELS, SR_X_IN_PLACE}; /* X repacked or read in place */
+static const int mv_values[] = {0, 1}; /* dense: vectors along N or along M */
 
 typedef struct {
     const int *values;
@@ -51,7 +52,7 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
 {
     const axis axes[] = {AXIS(vw_values, vw),       AXIS(nv_values, nv), AXIS(rows_values, rows),
                          AXIS(tiles_values, tiles), AXIS(kc_values, kc), AXIS(wg_values, wg),
-                         AXIS(x_values, x)};
+                         AXIS(x_values, x),         AXIS(mv_values, mv)};
     const double t_end = sr_wall_seconds() + budget_s;
     sr_err last = {0};
     memset(out, 0, sizeof *out);
@@ -59,6 +60,11 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
     out->best_time_s = INFINITY;
     out->stopped = try_candidate(cl, w, w_dense, x, n, start, reps, progress, ctx, out, &last);
     out->default_time_s = out->evaluated ? out->best_time_s : 0.0;
+    /* a second start where the kernel has another layout (dense: vectors along M), whose
+     * good settings lie too far from the first start for one step of the descent */
+    sr_kernel_params alt;
+    if (!out->stopped && sr_kernel_params_alternative(&w->pattern, sr_cl_info(cl)->type, &alt))
+        out->stopped = try_candidate(cl, w, w_dense, x, n, &alt, reps, progress, ctx, out, &last);
     /* without a working start the search goes on from it, and the first candidate that
      * runs becomes the best */
     for (int improved = 1; improved && sr_wall_seconds() < t_end && !out->stopped;) {
