@@ -241,6 +241,8 @@ START_TEST(test_dense_wt_params)
     sr_kernel_params_effective(&kp, &dense, 3, &eff);
     ck_assert_int_eq(eff.ct, 3);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&eff, &dense, 2048, 2048, 256), 1);
+    sr_kernel_params_effective(&kp, &dense, 1, &eff); /* N = 1: the GEMV, one candidate */
+    ck_assert_int_eq(eff.mv, 0);
     ck_assert_int_eq(sr_kernel_params_check(&kp, &csr, &err), SR_ERR_ARG);
     ck_assert_ptr_nonnull(strstr(err.msg, "mv=1"));
     char buf[96];

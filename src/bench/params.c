@@ -150,7 +150,9 @@ static int auto_columns(int n, int nv)
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out)
 {
     *out = *kp;
-    if (kp->mv) { /* vectors along M: N sets only the columns of a tile */
+    if (p->kind == SR_PAT_DENSE && n == 1) /* gemv_dense.cl, whatever the layout asked */
+        out->mv = 0, out->ct = 0;
+    if (out->mv) { /* vectors along M: N sets only the columns of a tile */
         if (out->ct == 0)
             out->ct = auto_columns(n, kp->nv);
         if (out->ct > n)
