@@ -209,9 +209,10 @@ START_TEST(test_build_failure_shows_log)
     snprintf(path, sizeof path, "%s/sr_common.cl", dir);
     FILE *f = fopen(path, "w");
     fclose(f);
-    /* the dense kernel and the pack, whichever is built first */
-    static const char *files[] = {"gemm_dense.cl", "pack.cl"};
-    for (int i = 0; i < 2; i++) {
+    /* the dense kernels (along N and along M, which N = 8 takes) and the pack, whichever
+     * is built first */
+    static const char *files[] = {"gemm_dense.cl", "gemm_dense_wt.cl", "pack.cl"};
+    for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         f = fopen(path, "w");
         fputs("kernel void k(global float *x) { x[0] = undeclared_thing; }\n", f);
@@ -225,7 +226,7 @@ START_TEST(test_build_failure_shows_log)
     ck_assert_ptr_nonnull(strstr(r.err, "CL_BUILD_PROGRAM_FAILURE (-11)"));
     ck_assert_ptr_nonnull(strstr(r.err, "build log"));
     ck_assert_ptr_nonnull(strstr(r.err, "undeclared_thing"));
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);
     }

@@ -221,7 +221,8 @@ START_TEST(test_dense_wt)
 }
 END_TEST
 
-/* ct=0 pads N the least within the register budget; mv is dense only. */
+/* ct=0 pads N the least within the register budget; mv is dense only; the defaults and
+ * tune's second start by N. */
 START_TEST(test_dense_wt_params)
 {
     sr_pattern dense, csr;
@@ -243,6 +244,24 @@ START_TEST(test_dense_wt_params)
     ck_assert_int_eq(sr_kernel_params_x_in_place(&eff, &dense, 2048, 2048, 256), 1);
     sr_kernel_params_effective(&kp, &dense, 1, &eff); /* N = 1: the GEMV, one candidate */
     ck_assert_int_eq(eff.mv, 0);
+    /* the default layout by N: along M where 64-column panels pad N by 15% or more */
+    sr_kernel_params d, alt;
+    const int ns[] = {49, 196, 20, 300, 784, 128, 1};
+    const int along_m[] = {1, 1, 1, 0, 0, 0, 0};
+    for (int i = 0; i < 7; i++) {
+        sr_kernel_params_default_for(&dense, "CPU", ns[i], &d);
+        ck_assert_int_eq(d.mv, along_m[i]);
+        ck_assert_int_eq(sr_kernel_params_check(&d, &dense, &err), SR_OK);
+        /* tune's second start is the other layout (none for the GEMV) */
+        ck_assert_int_eq(sr_kernel_params_alternative(&dense, "CPU", ns[i], &alt), ns[i] > 1);
+        if (ns[i] > 1)
+            ck_assert_int_eq(alt.mv, !along_m[i]);
+    }
+    sr_kernel_params_default_for(&dense, "GPU", 49, &d);
+    ck_assert_int_eq(d.mv, 0);
+    sr_kernel_params_default_for(&csr, "CPU", 49, &d);
+    ck_assert_int_eq(d.mv, 0);
+    ck_assert_int_eq(sr_kernel_params_alternative(&csr, "CPU", 49, &alt), 0);
     ck_assert_int_eq(sr_kernel_params_check(&kp, &csr, &err), SR_ERR_ARG);
     ck_assert_ptr_nonnull(strstr(err.msg, "mv=1"));
     char buf[96];

@@ -39,15 +39,40 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
     }
 }
 
-int sr_kernel_params_alternative(const sr_pattern *p, const char *device_type, sr_kernel_params *out)
+/* Dense on a CPU with vectors along M: 32 rows by ct columns (ct=0: those that pad N
+ * least, 7 at N = 49 and 196), 7 tiles per item over K blocks of 128 (16 KiB of W in L1
+ * for all of them). */
+static int along_m(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out)
 {
     const int cpu = device_type && strcmp(device_type, "GPU") != 0;
-    if (!cpu || p->kind != SR_PAT_DENSE)
+    if (!cpu || p->kind != SR_PAT_DENSE || n <= 1)
         return 0;
-    /* vectors along M: 32 rows by 7 columns (ct=0 lets N choose), 7 such tiles per item
-     * over K blocks of 256 (a 32 KiB slice of W in L1 for all of them). Against the
-     * default on ResNet-50's layers at N = 49 and 196: 0.9x to 1.3x, hence tune's choice */
-    *out = (sr_kernel_params){.vw = 16, .nv = 2, .rows = 6, .wg = 1, .tiles = 7, .kc = 256, .mv = 1, .ct = 0};
+    *out = (sr_kernel_params){.vw = 16, .nv = 2, .rows = 6, .wg = 1, .tiles = 7, .kc = 128, .mv = 1, .ct = 0};
+    return 1;
+}
+
+/* Whether the 64-column panels of dense's default pad N by 15% or more. There, on this
+ * Xeon (2048x512, 512x2048, 256x2304, 128x1152; side by side), vectors along M ran 1.2x
+ * to 2.6x faster below 64 columns and 0.98x to 1.38x at 100 and 196; at 300 and 784,
+ * padded 6%, 0.47x to 0.94x. */
+static int pads_much(int n)
+{
+    const int panel = 64, padded = (n + panel - 1) / panel * panel;
+    return n > 1 && (padded - n) * 100 >= 15 * padded;
+}
+
+void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out)
+{
+    if (!(pads_much(n) && along_m(p, device_type, n, out)))
+        sr_kernel_params_default(p, device_type, out);
+}
+
+int sr_kernel_params_alternative(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out)
+{
+    if (!along_m(p, device_type, n, out))
+        return 0;
+    if (pads_much(n)) /* the default runs along M: the other start is along N */
+        sr_kernel_params_default(p, device_type, out);
     return 1;
 }
 

@@ -31,9 +31,15 @@ enum { SR_X_AUTO = 0, SR_X_PANELS = 1, SR_X_IN_PLACE = 2 };
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
 void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
 
+/* The defaults for a product of N columns: as above, but dense on a CPU runs with vectors
+ * along M (mv=1) where 64-column panels would pad N by 15% or more (N = 20, 49, 100,
+ * 196; not 300 or 784). */
+void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out);
+
 /* Another start for `tune` where the pattern has a second kernel layout on this device
- * type (dense on a CPU: vectors along M); 0 where there is none. */
-int sr_kernel_params_alternative(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
+ * type (dense on a CPU at N > 1: the layout sr_kernel_params_default_for does not take);
+ * 0 where there is none. */
+int sr_kernel_params_alternative(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out);
 
 /* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0[,x=2][,mv=1,ct=7]"; keys may be omitted (they
  * keep *out's values); x is written only when it is not SR_X_AUTO, mv and ct only with

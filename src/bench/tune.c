@@ -63,7 +63,7 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
     /* a second start where the kernel has another layout (dense: vectors along M), whose
      * good settings lie too far from the first start for one step of the descent */
     sr_kernel_params alt;
-    if (!out->stopped && sr_kernel_params_alternative(&w->pattern, sr_cl_info(cl)->type, &alt))
+    if (!out->stopped && sr_kernel_params_alternative(&w->pattern, sr_cl_info(cl)->type, n, &alt))
         out->stopped = try_candidate(cl, w, w_dense, x, n, &alt, reps, progress, ctx, out, &last);
     /* without a working start the search goes on from it, and the first candidate that
      * runs becomes the best */

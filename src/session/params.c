@@ -18,7 +18,7 @@ const char *sr_params_source_name(sr_params_source s)
 sr_code sr_session_params(const sr_session *s, const sr_pattern *p, int m, int k, int n, const char *given,
                           sr_kernel_params *out, sr_params_source *source, sr_err *err)
 {
-    sr_kernel_params_default(p, s->dev ? s->dev->type : "CPU", out);
+    sr_kernel_params_default_for(p, s->dev ? s->dev->type : "CPU", n, out);
     *source = SR_PARAMS_DEFAULT;
     if (given) {
         *source = SR_PARAMS_GIVEN;
