@@ -147,8 +147,12 @@ sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calib
         each_point(o, run_one, &st);
     for (size_t i = 0; st.rc == SR_OK && i < st.n; i++)
         pp[i] = st.params[i];
+    /* what decided the speeds, so that a later binary with other kernels sees it stale */
+    char hash[SR_KERNELS_HASH_LEN];
     if (st.rc == SR_OK)
-        st.rc = sr_store_put_calibration(s->store, s->device_uuid, st.pts, st.n, pp, err);
+        st.rc = sr_calibration_hash(s->store, s->device_uuid, s->dev ? s->dev->type : NULL, st.pts, st.n, hash, err);
+    if (st.rc == SR_OK)
+        st.rc = sr_store_put_calibration(s->store, s->device_uuid, st.pts, st.n, pp, hash, err);
     free(pp);
     free(st.params);
     if (st.rc != SR_OK) {
