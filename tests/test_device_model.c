@@ -179,6 +179,50 @@ START_TEST(test_pattern_panels)
 }
 END_TEST
 
+/* A single column runs another kernel (dense: a GEMV): the grid's N = 1 points decide a
+ * layer of one column, and no wider layer sees them. Dense at N = 1 at 5 GFLOP/s, at
+ * N = 16 at 20 and N = 64 at 80 (aligned), N = 15 at 10 (unaligned), in vectors of 16. */
+START_TEST(test_single_column)
+{
+    sr_calib_point pts[] = {point("dense", 0, 64, 64, 1, 5, 0), point("dense", 0, 256, 64, 1, 7, 0),
+                            point("dense", 0, 64, 64, 16, 20, 0), point("dense", 0, 64, 64, 64, 80, 0),
+                            point("dense", 0, 64, 64, 15, 10, 0),
+                            point("unstructured", 0.5, 64, 64, 1, 2, 0), point("unstructured", 0.9, 64, 64, 1, 4, 0),
+                            point("unstructured", 0.5, 64, 64, 16, 30, 0)};
+    sr_device_model dm = {.points = pts, .n_points = 8, .vector = 16, .panel = 64};
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense"), u = pat("unstructured");
+    sr_device_time t;
+    /* a 64 x 64 layer of one column: 2 * 64 * 64 FLOPs at the N = 1 point's 5 GFLOP/s */
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 1, 1, 64 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 64 * 64 / 5e9);
+    /* between two N = 1 points in M (halfway in log M: 128 rows), their geometric mean */
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 128, 64, 1, &g, &share, NULL), SR_OK);
+    EQ(g, 16 * sqrt(5.0 * 7.0)); /* over the columns counted computed: a whole vector */
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 128, 64, 1, 1, 128 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 128 * 64 / (sqrt(5.0 * 7.0) * 1e9));
+    /* wider layers never see them: N = 16 and 64 at their own rates, N = 32 between them,
+     * N = 2 (unaligned, 16 columns computed) at the N = 15 point's rate */
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 16, &g, &share, NULL), SR_OK);
+    EQ(g, 20);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 32, &g, &share, NULL), SR_OK);
+    EQ(g, 40);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 2, &g, &share, NULL), SR_OK);
+    EQ(g, 10.0 * 16 / 15);
+    /* a sparse pattern's single column: its N = 1 points, interpolated in sparsity
+     * (density sqrt(0.05), halfway between 0.5 and 0.1 in log) */
+    const double s = 1 - sqrt(0.05), nnz = 64 * 64 * sqrt(0.05);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &u, s, 64, 64, 1, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.rate_s, 2.0 * nnz / (sqrt(2.0 * 4.0) * 1e9));
+    /* without N = 1 points a single column takes the unaligned points' rate, as before */
+    dm.points = pts + 2;
+    dm.n_points = 3;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 1, 1, 64 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 64 * 64 * 16 / (10e9 * 16 / 15));
+}
+END_TEST
+
 START_TEST(test_smoothed_surface)
 {
     /* points whose log rate is exactly quadratic in log N (and flat in M, K): the fitted
@@ -316,6 +360,7 @@ int main(void)
     tcase_add_test(tc, test_interpolation_between_two_shapes);
     tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_pattern_panels);
+    tcase_add_test(tc, test_single_column);
     tcase_add_test(tc, test_smoothed_surface);
     tcase_add_test(tc, test_csr_rereads_decide);
     tcase_add_test(tc, test_reread_slice_of_the_kernel);

@@ -99,20 +99,44 @@ START_TEST(test_block_padding)
     /* block 2x4 on m=5 k=6 (neither a multiple): mb = ceil(5/2) = 3, kb = ceil(6/4) = 2,
      * 6 blocks; s=0.5 keeps round(3) = 3 blocks, nnz = 3*8 = 24 (padding counts);
      * BSR W = 24*4 + 3*4 (block column indices) + (3+1)*4 (block row pointers) = 124;
-     * X = 6*3*4 = 72, Y = 5*3*4 = 60 (n=3) -> bytes 256; flops = 2*24*3 = 144 */
+     * X = 6*3*4 = 72 of which a block column is left unread only when all 3 kept blocks
+     * lie in the other one: C(3,3)/C(6,3) = 1/20, so 0.95*72 = 68.4 read; Y = 5*3*4 = 60
+     * (n=3) -> bytes 252.4; flops = 2*24*3 = 144 */
     sr_gemm_cost c = cost(5, 6, 3, 1, "block:2x4", 0.5, SR_DTYPE_FP32, -1);
     EQ(c.nnz, 24);
     EQ(c.weight_bytes, 124);
-    EQ(c.bytes, 256);
+    EQ(c.bytes, 252.4);
     EQ(c.flops, 144);
     /* s=0: all 6 blocks, nnz = 48 > m*k = 30: the padded zeros are stored and multiplied;
-     * W = 48*4 + 6*4 + 16 = 232 */
+     * W = 48*4 + 6*4 + 16 = 232; every block column read: bytes 232 + 72 + 60 */
     c = cost(5, 6, 3, 1, "block:2x4", 0.0, SR_DTYPE_FP32, -1);
     EQ(c.nnz, 48);
     EQ(c.weight_bytes, 232);
+    EQ(c.bytes, 364);
     /* 1 bit of metadata per nonzero instead of the block indices: 96 + ceil(24/8) + 16 */
     c = cost(5, 6, 3, 1, "block:2x4", 0.5, SR_DTYPE_FP32, 1);
     EQ(c.weight_bytes, 115);
+}
+END_TEST
+
+/* A layer of few block rows at high sparsity reads a fraction of X: 64 x 147 x 12544 in
+ * 16x16 blocks at 0.9 (bench-kernels' layer that ran at 1.45x a roofline counting all of
+ * X). R = 4 block rows, C = ceil(147/16) = 10 block columns, T = 40 blocks, round(0.1*40)
+ * = 4 kept: a block column is unread with probability C(36,4)/C(40,4) = 58905/91390.
+ * W = 4*256*4 + 4*4 + 5*4 = 4132; X = 147*12544*4 = 7375872 of which 32485/91390 is read;
+ * Y = 64*12544*4 = 3211264. Unstructured (CSR) and N:M still count all of X. */
+START_TEST(test_block_x_rows_read)
+{
+    sr_gemm_cost c = cost(64, 147, 12544, 1, "block:16x16", 0.9, SR_DTYPE_FP32, -1);
+    EQ(c.nnz, 1024);
+    EQ(c.weight_bytes, 4132);
+    EQ(c.bytes, 4132 + 7375872.0 * 32485 / 91390 + 3211264);
+    EQ(c.ai, 2.0 * 1024 * 12544 / c.bytes);
+    /* the same on 4096 rows (256 block rows): (1 - 0.1)^256 of X unread, none to speak of */
+    c = cost(4096, 147, 12544, 1, "block:16x16", 0.9, SR_DTYPE_FP32, -1);
+    ck_assert(c.bytes > c.weight_bytes + (7375872.0 * (1 - 1e-9) + 4096 * 12544 * 4.0));
+    c = cost(64, 147, 12544, 1, "unstructured", 0.9, SR_DTYPE_FP32, -1);
+    EQ(c.bytes, c.weight_bytes + 7375872.0 + 3211264);
 }
 END_TEST
 
@@ -659,6 +683,7 @@ int main(void)
     tcase_add_test(tc, test_dense);
     tcase_add_test(tc, test_unstructured);
     tcase_add_test(tc, test_block_padding);
+    tcase_add_test(tc, test_block_x_rows_read);
     tcase_add_test(tc, test_nm);
     tcase_add_test(tc, test_cost_refusals);
     tcase_add_test(tc, test_roofline_time);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_bench.h"
+#include "session/calibrate.h"
 #include "store_fixtures.h"
 
 TCase *tcase_model_check(void);
@@ -60,6 +61,8 @@ static void layer_row(sr_store *s, const char *net, int i, const char *pattern, 
 /* A device with ceilings, (calibrate: dense at 100 GFLOP/s, 2:4 at 50, one shape each,)
  * the network, and its layers measured dense and 2:4 with device times stored as
  * stored[0..4] (NAN: none, as a bench before any calibration stores them). */
+static const char *calib_hash; /* the calibration's kernels hash (NULL: none; "now": this binary's) */
+
 static void make_db(int calibrate, const double stored[5])
 {
     char run[SR_UUID_LEN], net[SR_UUID_LEN];
@@ -79,7 +82,12 @@ static void make_db(int calibrate, const double stored[5])
             p[i].flops = 2.0 * 64 * 64 * 16 * (1 - p[i].sparsity);
             p[i].time_s = p[i].flops / ((i ? 50 : 100) * 1e9);
         }
-        ck_assert_msg(sr_store_put_calibration(s, dev, p, 2, NULL, &e) == SR_OK, "%s", e.msg);
+        char now[SR_KERNELS_HASH_LEN];
+        const int current = calib_hash && strcmp(calib_hash, "now") == 0;
+        if (current)
+            ck_assert_msg(sr_calibration_hash(s, dev, "CPU", p, 2, now, &e) == SR_OK, "%s", e.msg);
+        ck_assert_msg(sr_store_put_calibration(s, dev, p, 2, NULL, current ? now : calib_hash, &e) == SR_OK, "%s",
+                      e.msg);
     }
     sr_network_rec nr;
     memset(&nr, 0, sizeof nr);
@@ -189,11 +197,74 @@ START_TEST(test_totals_as_the_view)
 }
 END_TEST
 
+/* The recomputed check's calibration_warning: NULL when it is current. */
+static const char *stale_warning(void)
+{
+    static char w[256];
+    const char *re[] = {"--recompute", "--json", NULL};
+    ck_assert_int_eq(check_cmd(re), 0);
+    json_object *o = json_tokener_parse(out), *v;
+    ck_assert_msg(o && json_object_object_get_ex(o, "calibration_warning", &v), "%s", out);
+    const int none = json_object_get_type(v) == json_type_null;
+    snprintf(w, sizeof w, "%s", none ? "" : json_object_get_string(v));
+    json_object_put(o);
+    /* the same line on stderr, or none */
+    ck_assert_msg(none ? !strstr(errs, "calibrat") : strstr(errs, w) != NULL, "%s", errs);
+    return none ? NULL : w;
+}
+
+START_TEST(test_stale_calibration)
+{
+    const double none[5] = {NAN, NAN, NAN, NAN, NAN};
+    /* made with this binary's kernels and parameters: not flagged */
+    calib_hash = "now";
+    make_db(1, none);
+    ck_assert_ptr_null(stale_warning());
+    /* with other kernels (another hash): flagged, and the prediction still made */
+    tmp_cleanup(dir);
+    setup();
+    calib_hash = "0123456789abcdef";
+    make_db(1, none);
+    const char *w = stale_warning();
+    ck_assert_msg(w && strcmp(w, SR_CALIBRATION_STALE) == 0, "%s", w ? w : "(none)");
+    ck_assert_msg(strstr(out, "\"device_model\""), "%s", out);
+    /* before hashes were recorded: flagged as unknown */
+    tmp_cleanup(dir);
+    setup();
+    calib_hash = NULL;
+    make_db(1, none);
+    w = stale_warning();
+    ck_assert_msg(w && strstr(w, "no kernel hash") && strstr(w, "calibrate"), "%s", w ? w : "(none)");
+    /* parameters tuned after a current calibration: the kernels now run otherwise, flagged */
+    tmp_cleanup(dir);
+    setup();
+    calib_hash = "now";
+    make_db(1, none);
+    sr_err e;
+    char run[SR_UUID_LEN];
+    sr_store *s = fx_open(path);
+    fx_run(s, "tune", dev, run);
+    sr_tuned_rec t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.pattern, sizeof t.pattern, "2:4");
+    t.sparsity = t.time_s = NAN;
+    t.m = t.k = 64, t.n = 16;
+    snprintf(t.params, sizeof t.params, "vw=4,nv=1,rows=1,wg=0,tiles=1,kc=0");
+    t.gflops = 10;
+    ck_assert_msg(sr_store_put_tuned(s, &t, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
+    sr_store_close(s);
+    w = stale_warning();
+    ck_assert_msg(w && strcmp(w, SR_CALIBRATION_STALE) == 0, "%s", w ? w : "(none)");
+}
+END_TEST
+
 TCase *tcase_model_check(void)
 {
     TCase *tc = tcase_create("model_check");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_recompute_by_hand);
     tcase_add_test(tc, test_totals_as_the_view);
+    tcase_add_test(tc, test_stale_calibration);
     return tc;
 }

@@ -67,7 +67,8 @@ static sr_code count_work(const sr_problem *prob, const sr_kernel_spec *spec, do
         return c;
     out->flops = cost.flops;
     out->bytes = cost.bytes;
-    out->layout_bytes = layout_weight_bytes + (double)g * (4.0 * k * n + 4.0 * m * n);
+    /* X and Y as the model counts them (blocks read only some of X, whatever the layout) */
+    out->layout_bytes = layout_weight_bytes + (cost.bytes - cost.weight_bytes);
     /* the prediction counts what the model counts, with the device's metadata bits */
     if (ceil)
         out->predicted = sr_roofline_nnz(m, k, n, g, &spec->pattern, nnz_per_group, SR_DTYPE_FP32, ceil,

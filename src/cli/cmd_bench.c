@@ -256,7 +256,7 @@ static json_object *config_json(const sr_sweep_config *c)
 }
 
 static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, const char *net, const char *dev,
-                       const sr_bench_args *a, const char *run)
+                       const sr_bench_args *a, const char *run, const char *stale)
 {
     json_object *root = json_object_new_object(), *res = json_object_new_array(), *lay = json_object_new_array();
     json_object_object_add(root, "run", json_object_new_string(run));
@@ -297,6 +297,8 @@ static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, co
     }
     json_object_object_add(root, "results", res);
     json_object_object_add(root, "device_layer_median_error", sr_cli_json_num(sum->device_layer_median));
+    if (stale)
+        json_object_object_add(root, "calibration_warning", *stale ? json_object_new_string(stale) : NULL);
     json_object_object_add(root, "device_layer_worst_error", sr_cli_json_num(sum->device_layer_worst));
     json_object_object_add(root, "layers", lay);
     json_object *s = json_object_new_object();
@@ -344,8 +346,9 @@ static sr_code sweep_opts(const sr_bench_args *a, const sr_network *net, sr_swee
 }
 
 /* The summary from every row the run stored (those of an earlier, interrupted part too). */
+/* stale: NULL without a device model, else why its calibration is stale ("": current) */
 static sr_code summarize(sr_session *s, const sr_sweep_opts *o, const sr_sweep_stats *st, const sr_bench_args *a,
-                         const char *net)
+                         const char *net, const char *stale)
 {
     sr_layer_row *rows = NULL;
     size_t n = 0;
@@ -355,7 +358,7 @@ static sr_code summarize(sr_session *s, const sr_sweep_opts *o, const sr_sweep_s
     if (c == SR_OK)
         c = sr_sweep_summarize(o, rows, n, &sum, &err);
     if (c == SR_OK && a->json)
-        print_json(&sum, st, net, s->dev->name, a, s->run);
+        print_json(&sum, st, net, s->dev->name, a, s->run, stale);
     else if (c == SR_OK)
         print_summary(&sum, st, net, s->dev->name, a, s->run);
     if (c == SR_OK)
@@ -403,6 +406,9 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
     if (c == SR_OK && sr_session_device_model(s.store, s.device_uuid, ceil.launch_overhead_s, &dm, &calib, NULL) ==
                           SR_OK)
         o.dm = &dm;
+    char stale[256] = "";
+    if (o.dm && sr_calibration_stale(s.store, s.device_uuid, calib, dm.n_points, stale, sizeof stale))
+        fprintf(stderr, "sparseroof %s: %s\n", cmd, stale);
     if (c == SR_OK && a->resume) {
         c = sr_session_resume(&s, a->resume, &err);
         if (c == SR_OK)
@@ -425,7 +431,7 @@ int sr_cli_bench(const sr_bench_args *a, int argc, char **argv, const char *cmd)
     int rc = sr_cli_exit(cmd, c, run, kept, &err);
     if (rc == SR_EXIT_OK) {
         memcpy(s.run, run, sizeof run);
-        rc = summarize(&s, &o, &st, a, sr_network_name(net)) == SR_OK ? SR_EXIT_OK : SR_EXIT_FAIL;
+        rc = summarize(&s, &o, &st, a, sr_network_name(net), o.dm ? stale : NULL) == SR_OK ? SR_EXIT_OK : SR_EXIT_FAIL;
     }
     sr_session_close(&s);
     free(done);

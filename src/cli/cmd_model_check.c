@@ -28,10 +28,10 @@ static const char check_help[] =
     "  --device D    a device stored in the database, by name or UUID (default: the first\n"
     "                OpenCL device here)\n"
     "  --network N   only that network's measurements\n"
-    "  --recompute   predict every stored row again with the device model as it is now, from\n"
-    "                the device's newest stored calibration and ceilings (no kernel runs),\n"
-    "                instead of the device times stored when the rows were measured; rows\n"
-    "                measured before any calibration are checked too\n"
+    "  --recompute   predict every stored row again with the device model (and the paper's\n"
+    "                roofline) as they are now, from the device's newest stored calibration\n"
+    "                and ceilings (no kernel runs), instead of the times stored when the rows\n"
+    "                were measured; rows measured before any calibration are checked too\n"
     "  --by-pattern  the device model's errors by network and pattern, with the sparsity of\n"
     "                each worst case\n"
     "  --worst N     the N layer rows furthest from the device model's time (with --recompute,\n"
@@ -42,6 +42,7 @@ static const char check_help[] =
 typedef struct {
     const char *device, *db, *network;
     int json, recompute, by_pattern, worst;
+    char stale[256]; /* --recompute from a calibration of other kernels: why ("" if current) */
 } check_args;
 
 static json_object *stats_json(sr_error_stats s)
@@ -112,7 +113,7 @@ static sr_code pick_device(sr_store *s, const char *device, char uuid[SR_UUID_LE
 }
 
 /* Every row predicted again by the device's newest calibration on its stored ceilings. */
-static sr_code recompute(sr_store *s, const char *uuid, sr_check_row *rows, size_t n, sr_err *err)
+static sr_code recompute(sr_store *s, const char *uuid, sr_check_row *rows, size_t n, char stale[256], sr_err *err)
 {
     sr_ceilings ceil;
     sr_device_model dm;
@@ -127,6 +128,8 @@ static sr_code recompute(sr_store *s, const char *uuid, sr_check_row *rows, size
             rc = sr_err_set(err, SR_ERR_NOTFOUND, "--recompute: no calibration of this device in %s "
                             "('sparseroof calibrate')", sr_store_path(s));
     }
+    if (rc == SR_OK && sr_calibration_stale(s, uuid, pts, dm.n_points, stale, 256))
+        fprintf(stderr, "sparseroof model-check: %s\n", stale);
     if (rc == SR_OK)
         sr_model_check_recompute(rows, n, &dm, &ceil);
     free(pts);
@@ -248,6 +251,8 @@ static void print_json(const check_args *a, const char *uuid, const sr_error_sta
     json_object_object_add(p, "layer_time", stats_json(st[5]));
     json_object_object_add(o, "device_uuid", json_object_new_string(uuid));
     json_object_object_add(o, "recomputed", json_object_new_boolean(a->recompute));
+    if (a->recompute)
+        json_object_object_add(o, "calibration_warning", a->stale[0] ? json_object_new_string(a->stale) : NULL);
     json_object_object_add(o, "device_model", d);
     json_object_object_add(o, "peak", p);
     if (a->by_pattern) {
@@ -313,7 +318,7 @@ int sr_cmd_model_check(int argc, char **argv)
     if (rc == SR_OK)
         rc = sr_store_check_rows(s, uuid, &rows, &nl, &err);
     if (rc == SR_OK && a.recompute)
-        rc = recompute(s, uuid, rows, nl, &err);
+        rc = recompute(s, uuid, rows, nl, a.stale, &err);
     if (rc == SR_OK) {
         nl = keep_rows(rows, nl, a.network);
         rc = sr_model_check_totals(rows, nl, &t, &nt, &err);

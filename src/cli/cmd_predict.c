@@ -100,7 +100,7 @@ static json_object *results_json(const sr_prediction *p)
  * results are the peak-ceiling predictions when asked for (else the second ones, whose
  * kind `second` names: "tuned" or "device"); the second appear beside them when both
  * exist. */
-static void print_json(const sr_prediction *peak, const sr_prediction *tuned, const char *second)
+static void print_json(const sr_prediction *peak, const sr_prediction *tuned, const char *second, const char *stale)
 {
     const sr_prediction *p = peak ? peak : tuned;
     json_object *root = json_object_new_object();
@@ -115,6 +115,9 @@ static void print_json(const sr_prediction *peak, const sr_prediction *tuned, co
     snprintf(key, sizeof key, "%s_results", second);
     if (peak && tuned)
         json_object_object_add(root, key, results_json(tuned));
+    /* the device model from a calibration of other kernels: used, but said */
+    if (strcmp(second, "device") == 0)
+        json_object_object_add(root, "calibration_warning", *stale ? json_object_new_string(stale) : NULL);
     sr_cli_json_print(root);
 }
 
@@ -347,6 +350,7 @@ int sr_cmd_predict(int argc, char **argv)
     sr_calib_point *calib = NULL;
     size_t n_calib = 0;
     const char *second = "tuned", *note = NULL;
+    char stale[256] = "";
     sr_session s;
     sr_cli_session_init(&s, argc, argv);
     sr_code code = sr_cli_network_open(a.network, &net, &err);
@@ -364,6 +368,8 @@ int sr_cmd_predict(int argc, char **argv)
     if (code == SR_OK && a.device && !note) {
         second = "device";
         dopts.dm = &dm;
+        if (sr_calibration_stale(s.store, device_uuid, calib, n_calib, stale, sizeof stale))
+            fprintf(stderr, "sparseroof predict: %s\n", stale);
         code = sr_predict(net, &ceilings, &dopts, a.patterns, a.n_patterns, a.sparsities, a.n_sparsities, &tpred,
                           &err);
     } else if (code == SR_OK && (a.tuned || a.device) && tuned_ceilings(s.store, device_uuid, &a, &ceilings, &tceil)) {
@@ -391,7 +397,7 @@ int sr_cmd_predict(int argc, char **argv)
         code = store_prediction(s.store, net, pred ? pred : tpred, pred ? "peak" : second, &err);
     rc = sr_cli_session_finish(&s, "predict", code, NULL, &err);
     if (rc == SR_EXIT_OK && a.json)
-        print_json(pred, tpred, second);
+        print_json(pred, tpred, second, stale);
     else if (rc == SR_EXIT_OK)
         print_table(pred, tpred, second, a.layers, note);
     sr_prediction_free(pred);

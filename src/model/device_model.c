@@ -83,17 +83,32 @@ static int aligned_n(const sr_device_model *dm, double n)
     return dm->vector <= 0 || fmod(n, dm->vector) == 0;
 }
 
-/* Whether a point belongs to the set interpolated for pattern at this alignment. */
-static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, int aligned)
+/* The sets of points interpolated apart, by N: unaligned (0) and aligned (1) widths, and
+ * a single column (2: dense runs a GEMV there, no GEMM's panels, and the sparse kernels
+ * their narrowest vectors; a layer of one column takes its rate from those points alone,
+ * and no other layer from them). ANY_WIDE: every point of more than one column; ANY:
+ * every point (the last resort of a grid that lacks a layer's set). */
+enum { SET_UNALIGNED = 0, SET_ALIGNED = 1, SET_SINGLE = 2, SET_ANY_WIDE = -1, SET_ANY = -2 };
+
+static int set_of(const sr_device_model *dm, double n) { return n == 1 ? SET_SINGLE : aligned_n(dm, n); }
+
+/* Whether a point belongs to the set interpolated for pattern. */
+static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, int set)
 {
-    return strcmp(p->pattern, pattern) == 0 && (aligned < 0 || aligned_n(dm, p->n) == aligned);
+    if (strcmp(p->pattern, pattern) != 0)
+        return 0;
+    switch (set) {
+    case SET_ANY: return 1;
+    case SET_ANY_WIDE: return p->n != 1;
+    default: return set_of(dm, p->n) == set;
+    }
 }
 
-static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, int aligned, const double c[AXES])
+static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, int set, const double c[AXES])
 {
     for (size_t i = 0; i < dm->n_points; i++) {
         const sr_calib_point *p = &dm->points[i];
-        if (!in_set(dm, p, pattern, aligned) || !(p->time_s > 0) || !(p->flops > 0))
+        if (!in_set(dm, p, pattern, set) || !(p->time_s > 0) || !(p->flops > 0))
             continue;
         int same = 1;
         for (int a = 0; a < AXES && same; a++)
@@ -161,7 +176,7 @@ static int solve(double a[TERMS][TERMS], double b[TERMS])
  * quadratic in log M, log K, log N over them, evaluated at x clamped to their range. The
  * calibration's single points are noisy (a few microseconds of a short kernel move them);
  * the surface through all of them is not. 0 when the points are too few to fit. */
-static int fitted(const sr_device_model *dm, const char *name, int aligned, double d, const double x[3],
+static int fitted(const sr_device_model *dm, const char *name, int set, double d, const double x[3],
                   double *out)
 {
     double a[TERMS][TERMS] = {{0}}, b[TERMS] = {0}, lo[3] = {INFINITY, INFINITY, INFINITY},
@@ -169,7 +184,7 @@ static int fitted(const sr_device_model *dm, const char *name, int aligned, doub
     int count = 0;
     for (size_t i = 0; i < dm->n_points; i++) {
         const sr_calib_point *p = &dm->points[i];
-        if (!in_set(dm, p, name, aligned) || fabs(coord(dm, p, 3) - d) > 1e-9 || !(p->time_s > 0))
+        if (!in_set(dm, p, name, set) || fabs(coord(dm, p, 3) - d) > 1e-9 || !(p->time_s > 0))
             continue;
         const double c[3] = {coord(dm, p, 0), coord(dm, p, 1), coord(dm, p, 2)};
         double t[TERMS];
@@ -199,15 +214,17 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
 {
     char name[SR_NAME_MAX];
     sr_pattern_name(p, name, sizeof name);
-    /* points of the same alignment as n where the grid has them, else all */
-    int aligned = aligned_n(dm, n), have = 0;
-    for (size_t i = 0; i < dm->n_points && !have; i++)
-        have = in_set(dm, &dm->points[i], name, aligned);
-    if (!have)
-        aligned = -1;
+    /* points of n's own set where the grid has them (a single column without its own:
+     * the unaligned widths, as before such points were calibrated), else the widest set */
+    const int sets[] = {set_of(dm, n), aligned_n(dm, n), SET_ANY_WIDE, SET_ANY};
+    int set = SET_ANY;
+    for (size_t c = 0, found = 0; c < sizeof sets / sizeof *sets && !found; c++)
+        for (size_t i = 0; i < dm->n_points && !found; i++)
+            if ((found = in_set(dm, &dm->points[i], name, sets[c])))
+                set = sets[c];
     axis ax[AXES] = {{{0}, 0}};
     for (size_t i = 0; i < dm->n_points; i++)
-        if (in_set(dm, &dm->points[i], name, aligned))
+        if (in_set(dm, &dm->points[i], name, set))
             for (int a = 0; a < AXES; a++)
                 axis_add(&ax[a], coord(dm, &dm->points[i], a));
     if (ax[0].n == 0)
@@ -228,7 +245,7 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
         }
         if (wt <= 0)
             continue;
-        const sr_calib_point *pt = at(dm, name, aligned, c);
+        const sr_calib_point *pt = at(dm, name, set, c);
         if (!pt)
             continue;
         /* the rate over the columns computed */
@@ -245,7 +262,7 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
      * sparsities around this one, interpolated between them */
     double f_lo, f_hi;
     const double xs[3] = {x[0], x[1], x[2]};
-    if (dm->smooth && fitted(dm, name, aligned, lo[3], xs, &f_lo) && fitted(dm, name, aligned, hi[3], xs, &f_hi))
+    if (dm->smooth && fitted(dm, name, set, lo[3], xs, &f_lo) && fitted(dm, name, set, hi[3], xs, &f_hi))
         *gflops = exp((1 - w[3]) * f_lo + w[3] * f_hi) * 1e-9;
     return SR_OK;
 }

@@ -5,7 +5,8 @@
  *     a grid of (M, K, N, sparsity), over the columns it really computes (N padded to its
  *     panels), interpolated multilinearly in log M, log K, log N and log(1 - sparsity) on
  *     log(rate), clamped at the grid's edges; an N that is not a whole number of vectors
- *     (unaligned rows of Y, slower) from the grid's unaligned points;
+ *     (unaligned rows of Y, slower) from the grid's unaligned points; a single column
+ *     (dense runs a GEMV there) from the grid's N = 1 points alone;
  *   - the fixed cost a layer pays (repacking X), as the share of the time it took at the
  *     grid points, interpolated the same way;
  *   - the traffic of formats that re-read X (CSR reads a row of X, N values, for every

@@ -11,8 +11,12 @@
  *                  blocks = round((1-s) * mp*kp/(br*bc)), nnz = blocks*br*bc
  *                                           weights = nnz*v + blocks*i + (mp/br+1)*i (BSR)
  *   N:M            nnz = m * ceil(k/M) * N  weights = nnz*v + ceil(nnz*ceil(log2 M)/8)
- *   flops = 2*nnz*n (padding is multiplied too), bytes = weights + k*n*v + m*n*v,
- *   ai = flops/bytes.
+ *   flops = 2*nnz*n (padding is multiplied too), bytes = weights + x*k*n*v + m*n*v,
+ *   ai = flops/bytes, where x is the share of X's rows the kernel must read: 1, but for
+ *   block patterns only the block columns some kept block lies in, in expectation over
+ *   which blocks are kept: with R = mp/br block rows, C = kp/bc block columns, T = R*C and
+ *   `blocks` of them kept, x = 1 - C(T-R, blocks) / C(T, blocks) (about 1 - (1-d)^R at
+ *   density d; it matters where R is small and the sparsity high).
  * A pattern's metadata_bits override (sr_ceilings.patterns) replaces the per-nonzero
  * metadata: the CSR column indices, the BSR block indices, the N:M positions, by
  * ceil(nnz*bits/8) bytes (row pointers stay). Dense has no metadata to replace.

@@ -10,8 +10,9 @@
 
 /* Predicts every row again with dm on ceilings c: device_s becomes the model's kernel time
  * (launches left out, as bench stores it) and term what decides it; NAN where the model
- * cannot (a pattern it has no calibration of, a dtype other than fp32). Returns how many
- * rows got a prediction. */
+ * cannot (a pattern it has no calibration of, a dtype other than fp32). peak_s becomes the
+ * paper's roofline time on c as the formulas count it now (kept where they cannot).
+ * Returns how many rows got a device prediction. */
 size_t sr_model_check_recompute(sr_check_row *rows, size_t n, const sr_device_model *dm, const sr_ceilings *c);
 
 /* Network totals of rows (as sr_store_check_rows orders them): for every network, dtype,

@@ -73,7 +73,7 @@ cl_context sr_cl_context(const sr_cl *cl) { return cl->context; }
 cl_command_queue sr_cl_queue(const sr_cl *cl) { return cl->queue; }
 
 /* The kernel source: the embedded copy, or $SPARSEROOF_KERNEL_DIR/file while developing. */
-static char *load_source(const char *file, sr_err *err)
+char *sr_cl_load_source(const char *file, sr_err *err)
 {
     const char *dir = getenv("SPARSEROOF_KERNEL_DIR");
     if (dir && *dir) {
@@ -130,8 +130,8 @@ static sr_code get_program(sr_cl *cl, const char *file, const char *options, cl_
             *out = p->program;
             return SR_OK;
         }
-    char *common = load_source("sr_common.cl", err);
-    char *src = common ? load_source(file, err) : NULL;
+    char *common = sr_cl_load_source("sr_common.cl", err);
+    char *src = common ? sr_cl_load_source(file, err) : NULL;
     if (!src) {
         free(common);
         return err ? err->code : SR_ERR_IO;

@@ -48,6 +48,10 @@ sr_code sr_device_find(const sr_device_info *list, size_t count, const char *spe
 
 typedef struct sr_cl sr_cl; /* an opened device */
 
+/* A hash of every kernel source as programs are built from it (the embedded kernels/ files,
+ * or $SPARSEROOF_KERNEL_DIR's): what decides, with their parameters, the kernels' speed. */
+sr_code sr_cl_sources_hash(uint64_t *out, sr_err *err);
+
 sr_code sr_cl_open(const sr_device_info *dev, sr_cl **out, sr_err *err);
 void sr_cl_close(sr_cl *cl); /* NULL is a no-op */
 const sr_device_info *sr_cl_info(const sr_cl *cl);

@@ -22,6 +22,10 @@ struct sr_cl {
     int built, loaded;   /* programs built from source, and loaded from the binary cache */
 };
 
+/* context.c: the source of kernel file `file` as programs are built from it (malloc'ed;
+ * NULL and err set when it cannot be had). */
+char *sr_cl_load_source(const char *file, sr_err *err);
+
 /* binary_cache.c: the file that holds (or will hold) the binary of the program built from
  * srcs with options on cl's device; 0 when there is no cache (SPARSEROOF_CACHE_DIR=off,
  * no folder to be had). */

@@ -36,6 +36,23 @@ typedef void (*sr_calibrate_progress)(void *ctx, size_t done, size_t total, cons
 sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
                                 sr_calib_point **pts, sr_err *err);
 
+/* The hash of what decides the speeds of calibration points pts on this binary and this
+ * store: the kernel sources, and for each point the parameters a run of it would use now on
+ * device_uuid (of type device_type; NULL: "CPU"), defaults or tuned, as the kernels apply
+ * them to its N (effective panel, X read in place or repacked). Independent of the points'
+ * order. Into out as 16 hex digits. */
+sr_code sr_calibration_hash(sr_store *store, const char *device_uuid, const char *device_type,
+                            const sr_calib_point *pts, size_t n, char out[SR_KERNELS_HASH_LEN], sr_err *err);
+
+#define SR_CALIBRATION_STALE "calibration made with other kernels: run 'sparseroof calibrate' again"
+
+/* Whether the newest calibration of device_uuid (its points pts) was made with other
+ * kernels or parameters than this binary would run now (1), or says nothing of them (made
+ * before hashes were recorded: 1 too); why (if not NULL) gets the line to show the user,
+ * "" when it is current (0). */
+int sr_calibration_stale(sr_store *store, const char *device_uuid, const sr_calib_point *pts, size_t n, char *why,
+                         size_t size);
+
 /* Runs the grid on the session's open device (its run begun) and stores the points;
  * *pts (malloc'ed) receives them. Interrupted: nothing stored. */
 sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calibrate_progress progress, void *ctx,

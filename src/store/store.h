@@ -206,10 +206,20 @@ sr_code sr_store_define_virtual(sr_store *s, const char *run_uuid, const sr_ceil
 
 /* ---- The device model's calibration ------------------------------------------------ */
 
+#define SR_KERNELS_HASH_LEN 17 /* 16 hex digits and the NUL */
+
 /* Stores calibration points of device_uuid under the current run (params[i] may be
+ * NULL: none), with the hash of the kernels and parameters they ran with (kernels_hash;
  * NULL: none), in one transaction. */
 sr_code sr_store_put_calibration(sr_store *s, const char *device_uuid, const sr_calib_point *pts, size_t n,
-                                 const char *const *params, sr_err *err);
+                                 const char *const *params, const char *kernels_hash, sr_err *err);
+
+/* The kernels hash of a device's newest complete calibration ("": none recorded, made
+ * before hashes were); SR_ERR_NOTFOUND: no calibration. */
+sr_code sr_store_calibration_hash(sr_store *s, const char *device_uuid, char out[SR_KERNELS_HASH_LEN], sr_err *err);
+
+/* The type of a stored device ("CPU", "GPU", ...; "" unknown); SR_ERR_NOTFOUND: none. */
+sr_code sr_store_device_type(sr_store *s, const char *device_uuid, char type[16], sr_err *err);
 
 /* The newest complete calibration of a device (*pts malloc'ed); SR_ERR_NOTFOUND: none. */
 sr_code sr_store_get_calibration(sr_store *s, const char *device_uuid, sr_calib_point **pts, size_t *n,
