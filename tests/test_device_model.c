@@ -223,6 +223,42 @@ START_TEST(test_single_column)
 }
 END_TEST
 
+/* Dense along M (no panels of X) where 64-column panels would pad N by 15% or more: its
+ * points (N = 40 and 100, at 30 and 60 GFLOP/s) decide those layers, over the columns they
+ * really have; the panels' points (N = 64 and 128, 80 and 160 over whole panels) decide
+ * the others, and no layer of one kind sees the other's. */
+START_TEST(test_along_m)
+{
+    sr_calib_point pts[] = {point("dense", 0, 64, 64, 40, 30, 0), point("dense", 0, 64, 64, 100, 60, 0),
+                            point("dense", 0, 64, 64, 64, 80, 0), point("dense", 0, 64, 64, 128, 160, 0)};
+    sr_device_model dm = {.points = pts, .n_points = 4, .vector = 16, .panel = 64, .along_m_panel = 64,
+                          .along_m_pct = 15};
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense");
+    sr_device_time t;
+    double g, share;
+    /* N = 49 pads 64 by 23%: along M, its 49 columns at the N = 40 / 100 points' rate,
+     * interpolated in log N */
+    const double w = log(49.0 / 40) / log(100.0 / 40), rate = exp((1 - w) * log(30.0) + w * log(60.0));
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 49, &g, &share, NULL), SR_OK);
+    EQ(g, rate);
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 49, 1, 64 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 64 * 64 * 49 / (rate * 1e9));
+    /* N = 96 pads 128 by 25%: along M, between N = 40 and 100 */
+    ck_assert_int_eq(sr_device_model_rate(&dm, &d, 0, 64, 64, 96, &g, &share, NULL), SR_OK);
+    ck_assert(g > 30 && g < 60);
+    /* N = 112 pads 128 by 12.5%: panels, 128 columns computed at the N = 128 point's rate */
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 112, 1, 64 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 64 * 64 * 128 / 160e9);
+    /* a device whose kernels never run along M (no rule): N = 49 from the panels' points,
+     * a whole panel of 64 columns computed at the N = 64 point's rate */
+    dm.along_m_pct = 0;
+    dm.points = pts + 2, dm.n_points = 2;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 49, 1, 64 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 64 * 64 * 64 / 80e9);
+}
+END_TEST
+
 START_TEST(test_smoothed_surface)
 {
     /* points whose log rate is exactly quadratic in log N (and flat in M, K): the fitted
@@ -361,6 +397,7 @@ int main(void)
     tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_pattern_panels);
     tcase_add_test(tc, test_single_column);
+    tcase_add_test(tc, test_along_m);
     tcase_add_test(tc, test_smoothed_surface);
     tcase_add_test(tc, test_csr_rereads_decide);
     tcase_add_test(tc, test_reread_slice_of_the_kernel);

@@ -57,8 +57,8 @@ static int along_m(const sr_pattern *p, const char *device_type, int n, sr_kerne
  * padded 6%, 0.47x to 0.94x. */
 static int pads_much(int n)
 {
-    const int panel = 64, padded = (n + panel - 1) / panel * panel;
-    return n > 1 && (padded - n) * 100 >= 15 * padded;
+    const int panel = SR_ALONG_M_PANEL, padded = (n + panel - 1) / panel * panel;
+    return n > 1 && (padded - n) * 100 >= SR_ALONG_M_PAD_PCT * padded;
 }
 
 void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out)

@@ -31,6 +31,11 @@ enum { SR_X_AUTO = 0, SR_X_PANELS = 1, SR_X_IN_PLACE = 2 };
 /* Built-in defaults for a pattern on a device type ("CPU", "GPU", ...). */
 void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out);
 
+/* Dense on a CPU runs with vectors along M where its SR_ALONG_M_PANEL-column panels would
+ * pad N by SR_ALONG_M_PAD_PCT percent or more (the device model mirrors the rule). */
+#define SR_ALONG_M_PANEL 64
+#define SR_ALONG_M_PAD_PCT 15
+
 /* The defaults for a product of N columns: as above, but dense on a CPU runs with vectors
  * along M (mv=1) where 64-column panels would pad N by 15% or more (N = 20, 49, 100,
  * 196; not 300 or 784). */

@@ -17,8 +17,19 @@ typedef struct {
  * its calibration says, else the device's), or whole vectors below a panel. (2:4 runs
  * panels of 128 columns where dense runs 64: at N = 192 it computes 256, and counted as
  * 192 its rate came out 25% low, and every 2:4 layer of 128 columns that much slow.) */
+/* Whether dense runs with vectors along M at n columns (the kernels' rule, in dm). */
+static int along_m(const sr_device_model *dm, const char *name, double n)
+{
+    if (dm->along_m_pct <= 0 || dm->along_m_panel <= 0 || n <= 1 || strcmp(name, "dense") != 0)
+        return 0;
+    const double padded = ceil(n / dm->along_m_panel) * dm->along_m_panel;
+    return (padded - n) * 100 >= dm->along_m_pct * padded;
+}
+
 static double padded_n(const sr_device_model *dm, const char *name, double n)
 {
+    if (along_m(dm, name, n)) /* tiles of a few columns: N as it is, within a few */
+        return n;
     double panel = dm->panel;
     for (size_t i = 0; i < dm->n_blocking; i++)
         if (strcmp(dm->blocking[i].pattern, name) == 0 && dm->blocking[i].width > 0)
@@ -86,11 +97,15 @@ static int aligned_n(const sr_device_model *dm, double n)
 /* The sets of points interpolated apart, by N: unaligned (0) and aligned (1) widths, and
  * a single column (2: dense runs a GEMV there, no GEMM's panels, and the sparse kernels
  * their narrowest vectors; a layer of one column takes its rate from those points alone,
- * and no other layer from them). ANY_WIDE: every point of more than one column; ANY:
- * every point (the last resort of a grid that lacks a layer's set). */
-enum { SET_UNALIGNED = 0, SET_ALIGNED = 1, SET_SINGLE = 2, SET_ANY_WIDE = -1, SET_ANY = -2 };
+ * and no other layer from them); dense along M (3: another kernel, where panels would
+ * pad N much). ANY_WIDE: every point of more than one column; ANY: every point (the last
+ * resort of a grid that lacks a layer's set). */
+enum { SET_UNALIGNED = 0, SET_ALIGNED = 1, SET_SINGLE = 2, SET_ALONG_M = 3, SET_ANY_WIDE = -1, SET_ANY = -2 };
 
-static int set_of(const sr_device_model *dm, double n) { return n == 1 ? SET_SINGLE : aligned_n(dm, n); }
+static int set_of(const sr_device_model *dm, const char *name, double n)
+{
+    return n == 1 ? SET_SINGLE : along_m(dm, name, n) ? SET_ALONG_M : aligned_n(dm, n);
+}
 
 /* Whether a point belongs to the set interpolated for pattern. */
 static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, int set)
@@ -100,7 +115,7 @@ static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char
     switch (set) {
     case SET_ANY: return 1;
     case SET_ANY_WIDE: return p->n != 1;
-    default: return set_of(dm, p->n) == set;
+    default: return set_of(dm, pattern, p->n) == set;
     }
 }
 
@@ -216,7 +231,7 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
     sr_pattern_name(p, name, sizeof name);
     /* points of n's own set where the grid has them (a single column without its own:
      * the unaligned widths, as before such points were calibrated), else the widest set */
-    const int sets[] = {set_of(dm, n), aligned_n(dm, n), SET_ANY_WIDE, SET_ANY};
+    const int sets[] = {set_of(dm, name, n), aligned_n(dm, n), SET_ANY_WIDE, SET_ANY};
     int set = SET_ANY;
     for (size_t c = 0, found = 0; c < sizeof sets / sizeof *sets && !found; c++)
         for (size_t i = 0; i < dm->n_points && !found; i++)

@@ -40,6 +40,11 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
         memcpy(o->m, m, sizeof m), o->n_m = 4;
         memcpy(o->n, n_full, sizeof n_full), o->n_n = 7;
     }
+    /* dense runs with vectors along M where panels would pad N by 15% or more, which only
+     * 15 and 16 of the grid's widths do; 40, 100 and 200 (and one less) span the layers
+     * it runs so (2 to 217 columns, in stretches) */
+    static const double n_dense[] = {40, 100, 200};
+    memcpy(o->n_dense, n_dense, sizeof n_dense), o->n_n_dense = 3;
     o->max_flops = 8e9;
     o->unaligned = 1;
     o->reps = quick ? 5 : 10;
@@ -55,13 +60,14 @@ static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pat
     for (size_t p = 0; p < o->n_patterns; p++) {
         double fixed = 0;
         const int is_fixed = sr_pattern_fixed_sparsity(&o->patterns[p], &fixed);
+        const size_t n_n = o->n_n + (o->patterns[p].kind == SR_PAT_DENSE ? o->n_n_dense : 0);
         for (size_t si = 0; si < (is_fixed ? 1 : o->n_sparsity); si++)
             for (size_t a = 0; a < o->n_m; a++)
                 for (size_t b = 0; b < o->n_k; b++)
-                    for (size_t c = 0; c < o->n_n; c++)
+                    for (size_t c = 0; c < n_n; c++)
                         for (int u = 0; u <= o->unaligned; u++) {
                             /* u: one column less, the same panels with unaligned rows of Y */
-                            const int n = (int)o->n[c] - u;
+                            const int n = (int)(c < o->n_n ? o->n[c] : o->n_dense[c - o->n_n]) - u;
                             if (2.0 * o->m[a] * o->k[b] * n > o->max_flops || n < 1)
                                 continue;
                             const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si],
@@ -197,8 +203,13 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
         while (b < dm->n_blocking && strcmp(dm->blocking[b].pattern, p->pattern) != 0)
             b++;
         sr_kernel_params q = {0};
-        if (b < dm->n_blocking || b == SR_DEVICE_MAX_BLOCKING || !p->params[0] ||
-            sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0)
+        if (!p->params[0] || sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0)
+            continue;
+        if (q.mv) { /* dense along M: no panels of X; its points say the kernels' rule holds */
+            dm->along_m_panel = SR_ALONG_M_PANEL, dm->along_m_pct = SR_ALONG_M_PAD_PCT;
+            continue;
+        }
+        if (b < dm->n_blocking || b == SR_DEVICE_MAX_BLOCKING)
             continue;
         snprintf(dm->blocking[b].pattern, sizeof dm->blocking[b].pattern, "%s", p->pattern);
         dm->blocking[b].k_block = q.kc;

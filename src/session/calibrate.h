@@ -16,6 +16,10 @@ typedef struct {
     double m[SR_CALIB_MAX_VALUES], k[SR_CALIB_MAX_VALUES], n[SR_CALIB_MAX_VALUES];
     double sparsity[SR_CALIB_MAX_VALUES];
     size_t n_m, n_k, n_n, n_sparsity;
+    /* more N for dense alone: widths where it runs with vectors along M (no panels), so
+     * that its rates there come from points of that kernel */
+    double n_dense[SR_CALIB_MAX_VALUES];
+    size_t n_n_dense;
     double max_flops; /* shapes whose dense work exceeds this are left out (time) */
     int unaligned;    /* also each N less one column: rows of Y not whole vectors */
     int reps;
