@@ -16,25 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "runtime/runtime_internal.h"
 
 #define CACHE_FORMAT "sparseroof-binary-2" /* a new layout of the files: a new name for all */
 #define MAGIC "SRBIN02" /* 8 bytes with its NUL */
 #define HEADER 24       /* MAGIC, then the binary's length and its hash, 64 bits each */
-
-/* 64-bit FNV-1a over n bytes, continuing from h. */
-static uint64_t fnv_bytes(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
-#define FNV_SEED 0xcbf29ce484222325ULL
-
-/* The same over s and its terminating 0 (so that "ab","c" and "a","bc" differ). */
-static uint64_t fnv(uint64_t h, const char *s) { return fnv_bytes(h, s, strlen(s) + 1); }
 
 /* The cache's folder: $SPARSEROOF_CACHE_DIR ("off": none), else $XDG_CACHE_HOME or
  * ~/.cache, then sparseroof/programs. Created when missing; 0 when there is none. */
@@ -78,11 +65,11 @@ int sr_binary_cache_path(const sr_cl *cl, const char *const *srcs, int n_srcs, c
     const sr_device_info *d = &cl->info;
     const char *key[] = {CACHE_FORMAT, d->platform_name, d->platform_version, d->name, d->vendor, d->version,
                          d->driver_version, options};
-    uint64_t a = FNV_SEED, b = 0x84222325cbf29ce4ULL; /* two seeds: 128 bits */
+    uint64_t a = SR_HASH_SEED, b = 0x84222325cbf29ce4ULL; /* two seeds: 128 bits */
     for (size_t i = 0; i < sizeof key / sizeof *key; i++)
-        a = fnv(a, key[i]), b = fnv(b, key[i]);
+        a = sr_hash_str(a, key[i]), b = sr_hash_str(b, key[i]);
     for (int i = 0; i < n_srcs; i++)
-        a = fnv(a, srcs[i]), b = fnv(b, srcs[i]);
+        a = sr_hash_str(a, srcs[i]), b = sr_hash_str(b, srcs[i]);
     const int n = snprintf(path, size, "%s/%016llx%016llx.bin", dir, (unsigned long long)a, (unsigned long long)b);
     return n > 0 && (size_t)n < size;
 }
@@ -108,7 +95,7 @@ cl_program sr_binary_cache_load(const sr_cl *cl, const char *path, const char *o
         memcpy(&hash, bin + 16, 8);
     }
     if (n <= HEADER || memcmp(bin, MAGIC, 8) != 0 || len64 != (uint64_t)(n - HEADER) ||
-        hash != fnv_bytes(FNV_SEED, bin + HEADER, (size_t)len64)) {
+        hash != sr_hash_bytes(SR_HASH_SEED, bin + HEADER, (size_t)len64)) {
         free(bin);
         return NULL;
     }
@@ -142,7 +129,7 @@ void sr_binary_cache_store(cl_program prog, const char *path)
         char tmp[4200];
         snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
         unsigned char head[HEADER];
-        const uint64_t len64 = len, hash = fnv_bytes(FNV_SEED, bin, len);
+        const uint64_t len64 = len, hash = sr_hash_bytes(SR_HASH_SEED, bin, len);
         memcpy(head, MAGIC, 8);
         memcpy(head + 8, &len64, 8);
         memcpy(head + 16, &hash, 8);
