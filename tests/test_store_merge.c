@@ -23,7 +23,7 @@ static void setup(void)
 static void teardown(void) { tmp_cleanup(dir); }
 
 static const char *const tables[] = {"host", "device", "run", "network", "layer", "ceiling",
-                                     "measurement", "accuracy", "tuned"};
+                                     "measurement", "accuracy", "tuned", "calibration"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static void counts(const char *p, long long out[N_TABLES])
@@ -35,7 +35,8 @@ static void counts(const char *p, long long out[N_TABLES])
     }
 }
 
-/* b: a network, a complete run with measurements, ceilings, accuracy and tuned rows. */
+/* b: a network, a complete run with measurements, ceilings, accuracy, tuned rows and a
+ * calibration of two points. */
 static void populate_b(void)
 {
     fx_populate(b, "gpu-b", 10);
@@ -60,6 +61,9 @@ static void populate_b(void)
     ck_assert_msg(sr_store_add_measurement(s, &m, &e) == SR_OK, "%s", e.msg);
     sr_tuned_rec t = {.pattern = "dense", .params = "-DTM=2", .gflops = 3};
     ck_assert_msg(sr_store_put_tuned(s, &t, &e) == SR_OK, "%s", e.msg);
+    const sr_calib_point pts[2] = {{.pattern = "dense", .m = 64, .k = 64, .n = 16, .flops = 131072, .time_s = 1e-5},
+                                   {.pattern = "dense", .m = 64, .k = 64, .n = 64, .flops = 524288, .time_s = 2e-5}};
+    ck_assert_msg(sr_store_put_calibration(s, dev, pts, 2, NULL, "0123456789abcdef", &e) == SR_OK, "%s", e.msg);
     ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
     sr_accuracy_rec acc = {.network = "net", .pattern = "2:4", .metric = "top1", .sparsity = 0.5,
                            .value = 1, .source = "x", .run_uuid = ""};
@@ -89,6 +93,7 @@ START_TEST(test_merge_idempotent)
     ck_assert_uint_eq(st.layers, 2);
     ck_assert_uint_eq(st.accuracy, 1);
     ck_assert_uint_eq(st.tuned, 1);
+    ck_assert_uint_eq(st.calibration, 2);
     ck_assert_uint_eq(st.devices, 1);
     counts(a, c1);
     /* Hosts: both files come from this machine, so one host row. */
@@ -99,7 +104,7 @@ START_TEST(test_merge_idempotent)
     /* Twice: nothing more. */
     ck_assert_msg(sr_store_merge(s, b, &st, &e) == SR_OK, "%s", e.msg);
     ck_assert_uint_eq(st.runs + st.measurements + st.ceilings + st.hosts + st.devices +
-                          st.networks + st.layers + st.accuracy + st.tuned,
+                          st.networks + st.layers + st.accuracy + st.tuned + st.calibration,
                       0);
     counts(a, c2);
     for (size_t i = 0; i < N_TABLES; i++)
@@ -113,6 +118,9 @@ START_TEST(test_merge_idempotent)
     ck_assert_int_eq(query_int(a, "SELECT count(*) FROM v_device WHERE device = 'gpu-b' AND "
                                   "dram_gbps = 500"),
                      1);
+    ck_assert_int_eq(query_int(a, "SELECT count(*) FROM v_calibration WHERE device = 'gpu-b' AND "
+                                  "kernels_hash = '0123456789abcdef'"),
+                     2);
 }
 END_TEST
 

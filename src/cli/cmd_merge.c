@@ -14,7 +14,8 @@ static void usage(FILE *f)
 {
     fputs("usage: sparseroof merge FILE.db... [--db TARGET]\n"
           "Copies the hosts, devices, runs and everything under them (ceilings, measurements,\n"
-          "tuned parameters), networks and accuracy figures that TARGET lacks from each FILE.\n"
+          "tuned parameters, device-model calibrations), networks and accuracy figures that\n"
+          "TARGET lacks from each FILE.\n"
           "Merging the same file twice adds nothing. A FILE of an older schema is migrated in\n"
           "a private copy (the file is not changed); one of a newer schema is refused.\n"
           "  --db TARGET   database to merge into (default: $SPARSEROOF_DB, else\n"
@@ -25,15 +26,16 @@ static void usage(FILE *f)
 static void report(const char *file, const sr_merge_stats *a)
 {
     size_t total = a->hosts + a->devices + a->runs + a->networks + a->layers + a->ceilings +
-                   a->measurements + a->accuracy + a->tuned;
+                   a->measurements + a->accuracy + a->tuned + a->calibration;
     if (total == 0) {
         printf("%s: nothing new\n", file);
         return;
     }
     printf("%s: added %zu runs, %zu measurements, %zu ceilings, %zu devices, %zu hosts, "
-           "%zu networks (%zu layers), %zu accuracy figures, %zu tuned parameter sets\n",
+           "%zu networks (%zu layers), %zu accuracy figures, %zu tuned parameter sets, "
+           "%zu calibration points\n",
            file, a->runs, a->measurements, a->ceilings, a->devices, a->hosts, a->networks,
-           a->layers, a->accuracy, a->tuned);
+           a->layers, a->accuracy, a->tuned, a->calibration);
 }
 
 int sr_cmd_merge(int argc, char **argv)

@@ -25,6 +25,7 @@ static const table_plan plan[] = {
     {"measurement", offsetof(sr_merge_stats, measurements)},
     {"accuracy", offsetof(sr_merge_stats, accuracy)},
     {"tuned", offsetof(sr_merge_stats, tuned)},
+    {"calibration", offsetof(sr_merge_stats, calibration)},
 };
 
 /* "a, b, c" of the target table's columns, without the local row id; and "?, ?, ?". */

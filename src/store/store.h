@@ -315,11 +315,11 @@ sr_code sr_store_get_tuned(sr_store *s, const char *device, const char *pattern,
 /* ---- Merging ----------------------------------------------------------------------- */
 
 typedef struct {
-    size_t hosts, devices, runs, networks, layers, ceilings, measurements, accuracy, tuned;
+    size_t hosts, devices, runs, networks, layers, ceilings, measurements, accuracy, tuned, calibration;
 } sr_merge_stats;
 
 /* Copies into s everything in the database at source_path that s lacks: hosts, devices,
- * runs and the rows under them, networks, accuracy. Opens the source read-only (one of an
+ * runs and the rows under them (calibrations too), networks, accuracy. Opens the source read-only (one of an
  * older schema is migrated in a private copy; a newer one is refused). One transaction:
  * all of the source or nothing. Merging the same file again adds nothing; a run that was
  * still 'running' in s takes the source's later status. *added (may be NULL) counts the
