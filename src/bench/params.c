@@ -85,8 +85,8 @@ static const struct {
     {"vw", offsetof(sr_kernel_params, vw), 1024},       {"nv", offsetof(sr_kernel_params, nv), 1024},
     {"rows", offsetof(sr_kernel_params, rows), 1024},   {"wg", offsetof(sr_kernel_params, wg), 1024},
     {"tiles", offsetof(sr_kernel_params, tiles), 1024}, {"kc", offsetof(sr_kernel_params, kc), 1 << 20},
-    {"x", offsetof(sr_kernel_params, x), SR_X_IN_PLACE},    {"mv", offsetof(sr_kernel_params, mv), 1},
-    {"ct", offsetof(sr_kernel_params, ct), 1024},
+    {"x", offsetof(sr_kernel_params, x), SR_X_IN_PLACE},  {"mv", offsetof(sr_kernel_params, mv), 1},
+    {"ct", offsetof(sr_kernel_params, ct), 16},
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -105,7 +105,8 @@ sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *
             i++;
         if (i == NKEYS)
             return sr_err_set(err, SR_ERR_ARG,
-                              "kernel parameters '%s': unknown key '%s' (vw, nv, rows, wg, tiles, kc, x, mv, ct)", text, tok);
+                              "kernel parameters '%s': unknown key '%s' (vw, nv, rows, wg, tiles, kc, x, mv, ct)",
+                              text, tok);
         long v = strtol(eq + 1, &end, 10);
         if (!*(eq + 1) || *end || v < 0 || v > keys[i].max)
             return sr_err_set(err, SR_ERR_ARG, "kernel parameters '%s': bad value for %s", text, tok);
