@@ -289,6 +289,47 @@ START_TEST(test_readers_files_named)
 }
 END_TEST
 
+/* Whether PATH-wal or PATH-shm lies beside p. */
+static int side_files(const char *p)
+{
+    char side[4300];
+    snprintf(side, sizeof side, "%s-wal", p);
+    int any = access(side, F_OK) == 0;
+    snprintf(side, sizeof side, "%s-shm", p);
+    return any || access(side, F_OK) == 0;
+}
+
+/* A process that wrote and read the database leaves the file alone behind, whichever of
+ * its connections closes last (study reads the stores it wrote; readers closing last left
+ * PATH-wal and PATH-shm), and a reader's connection still refuses to write. */
+START_TEST(test_no_wal_left)
+{
+    char msg[SR_ERR_MSG_MAX];
+    ck_assert_msg(write_run(path, msg) == SR_OK, "%s", msg);
+    ck_assert_msg(!side_files(path), "the writer left %s-wal or -shm", path);
+    ck_assert_msg(read_runs(path, msg) == SR_OK, "%s", msg);
+    ck_assert_msg(!side_files(path), "a reader left %s-wal or -shm", path);
+
+    /* a writer and a reader open at once, the writer closing first */
+    sr_store *w = NULL, *r = NULL;
+    sr_err e;
+    ck_assert_msg(sr_store_open(path, 0, &w, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_store_open(path, SR_STORE_READONLY, &r, &e) == SR_OK, "%s", e.msg);
+    char run[SR_UUID_LEN];
+    sr_run_info info = {.command = "kernel"};
+    ck_assert_msg(sr_store_run_begin(w, &info, run, &e) == SR_OK, "%s", e.msg);
+    sr_run_list runs = {0};
+    ck_assert_msg(sr_store_list_runs(r, NULL, &runs, &e) == SR_OK, "%s", e.msg);
+    ck_assert_uint_eq(runs.n, 2);
+    sr_run_list_free(&runs);
+    ck_assert_int_ne(sqlite3_exec(sr_store_sqlite(r), "DELETE FROM run", NULL, NULL, NULL), SQLITE_OK);
+    sr_store_close(w);
+    sr_store_close(r);
+    ck_assert_msg(!side_files(path), "%s-wal or -shm left when the reader closed last", path);
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM run"), 2);
+}
+END_TEST
+
 /* Writing n rows must fail as a full disk does and leave the measurements as they were. */
 static void full_disk_refuses(sr_store *s, const char *p, int n, const char *run,
                               const char *dev)
@@ -572,6 +613,7 @@ TCase *tcase_fail(void)
     tcase_add_test(tc, test_read_only);
     tcase_add_test(tc, test_readers_files_named);
     tcase_add_test(tc, test_read_only_folder);
+    tcase_add_test(tc, test_no_wal_left);
     tcase_add_test(tc, test_full_disk_simulated);
     tcase_add_test(tc, test_full_disk_real);
     tcase_add_test(tc, test_two_writers);

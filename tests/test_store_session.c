@@ -195,6 +195,71 @@ START_TEST(test_tuned_tiers)
 }
 END_TEST
 
+/* Tuned parameters that a device cannot run at a layer's shape give way to the defaults,
+ * saying so: 2:4 with 256-column panels (vw=16, nv=16) pads X of 64 x 64 to 256 columns,
+ * a buffer larger than a virtual device's 64 KiB allocation limit, where the defaults'
+ * panels fit. Where they fit too, the tuned ones stay; where nothing fits, the tuned ones
+ * are kept for the caller's check to refuse; --params are never replaced. */
+START_TEST(test_tuned_beyond_limit)
+{
+    sr_store *s = fx_open(path);
+    char here[SR_UUID_LEN];
+    tier_device(s, "acme-cpu", "3.1", "CPU", here);
+    tuned_row(s, here, "2:4", 64, "vw=16,nv=16", "complete");
+    sr_device_info dev;
+    memset(&dev, 0, sizeof dev);
+    snprintf(dev.name, sizeof dev.name, "acme-cpu");
+    snprintf(dev.type, sizeof dev.type, "CPU");
+    dev.max_alloc_bytes = 64 * 1024;
+    sr_session ses;
+    sr_session_init(&ses, 0, NULL, NULL);
+    ses.store = s;
+    ses.dev = &dev;
+    memcpy(ses.device_uuid, here, sizeof here);
+    sr_kernel_spec spec = {.sparsity = 0.5};
+    sr_err e;
+    ck_assert_int_eq(sr_pattern_parse("2:4", &spec.pattern, &e), SR_OK);
+    sr_kernel_params def;
+    sr_kernel_params_default_for(&spec.pattern, "CPU", 64, &def);
+    sr_params_source src;
+    char note[SR_ERR_MSG_MAX];
+
+    ck_assert_msg(sr_session_params_fit(&ses, &spec, 64, 64, 64, 1, NULL, &src, note, sizeof note, &e) == SR_OK,
+                  "%s", e.msg);
+    ck_assert_int_eq(src, SR_PARAMS_DEFAULT_FIT);
+    ck_assert_int_eq(spec.params.vw, def.vw);
+    ck_assert_int_eq(spec.params.nv, def.nv);
+    ck_assert_msg(sr_kernel_check(&dev, 64, 64, 64, 1, &spec, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(strstr(note, "defaults") && strstr(note, "vw=16,nv=16") && strstr(note, "tuned") &&
+                      strstr(note, "largest allocation"),
+                  "%s", note);
+    ck_assert_str_eq(sr_params_source_name(src), "default (tuned exceed a device limit here)");
+
+    /* no limit in the way: the tuned ones */
+    dev.max_alloc_bytes = 0;
+    ck_assert_int_eq(sr_session_params_fit(&ses, &spec, 64, 64, 64, 1, NULL, &src, note, sizeof note, &e), SR_OK);
+    ck_assert_int_eq(src, SR_PARAMS_TUNED);
+    ck_assert_int_eq(spec.params.nv, 16);
+    ck_assert_str_eq(note, "");
+
+    /* nothing fits: the tuned ones, and the check says why */
+    dev.max_alloc_bytes = 1024;
+    ck_assert_int_eq(sr_session_params_fit(&ses, &spec, 64, 64, 64, 1, NULL, &src, note, sizeof note, &e), SR_OK);
+    ck_assert_int_eq(src, SR_PARAMS_TUNED);
+    ck_assert_int_eq(spec.params.nv, 16);
+    ck_assert_int_ne(sr_kernel_check(&dev, 64, 64, 64, 1, &spec, &e), SR_OK);
+
+    /* --params: the caller's, even beyond the limit */
+    dev.max_alloc_bytes = 64 * 1024;
+    ck_assert_int_eq(sr_session_params_fit(&ses, &spec, 64, 64, 64, 1, "vw=16,nv=16", &src, note, sizeof note, &e),
+                     SR_OK);
+    ck_assert_int_eq(src, SR_PARAMS_GIVEN);
+    ck_assert_int_eq(spec.params.nv, 16);
+    ck_assert_str_eq(note, "");
+    sr_store_close(s);
+}
+END_TEST
+
 /* ---- the stored command line, taken apart again ---- */
 
 static const char *const awkward[] = {
@@ -380,6 +445,7 @@ TCase *tcase_session(void)
     TCase *tc = tcase_create("session");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_tuned_tiers);
+    tcase_add_test(tc, test_tuned_beyond_limit);
     tcase_add_test(tc, test_command_line_round_trip);
     tcase_add_test(tc, test_command_line_split);
     tcase_add_loop_test(tc, test_end, 0, (int)(sizeof ends / sizeof *ends));

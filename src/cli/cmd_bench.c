@@ -150,6 +150,9 @@ static void on_progress(void *ctx, const sr_sweep_event *ev)
         fprintf(stderr, "bench: %zu/%zu %s %s%s%s%s%s\n", ev->done, ev->total, ev->layer, cfg, *note ? " (" : "",
                 note, ev->skipped ? ev->skipped : "", *note ? ")" : "");
     }
+    if (ev->params_note) /* a line of its own, on the screen too */
+        fprintf(stderr, "%s%s %s: %s\n", ps->tty ? "\r\033[K" : "bench: ", ev->layer, cfg, ev->params_note),
+            ps->line = 0;
     fflush(stderr);
 }
 
@@ -234,6 +237,8 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
            st->reused, st->resumed, st->skipped);
     if (st->sampled)
         printf("; %zu checked on a sample of rows", st->sampled);
+    if (st->params_defaulted)
+        printf("; %zu with the default parameters (their tuned ones exceeded a device limit)", st->params_defaulted);
     const double other = st->wall_s - st->kernel_s - st->build_s - st->problem_s - st->prune_s - st->setup_s -
                          st->first_s - st->verify_s - st->store_s;
     printf("\nSweep %.1f s, of which kernels %.1f s: overhead %.0f%% (programs %.2f s: %d built, %d from the cache;\n"
@@ -319,6 +324,7 @@ static void print_json(const sr_sweep_summary *sum, const sr_sweep_stats *st, co
     json_object_object_add(s, "reused", json_object_new_int64((int64_t)st->reused));
     json_object_object_add(s, "resumed", json_object_new_int64((int64_t)st->resumed));
     json_object_object_add(s, "kept_dense", json_object_new_int64((int64_t)st->skipped));
+    json_object_object_add(s, "params_defaulted", json_object_new_int64((int64_t)st->params_defaulted));
     json_object_object_add(s, "sampled_checks", json_object_new_int64((int64_t)st->sampled));
     json_object_object_add(root, "sweep", s);
     sr_cli_json_print(root);

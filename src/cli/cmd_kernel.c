@@ -78,6 +78,7 @@ typedef struct {
 typedef struct {
     sr_kernel_spec spec;
     sr_params_source source;
+    char params_note[SR_ERR_MSG_MAX]; /* why the defaults ran, not the tuned parameters */
     sr_kernel_outcome out;
 } kernel_row;
 
@@ -117,6 +118,8 @@ static json_object *row_json(const kernel_opts *o, const kernel_row *r, const sr
     json_object_object_add(j, "build_time_s", sr_cli_json_num(k->res.build_s));
     json_object_object_add(j, "params", json_object_new_string(k->res.params));
     json_object_object_add(j, "params_source", json_object_new_string(sr_params_source_name(r->source)));
+    if (r->params_note[0])
+        json_object_object_add(j, "params_note", json_object_new_string(r->params_note));
     json_object_object_add(j, "predicted_time_s", k->predicted ? sr_cli_json_num(k->pt.time_s) : NULL);
     json_object_object_add(j, "bound", k->predicted ? json_object_new_string(k->pt.bound) : NULL);
     json_object_object_add(j, "efficiency", k->predicted ? sr_cli_json_num(k->pt.time_s / t) : NULL);
@@ -155,6 +158,8 @@ static void row_print(const kernel_opts *o, const kernel_row *r, const sr_device
     printf(")\n");
     printf("  kernel      %s (%s); build %.2f s (not timed)\n", k->res.params, sr_params_source_name(r->source),
            k->res.build_s);
+    if (r->params_note[0])
+        printf("              %s\n", r->params_note);
     if (k->predicted)
         printf("  roofline    predicted %.4g ms, %s-bound (%.0f GFLOP/s, %.0f GB/s); efficiency %.2f\n",
                k->pt.time_s * 1e3, k->pt.bound, k->pt.gflops, k->pt.gbps, k->pt.time_s / t->median_s);
@@ -234,8 +239,8 @@ static sr_code choose_and_check(const sr_session *s, const kernel_opts *o, kerne
 {
     sr_code c = SR_OK;
     for (int i = 0; i < nrows && c == SR_OK; i++) {
-        c = sr_session_params(s, &rows[i].spec.pattern, o->m, o->k, o->n, o->params, &rows[i].spec.params,
-                              &rows[i].source, err);
+        c = sr_session_params_fit(s, &rows[i].spec, o->m, o->k, o->n, 1, o->params, &rows[i].source,
+                                  rows[i].params_note, sizeof rows[i].params_note, err);
         if (c == SR_OK)
             c = sr_kernel_check(s->dev, o->m, o->k, o->n, 1, &rows[i].spec, err);
     }

@@ -1,7 +1,9 @@
 /* Kernel parameters by the fallback chain of params.h. */
 #include "session/params.h"
 
+#include <stdio.h>
 #include <string.h>
+
 
 const char *sr_params_source_name(sr_params_source s)
 {
@@ -10,6 +12,7 @@ const char *sr_params_source_name(sr_params_source s)
     case SR_PARAMS_TUNED: return "tuned";
     case SR_PARAMS_TUNED_DRIVER: return "tuned under another driver";
     case SR_PARAMS_TUNED_SIMILAR: return "tuned on a similar device";
+    case SR_PARAMS_DEFAULT_FIT: return "default (tuned exceed a device limit here)";
     case SR_PARAMS_DEFAULT: break;
     }
     return "default";
@@ -37,5 +40,30 @@ sr_code sr_session_params(const sr_session *s, const sr_pattern *p, int m, int k
                   : t.tier == SR_TUNED_SAME_NAME ? SR_PARAMS_TUNED_DRIVER
                                                  : SR_PARAMS_TUNED_SIMILAR;
     }
+    return SR_OK;
+}
+
+sr_code sr_session_params_fit(const sr_session *s, sr_kernel_spec *spec, int m, int k, int n, int groups,
+                              const char *given, sr_params_source *source, char *note, size_t note_size,
+                              sr_err *err)
+{
+    if (note_size)
+        note[0] = '\0';
+    sr_code c = sr_session_params(s, &spec->pattern, m, k, n, given, &spec->params, source, err);
+    if (c != SR_OK || !s->dev || *source == SR_PARAMS_GIVEN || *source == SR_PARAMS_DEFAULT)
+        return c;
+    sr_err why = {0};
+    if (sr_kernel_check(s->dev, m, k, n, groups, spec, &why) == SR_OK)
+        return SR_OK;
+    sr_kernel_spec def = *spec;
+    sr_kernel_params_default_for(&spec->pattern, s->dev->type, n, &def.params);
+    if (sr_kernel_check(s->dev, m, k, n, groups, &def, NULL) != SR_OK)
+        return SR_OK;
+    char tuned[128];
+    sr_kernel_params_format(&spec->params, tuned, sizeof tuned);
+    snprintf(note, note_size, "ran with the defaults: the parameters %s (%s) cannot run at %d x %d x %d: %s", tuned,
+             sr_params_source_name(*source), m, k, n, why.msg);
+    spec->params = def.params;
+    *source = SR_PARAMS_DEFAULT_FIT;
     return SR_OK;
 }

@@ -196,12 +196,13 @@ static sr_code measure(sr_session *s, problem_cache *pc, const sr_sweep_opts *o,
     return c;
 }
 
-/* The parameters for the layer's shape: tuned ones where stored, else the defaults. */
-static sr_code params_for(const sr_session *s, measured *r, sr_err *err)
+/* The parameters for the layer's shape: tuned ones where stored and they can run there,
+ * else the defaults (note says why, when tuned ones were passed over). */
+static sr_code params_for(const sr_session *s, measured *r, char *note, size_t note_size, sr_err *err)
 {
     sr_params_source src;
-    return sr_session_params(s, &r->spec.pattern, (int)r->m, (int)r->k, (int)r->n, NULL, &r->spec.params, &src,
-                             err);
+    return sr_session_params_fit(s, &r->spec, (int)r->m, (int)r->k, (int)r->n, (int)r->g, NULL, &src, note,
+                                 note_size, err);
 }
 
 /* Stores the row of layer i of network net_uuid from a measurement. */
@@ -250,8 +251,8 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                                    .min_time_s = o->min_time_s, .check_macs = o->check_macs}};
             sr_layer_batched(l, o->batch, &r.m, &r.k, &r.n, &r.g);
             ev.reused = ev.resumed = 0;
-            ev.skipped = NULL;
-            char why[sizeof err->msg];
+            ev.skipped = ev.params_note = NULL;
+            char why[sizeof err->msg], note[sizeof err->msg] = "";
             size_t hit = n_cache;
             if (!o->weights_dir || !l->prunable)
                 for (hit = 0; hit < n_cache; hit++)
@@ -265,7 +266,7 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                 st->reused++;
                 rc = store_row(s, net_uuid, i, o, &cache[hit], err);
             } else if (r.m > INT_MAX || r.k > INT_MAX || r.n > INT_MAX || r.g > INT_MAX ||
-                       (rc = params_for(s, &r, err)) != SR_OK ||
+                       (rc = params_for(s, &r, note, sizeof note, err)) != SR_OK ||
                        sr_kernel_check(s->dev, (int)r.m, (int)r.k, (int)r.n, (int)r.g, &r.spec, err) != SR_OK) {
                 /* the kernel cannot take this layer: it keeps its dense time, and says so */
                 snprintf(why, sizeof why, "%s", r.m > INT_MAX || r.k > INT_MAX || r.n > INT_MAX || r.g > INT_MAX
@@ -275,6 +276,8 @@ sr_code sr_sweep_run(sr_session *s, const char *net_uuid, const sr_sweep_opts *o
                 st->skipped++;
             } else if ((rc = measure(s, &pc, o, i, l, &r, ceil, &st->problem_s, err)) == SR_OK) {
                 st->measured++;
+                st->params_defaulted += note[0] != '\0';
+                ev.params_note = note[0] ? note : NULL;
                 st->kernel_s += r.out.res.device_s;
                 st->build_s += r.out.res.build_s;
                 st->prune_s += r.out.prune_s;

@@ -53,6 +53,7 @@ typedef struct {
     int reused;                /* an earlier layer of the same shape's measurement */
     int resumed;               /* stored before the run was interrupted */
     const char *skipped;       /* why a kernel could not take this layer (it keeps its dense time) */
+    const char *params_note;   /* why it ran with the defaults, not its tuned parameters; else NULL */
 } sr_sweep_event;
 
 typedef void (*sr_sweep_progress)(void *ctx, const sr_sweep_event *ev);
@@ -67,6 +68,7 @@ typedef struct {
     double problem_s, prune_s, setup_s, first_s, verify_s, store_s;
     int built, loaded; /* programs built from source, and loaded from the binary cache */
     size_t measured, reused, resumed, skipped, sampled; /* sampled: reference checked a sample of rows */
+    size_t params_defaulted; /* measured with the defaults: their tuned parameters exceeded a device limit */
 } sr_sweep_stats;
 
 /* The newest of rows (a run's stored layer rows) for layer and config (verified ones only

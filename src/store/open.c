@@ -104,13 +104,38 @@ static sr_code check_path(const char *path, int readonly, sr_err *err)
     return SR_OK;
 }
 
-/* How a file is opened: for writing, for reading, or for reading as immutable. */
-enum { OPEN_RW, OPEN_RO, OPEN_IMMUTABLE };
+/* How a file is opened: for writing; for reading through a connection that could write
+ * (query_only); for reading; or for reading as immutable. */
+enum { OPEN_RW, OPEN_READER, OPEN_RO, OPEN_IMMUTABLE };
+
+/* Whether a reader may open the file read-write. The last connection to close a WAL
+ * database checkpoints it and removes PATH-wal and PATH-shm, but only a connection that
+ * can write does: a read-only one leaves them beside the file. So a reader opens the file
+ * read-write, refusing writes itself, where it could write the file, its directory and
+ * those two files (a reader who cannot, e.g. another user, opens it read-only). */
+static int reader_may_write(const char *path)
+{
+    char dir[4096], side[4200];
+    parent_dir(path, dir, sizeof dir);
+    if (access(path, W_OK) != 0 || access(dir, W_OK) != 0)
+        return 0;
+    static const char *ext[] = {"-wal", "-shm"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(side, sizeof side, "%s%s", path, ext[i]);
+        if (access(side, F_OK) == 0 && access(side, W_OK) != 0)
+            return 0;
+    }
+    return 1;
+}
 
 static int open_db(const char *path, int mode, sqlite3 **db)
 {
     if (mode == OPEN_RW)
         return sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (mode == OPEN_READER) {
+        int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL);
+        return rc == SQLITE_OK ? sqlite3_exec(*db, "PRAGMA query_only = ON", NULL, NULL, NULL) : rc;
+    }
     if (mode == OPEN_RO)
         return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
     /* file: URI, with everything but unreserved characters and '/' percent-encoded */
@@ -296,7 +321,8 @@ sr_code sr_store_open(const char *path, unsigned flags, sr_store **out, sr_err *
     }
     s->readonly = readonly;
     long long version = 0;
-    for (int mode = readonly ? OPEN_RO : OPEN_RW;; mode = OPEN_IMMUTABLE) {
+    int first = !readonly ? OPEN_RW : reader_may_write(path) ? OPEN_READER : OPEN_RO;
+    for (int mode = first;; mode = OPEN_IMMUTABLE) {
         int src = open_db(path, mode, &s->db);
         if (src != SQLITE_OK) {
             rc = store_fail(s->db, path, src, err, "opening");
@@ -305,7 +331,7 @@ sr_code sr_store_open(const char *path, unsigned flags, sr_store **out, sr_err *
             sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
             rc = check_identity(s, &version, err);
         }
-        if (rc == SR_OK || mode != OPEN_RO || !may_read_immutable(path, rc))
+        if (rc == SR_OK || mode == OPEN_RW || mode == OPEN_IMMUTABLE || !may_read_immutable(path, rc))
             break;
         sqlite3_close(s->db);
         s->db = NULL;
