@@ -440,6 +440,37 @@ START_TEST(test_end_without_run)
 }
 END_TEST
 
+/* A pattern's calibrated median (v_ceiling) leaves its single-column points out: dense at
+ * N = 1 at 5 GFLOP/s, at 16, 64 and 192 columns at 100, 200 and 300: the median is 200
+ * (with the N = 1 point it would be 100), over 3 shapes from 100 to 300. */
+START_TEST(test_calibration_median_wide)
+{
+    sr_store *s = fx_open(path);
+    char dev[SR_UUID_LEN], run[SR_UUID_LEN];
+    fx_device(s, "cal-cpu", dev);
+    fx_run(s, "calibrate", dev, run);
+    sr_calib_point pts[4];
+    const double n[4] = {1, 16, 64, 192}, gflops[4] = {5, 100, 200, 300};
+    for (int i = 0; i < 4; i++) {
+        memset(&pts[i], 0, sizeof pts[i]);
+        snprintf(pts[i].pattern, sizeof pts[i].pattern, "dense");
+        pts[i].m = pts[i].k = 64, pts[i].n = n[i];
+        pts[i].flops = 2.0 * 64 * 64 * n[i];
+        pts[i].time_s = pts[i].flops / (gflops[i] * 1e9);
+    }
+    sr_err e;
+    ck_assert_msg(sr_store_put_calibration(s, dev, pts, 4, NULL, NULL, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
+    sr_store_close(s);
+    ck_assert_double_eq_tol(query_double(path, "SELECT value FROM v_ceiling WHERE kind = 'calibration' AND "
+                                               "name = 'dense'"),
+                            200, 1e-6);
+    ck_assert_int_eq(query_int(path, "SELECT count(*) FROM v_ceiling WHERE kind = 'calibration' AND unit LIKE "
+                                     "'%median of 3 shapes%100.0 to 300.0%'"),
+                     1);
+}
+END_TEST
+
 TCase *tcase_session(void)
 {
     TCase *tc = tcase_create("session");
@@ -450,5 +481,6 @@ TCase *tcase_session(void)
     tcase_add_test(tc, test_command_line_split);
     tcase_add_loop_test(tc, test_end, 0, (int)(sizeof ends / sizeof *ends));
     tcase_add_test(tc, test_end_without_run);
+    tcase_add_test(tc, test_calibration_median_wide);
     return tc;
 }

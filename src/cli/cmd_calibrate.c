@@ -27,7 +27,8 @@ static const char calibrate_help[] =
     "verified and timed; the time each took and its share of repacking X. The device's\n"
     "ceilings (bandwidth levels, launch overhead) are measured first if none are stored.\n"
     "About 90 s on a 2-core CPU (--quick: about 35 s).\n"
-    "The points are stored together (v_calibration; v_ceiling shows each pattern's median).\n"
+    "The points are stored together (v_calibration; v_ceiling shows each pattern's median\n"
+    "over its shapes of two columns or more, as the summary printed here does).\n"
     "\n"
     "  --device D       OpenCL device (default: the first)\n"
     "  --quick          fewer M (64, 1024, 4096) and N (1, 16, 192, 4032), every sparsity\n"
@@ -79,8 +80,10 @@ static void print_summary(const sr_calibrate_opts *o, const sr_calib_point *pts,
         sr_pattern_name(&o->patterns[p], name, sizeof name);
         double rates[1024], share = 0;
         int c = 0;
+        /* over the points of two columns or more, as v_ceiling: at N = 1 every kernel
+         * runs its narrowest vectors (dense a GEMV), 5 to 30 times slower */
         for (size_t i = 0; i < n && c < 1024; i++)
-            if (strcmp(pts[i].pattern, name) == 0) {
+            if (strcmp(pts[i].pattern, name) == 0 && pts[i].n > 1) {
                 rates[c++] = pts[i].flops / pts[i].time_s * 1e-9;
                 share += pts[i].pack_s / pts[i].time_s;
             }
