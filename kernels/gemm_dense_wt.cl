@@ -4,15 +4,17 @@
  * each element of X is broadcast. A work-item computes TM = VW*NV rows by CT columns of
  * Y in NV*CT vector accumulators: per k, NV vector loads of W, CT broadcasts of X, NV*CT
  * fma(). Columns come in tiles of CT, whatever N is: N = 49 computes 49 columns (7 x 7)
- * where gemm_dense.cl's vectors along N compute 64, and no X is repacked.
- * Column tiles run along dimension 0, so that the work-items of one work-group share
- * a W panel in cache. Build options: -DVW -DNV -DCT. Global: (ceil(N/CT) padded,
- * ceil(M/TM)). */
+ * where gemm_dense.cl's vectors along N compute 64, and no X is repacked. A work-item
+ * computes TILES such tiles side by side (COLS columns) over K blocks of KC (0: all of
+ * K), every tile over a block before the next, so that the block's slice of W stays in
+ * L1 for all of them; partial sums wait in a private tile between blocks.
+ * Column groups run along dimension 0, so that the work-items of one work-group share
+ * a W panel in cache. Build options: -DVW -DNV -DCT -DTILES -DKC. Global:
+ * (ceil(N/COLS) padded, ceil(M/TM)). */
 #if !defined(VW) || !defined(NV) || !defined(CT) || !defined(TILES) || !defined(KC)
 #error "gemm_dense_wt.cl needs -DVW -DNV -DCT -DTILES -DKC"
 #endif
 #define TM (VW * NV)
-
 #define COLS (CT * TILES)
 
 kernel void gemm_dense_wt(const int M, const int N, const int K, global const float *restrict Wp,
