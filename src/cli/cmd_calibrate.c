@@ -26,7 +26,7 @@ static const char calibrate_help[] =
     "also one column narrower (rows of Y that are not whole vectors run slower), each\n"
     "verified and timed; the time each took and its share of repacking X. The device's\n"
     "ceilings (bandwidth levels, launch overhead) are measured first if none are stored.\n"
-    "About 90 s on a 2-core CPU (--quick: about 35 s).\n"
+    "About 85 s on a 2-core CPU (--quick: about 40 s).\n"
     "The points are stored together (v_calibration; v_ceiling shows each pattern's median\n"
     "over its shapes of two columns or more, as the summary printed here does).\n"
     "\n"
