@@ -34,7 +34,8 @@ static const char bench_help[] =
     "sample of its rows (the row says how many).\n"
     "\n"
     "At the end: the network's predicted and measured speedup over dense for each pattern\n"
-    "and sparsity, the prediction's error, and the layers furthest from their prediction.\n"
+    "and sparsity, the prediction's error, and the layers furthest below the paper's\n"
+    "roofline.\n"
     "Both sides count the same work: the GEMMs; the non-GEMM work `predict` adds\n"
     "(extra_bytes: activations, norms, pooling) is left out of both.\n"
     "\n"
@@ -220,7 +221,8 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
         printf("(no device model for this device: 'sparseroof calibrate' measures one, and bench then shows it)\n");
     const size_t show = sum->n_layers < 8 ? sum->n_layers : 8;
     if (show)
-        printf("\nLayers furthest from their prediction (predicted / measured time):\n");
+        printf("\nLayers furthest below the paper's roofline (its bound / measured time; the device\n"
+               "model's worst layers: 'sparseroof model-check --worst N'):\n");
     for (size_t i = 0; i < show; i++) {
         const sr_sweep_layer *l = &sum->layers[i];
         char cfg[48];
