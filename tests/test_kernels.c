@@ -207,6 +207,33 @@ START_TEST(test_gemv)
 }
 END_TEST
 
+/* N:M at N = 1 runs gemv_nm.cl where N is a power of two (2:4, 1:4: K of fewer kept
+ * values than one vector, a vector and a tail, several double steps, K a multiple of no
+ * group; rows past M in the last work-item), spmm_nm.cl otherwise (3:7); x=1 asks for
+ * panels, which a GEMV never uses. */
+START_TEST(test_gemv_nm)
+{
+    static const char *pats[] = {"2:4", "1:4", "3:7"};
+    static const int ks[] = {5, 19, 131};
+    static const char *params[] = {"rows=2", "vw=4,rows=1,wg=0", "vw=8,rows=3,tiles=2,x=1"};
+    for (int p = 0; p < 3; p++)
+        for (int i = 0; i < 3; i++)
+            for (int q = sr_test_quick() ? i : 0; q < (sr_test_quick() ? i + 1 : 3); q++)
+                check_case(pats[p], 37, ks[i], 1, 0.0, 0, params[q]);
+    sr_pattern nm24, nm37, dense;
+    ck_assert_int_eq(sr_pattern_parse("2:4", &nm24, NULL), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("3:7", &nm37, NULL), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("dense", &dense, NULL), SR_OK);
+    ck_assert_int_eq(sr_kernel_params_gemv(&nm24, 1), 1);
+    ck_assert_int_eq(sr_kernel_params_gemv(&nm24, 2), 0);
+    ck_assert_int_eq(sr_kernel_params_gemv(&nm37, 1), 0);
+    ck_assert_int_eq(sr_kernel_params_gemv(&dense, 1), 1);
+    sr_kernel_params kp = {.vw = 16, .nv = 8, .rows = 2, .wg = 1, .tiles = 16, .kc = 64, .x = SR_X_PANELS};
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &nm24, 1000, 2048, 1), 1);
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &nm37, 1000, 2048, 1), 0);
+}
+END_TEST
+
 /* Dense with vectors along M (gemm_dense_wt.cl): N a multiple of no tile width, M of no
  * panel height, K of no block; one column tile per item or several over K blocks; the
  * columns per tile chosen by N (ct=0) or given. */
@@ -635,6 +662,7 @@ int main(void)
     tcase_add_test(tc, test_x_auto);
     tcase_add_test(tc, test_gemv);
     tcase_add_test(tc, test_dense_wt);
+    tcase_add_test(tc, test_gemv_nm);
     tcase_add_test(tc, test_dense_wt_params);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);

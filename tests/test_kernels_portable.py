@@ -55,6 +55,9 @@ CASES = [
     ("spmm_bsr.cl", "-DX_IN_PLACE -DY_ALIGNED -DY_STREAM -DPOCL_CPU -DBR=4 -DBC=4 -DRT=4 -DTILES=1 -DKC=0 -DVW=16 -DNV=4"),
     ("spmm_bsr.cl", "-DX_IN_PLACE -DBR=16 -DBC=16 -DRT=8 -DTILES=2 -DKC=64 -DVW=4 -DNV=2"),
     ("spmm_nm.cl", "-DX_IN_PLACE -DNN=2 -DMM=4 -DRT=2 -DTILES=16 -DKC=64 -DVW=16 -DNV=8"),
+    # N:M's GEMV (N = 1, N a power of two)
+    ("gemv_nm.cl", "-DX_IN_PLACE -DY_ALIGNED -DY_STREAM -DPOCL_CPU -DNN=2 -DMM=4 -DRT=2 -DTILES=16 -DKC=64 -DVW=4 -DNV=1"),
+    ("gemv_nm.cl", "-DNN=1 -DMM=4 -DRT=1 -DTILES=1 -DKC=0 -DVW=8 -DNV=1"),
     # dense with vectors along M (W in row panels, X in place)
     ("gemm_dense_wt.cl", "-DX_IN_PLACE -DPOCL_CPU -DVW=16 -DNV=2 -DCT=7 -DTILES=7 -DKC=256"),
     ("gemm_dense_wt.cl", "-DVW=4 -DNV=1 -DCT=1 -DTILES=1 -DKC=0"),

@@ -68,6 +68,10 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
  * the same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
 
+/* Whether a product of n columns of pattern p runs a GEMV (a kernel with its vectors
+ * along K, X read in place): dense and N:M with N a power of two, at n = 1. */
+int sr_kernel_params_gemv(const sr_pattern *p, int n);
+
 /* Whether a run of the effective parameters eff on an M x K x N product reads X in place
  * (1) or repacked into panels (0): dense at N = 1 always in place (its GEMV has no
  * panels); otherwise as eff->x says, and for SR_X_AUTO by the shape: BSR

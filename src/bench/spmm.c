@@ -90,11 +90,13 @@ static void kernel_options(const sr_sparse *w, const sr_kernel_params *kp, int n
         snprintf(buf, size, "-DBR=%d -DBC=%d -DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", p->br, p->bc, kp->rows,
                  kp->tiles, kp->kc, kp->vw, kp->nv);
         break;
-    case SR_PAT_NM:
-        *file = "spmm_nm.cl", *name = "spmm_nm";
+    case SR_PAT_NM: { /* one column: vectors along the kept values instead (gemv_nm.cl) */
+        const int gemv = sr_kernel_params_gemv(p, n);
+        *file = gemv ? "gemv_nm.cl" : "spmm_nm.cl", *name = gemv ? "gemv_nm" : "spmm_nm";
         snprintf(buf, size, "-DNN=%d -DMM=%d -DRT=%d -DTILES=%d -DKC=%d -DVW=%d -DNV=%d", p->n, p->m, kp->rows,
                  kp->tiles, kp->kc, kp->vw, kp->nv);
         break;
+    }
     }
 }
 
