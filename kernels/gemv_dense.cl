@@ -11,16 +11,6 @@
 #endif
 #define ROWS (RT * TILES)
 
-float hsum(VEC v)
-{
-    float t[VW];
-    VSTORE(v, 0, t);
-    float s = 0.0f;
-    for (int i = 0; i < VW; i++)
-        s += t[i];
-    return s;
-}
-
 kernel void gemv_dense(const int M, const int N, const int K, global const float *restrict W,
                        global const float *restrict X, global float *restrict Y)
 {

@@ -12,16 +12,6 @@
 #endif
 #define ROWS (RT * TILES)
 
-float hsum(VEC v)
-{
-    float t[VW];
-    VSTORE(v, 0, t);
-    float s = 0.0f;
-    for (int i = 0; i < VW; i++)
-        s += t[i];
-    return s;
-}
-
 /* The VW elements of x that kept values e0... of a row select. */
 VEC gather_x(global const float *restrict x, global const uchar *restrict wi, int e0)
 {

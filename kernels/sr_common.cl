@@ -81,6 +81,19 @@
         }                                                                    \
     }
 
+#if defined(VW)
+/* The sum of a vector's lanes (the GEMVs' rows, at their end). */
+float hsum(VEC v)
+{
+    float t[VW];
+    VSTORE(v, 0, t);
+    float s = 0.0f;
+    for (int i = 0; i < VW; i++)
+        s += t[i];
+    return s;
+}
+#endif
+
 #if defined(VW) && defined(NV) && defined(RT)
 /* A work-item that computes several tiles of RT rows keeps their partial sums in a
  * private tile[rows][NV] between K blocks; one tile at a time lives in the RT x NV
