@@ -152,6 +152,31 @@ START_TEST(test_panels)
 }
 END_TEST
 
+/* Kernels that pad rows to whole vectors (pad=1): N = 49 runs as 64 aligned columns and
+ * takes the aligned point's rate, not the unaligned one's; N = 5 (narrower than a vector,
+ * never padded) keeps the unaligned points. */
+START_TEST(test_row_pad)
+{
+    sr_calib_point pts[] = {point("unstructured", 0.9, 64, 64, 64, 100, 0),
+                            point("unstructured", 0.9, 64, 64, 63, 50, 0),
+                            point("unstructured", 0.9, 64, 64, 15, 10, 0)};
+    sr_device_model dm = {.points = pts, .n_points = 3, .vector = 16, .panel = 64};
+    sr_pattern u = pat("unstructured");
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 49, &g, &share, NULL), SR_OK);
+    EQ(g, 50.0 * 64 / 63); /* unpadded rows: the unaligned point */
+    dm.row_pad = 1;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 49, &g, &share, NULL), SR_OK);
+    EQ(g, 100);
+    sr_device_time t;
+    const double nnz = 64 * 64 * 0.1;
+    ck_assert_int_eq(sr_device_model_time(&dm, NULL, &u, 0.9, 64, 64, 49, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2 * nnz * 64 / 100e9);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 5, &g, &share, NULL), SR_OK);
+    EQ(g, 10.0 * 16 / 15);
+}
+END_TEST
+
 /* A pattern whose kernel runs wider panels than the device's default (its calibration's
  * parameters say so) pads N to its own panels: 2:4 in panels of 128 computes 256 columns
  * at N = 192, so a point that did 150 useful GFLOP/s there ran at 200 over what it
@@ -396,6 +421,7 @@ int main(void)
     tcase_add_test(tc, test_interpolation_between_two_shapes);
     tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_pattern_panels);
+    tcase_add_test(tc, test_row_pad);
     tcase_add_test(tc, test_single_column);
     tcase_add_test(tc, test_along_m);
     tcase_add_test(tc, test_smoothed_surface);

@@ -18,8 +18,9 @@
 #include "device_probe.h"
 
 /* Builds W (m x k) pruned to `pattern` at `sparsity` (or all zeros), runs the kernel
- * with the given parameters (NULL: defaults) and asserts it verified. */
-static void check_case(const char *pattern, int m, int k, int n, double sparsity, int zeros,
+ * with the given parameters (NULL: defaults) and asserts it verified; returns the floats
+ * per row of X and Y it ran with. */
+static int check_case(const char *pattern, int m, int k, int n, double sparsity, int zeros,
                        const char *params)
 {
     sr_pattern p;
@@ -51,6 +52,7 @@ static void check_case(const char *pattern, int m, int k, int n, double sparsity
     free(w);
     free(pruned);
     free(x);
+    return res.row_floats;
 }
 
 static const char *patterns[] = {"dense", "unstructured", "block:1x1", "block:4x4", "block:16x16",
@@ -298,6 +300,67 @@ START_TEST(test_dense_wt_params)
     sr_kernel_params back = {0};
     ck_assert_int_eq(sr_kernel_params_parse(buf, &back, &err), SR_OK);
     ck_assert_mem_eq(&back, &kp, sizeof kp);
+}
+END_TEST
+
+/* Rows padded to whole vectors (pad=1) where vectors run along N and N is wider than one
+ * and unaligned; the text form says pad=1 and text without it reads as unpadded. */
+START_TEST(test_row_floats)
+{
+    sr_pattern dense, csr, nm;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("dense", &dense, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("2:4", &nm, &err), SR_OK);
+    sr_kernel_params kp, eff;
+    sr_kernel_params_default(&csr, "CPU", &kp);
+    ck_assert_int_eq(kp.pad, 1);
+    sr_kernel_params_effective(&kp, &csr, 196, &eff);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &csr, 196), 208);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &csr, 49), 64);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &csr, 208), 208); /* whole vectors */
+    sr_kernel_params_effective(&kp, &csr, 5, &eff);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &csr, 5), 5); /* narrower than a vector */
+    sr_kernel_params_default(&nm, "CPU", &kp);
+    sr_kernel_params_effective(&kp, &nm, 1, &eff);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &nm, 1), 1); /* the GEMV */
+    sr_kernel_params_default_for(&dense, "CPU", 49, &kp);            /* along M */
+    sr_kernel_params_effective(&kp, &dense, 49, &eff);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &dense, 49), 49);
+    sr_kernel_params_default_for(&dense, "CPU", 300, &kp); /* along N */
+    sr_kernel_params_effective(&kp, &dense, 300, &eff);
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &dense, 300), 304);
+    eff.pad = 0;
+    ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &dense, 300), 300);
+    char buf[96];
+    sr_kernel_params_default(&csr, "CPU", &kp);
+    sr_kernel_params_format(&kp, buf, sizeof buf);
+    ck_assert_str_eq(buf, "vw=16,nv=4,rows=2,wg=2,tiles=16,kc=256,pad=1");
+    sr_kernel_params back = {0};
+    ck_assert_int_eq(sr_kernel_params_parse(buf, &back, &err), SR_OK);
+    ck_assert_mem_eq(&back, &kp, sizeof kp);
+    memset(&back, 0, sizeof back);
+    ck_assert_int_eq(sr_kernel_params_parse("vw=16,nv=4,rows=2,wg=2,tiles=16,kc=256", &back, &err), SR_OK);
+    ck_assert_int_eq(back.pad, 0);
+    ck_assert_int_eq(sr_kernel_params_parse("pad=2", &back, &err), SR_ERR_ARG);
+}
+END_TEST
+
+/* Every pattern at widths off whole vectors, padded and not: verified against the
+ * reference on its N columns (every one checked), and the run says how wide its rows
+ * were. */
+START_TEST(test_padded_rows_run)
+{
+    static const char *pats_pad[] = {"dense", "unstructured", "block:4x4", "2:4"};
+    const int cpu = strcmp(sr_cl_info(cl)->type, "GPU") != 0, vw = cpu ? 16 : 4; /* the defaults' vectors */
+    for (size_t i = 0; i < sizeof pats_pad / sizeof *pats_pad; i++) {
+        ck_assert_int_eq(check_case(pats_pad[i], 40, 36, 49, 0.5, 0, "pad=0"), 49);
+        ck_assert_int_eq(check_case(pats_pad[i], 40, 36, 49, 0.5, 0, "pad=1"), (49 + vw - 1) / vw * vw);
+        ck_assert_int_eq(check_case(pats_pad[i], 40, 36, 301, 0.5, 0, "pad=1"), 304);
+    }
+    /* dense along M broadcasts X's elements: no vectors along N to pad for */
+    if (cpu)
+        ck_assert_int_eq(check_case("dense", 40, 36, 49, 0, 0, "vw=16,nv=2,mv=1,pad=1"), 49);
 }
 END_TEST
 
@@ -660,6 +723,8 @@ int main(void)
     tcase_add_test(tc, test_x_as_one_panel);
     tcase_add_test(tc, test_x_in_place);
     tcase_add_test(tc, test_x_auto);
+    tcase_add_test(tc, test_row_floats);
+    tcase_add_test(tc, test_padded_rows_run);
     tcase_add_test(tc, test_gemv);
     tcase_add_test(tc, test_dense_wt);
     tcase_add_test(tc, test_gemv_nm);

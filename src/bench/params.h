@@ -24,6 +24,9 @@ typedef struct {
                   vw*nv rows, X read in place, each element broadcast), 0 = along N */
     int ct;    /* with mv: columns of Y per tile (the tile is vw*nv rows by ct columns; tiles
                   such tiles per work-item, over K blocks of kc); 0: chosen by N */
+    int pad;   /* 1: rows of X and Y padded to whole vectors (N rounded up to vw floats, zeros
+                  in X's padding), the layout a layer run so hands the next; 0: N floats.
+                  Only where vectors run along N and N is wider than one, unaligned */
 } sr_kernel_params;
 
 enum { SR_X_AUTO = 0, SR_X_PANELS = 1, SR_X_IN_PLACE = 2 };
@@ -46,9 +49,9 @@ void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, 
  * 0 where there is none. */
 int sr_kernel_params_alternative(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out);
 
-/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0[,x=2][,mv=1,ct=7]"; keys may be omitted (they
- * keep *out's values); x is written only when it is not SR_X_AUTO, mv and ct only with
- * mv=1. */
+/* "vw=16,nv=4,rows=4,wg=8,tiles=1,kc=0[,x=2][,mv=1,ct=7][,pad=1]"; keys may be omitted
+ * (they keep *out's values); x is written only when it is not SR_X_AUTO, mv and ct only
+ * with mv=1, pad only when 1 (text stored before pad existed reads as unpadded). */
 sr_code sr_kernel_params_parse(const char *text, sr_kernel_params *out, sr_err *err);
 void sr_kernel_params_format(const sr_kernel_params *kp, char *buf, size_t size);
 
@@ -67,6 +70,13 @@ sr_code sr_kernel_params_check(const sr_kernel_params *kp, const sr_pattern *p, 
  * N the least), vectors untouched. Candidates with the same effective parameters run
  * the same kernel. */
 void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *out);
+
+/* Floats from one row of X (and of Y) to the next in a run of the effective parameters
+ * eff with n columns: n, or with eff->pad n rounded up to whole vectors where vectors run
+ * along N (not the GEMVs, not dense along M) and n is wider than one vector and not a
+ * whole number of them. The kernels then run on that many columns (X's padding is zeros),
+ * every row on a vector boundary: no element-by-element edge, no repacking for alignment. */
+int sr_kernel_params_row_floats(const sr_kernel_params *eff, const sr_pattern *p, int n);
 
 /* Whether a product of n columns of pattern p runs a GEMV (a kernel with its vectors
  * along K, X read in place): dense and N:M with N a power of two, at n = 1. */

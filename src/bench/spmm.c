@@ -301,21 +301,24 @@ static sr_code jobs_rep(spmm_job *jobs, int groups, sr_rep_time *t, double *pack
     return c;
 }
 
-/* Reads each group's Y and checks it against the reference (every row_step-th row). */
-static sr_code jobs_verify(spmm_job *jobs, const sr_spmm_operand *ops, int groups, int n, int row_step,
+/* Reads each group's Y (rows of ld floats) and checks its n columns against the reference
+ * (every row_step-th row). */
+static sr_code jobs_verify(spmm_job *jobs, const sr_spmm_operand *ops, int groups, int n, int ld, int row_step,
                            const sr_kernel_params *kp, sr_spmm_result *res, sr_err *err)
 {
     const sr_sparse *w0 = ops[0].w;
-    float *y = malloc((size_t)w0->m * n * sizeof *y);
+    float *y = malloc((size_t)w0->m * ld * sizeof *y);
     if (!y)
-        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d result", w0->m, n);
+        return sr_err_set(err, SR_ERR_NOMEM, "out of memory for a %d x %d result", w0->m, ld);
     sr_code c = SR_OK;
     res->verified = 1;
     memset(&res->verify, 0, sizeof res->verify);
     for (int g = 0; g < groups && c == SR_OK && res->verified; g++) {
         const sr_sparse *w = ops[g].w;
-        if ((c = sr_cl_read(jobs[g].cl, jobs[g].ybuf, (size_t)w->m * n * sizeof *y, y, "Y", err)) != SR_OK)
+        if ((c = sr_cl_read(jobs[g].cl, jobs[g].ybuf, (size_t)w->m * ld * sizeof *y, y, "Y", err)) != SR_OK)
             break;
+        for (int r = 1; ld != n && r < w->m; r++) /* the n columns of each row, packed */
+            memmove(y + (size_t)r * n, y + (size_t)r * ld, (size_t)n * sizeof *y);
         sr_verify_result v;
         res->verified = sr_verify_spmm_rows(ops[g].w_dense, ops[g].x, y, w->m, w->k, n, row_step, &v);
         /* a driver that ends loops early (llvmpipe) explains a wrong result: refused there */
@@ -350,15 +353,26 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
         return c;
     sr_kernel_params eff;
     sr_kernel_params_effective(kp, p, n, &eff);
+    /* rows padded to whole vectors: the kernels run on ld columns of an X whose padding is
+     * zeros, laid out so before the timing, as the layer before would have written it */
+    const int ld = sr_kernel_params_row_floats(&eff, p, n);
+    if (ld != n)
+        sr_kernel_params_effective(kp, p, ld, &eff);
     kp = &eff;
+    res->row_floats = ld;
     if (reps < 1)
         return sr_err_set(err, SR_ERR_ARG, "repetitions must be at least 1 (got %d)", reps);
     spmm_job *jobs = calloc((size_t)groups, sizeof *jobs);
+    const size_t kx = (size_t)ops[0].w->k;
+    float *xpad = ld != n ? calloc((size_t)groups * kx * (size_t)ld, sizeof *xpad) : NULL;
+    for (int g = 0; xpad && g < groups; g++)
+        for (size_t r = 0; r < kx; r++)
+            memcpy(xpad + ((size_t)g * kx + r) * (size_t)ld, ops[g].x + r * (size_t)n, (size_t)n * sizeof *xpad);
     const int reps_max = min_time_s > 0 ? (reps > MAX_EXTRA_REPS ? reps : MAX_EXTRA_REPS) : reps;
     sr_rep_time *times = calloc((size_t)reps_max, sizeof *times);
     double *pack_s = calloc((size_t)reps_max, sizeof *pack_s), warm_pack = 0;
     int set_up = 0;
-    if (!jobs || !times || !pack_s) {
+    if (!jobs || !times || !pack_s || (ld != n && !xpad)) {
         c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups of %d repetitions", groups, reps);
         goto done;
     }
@@ -366,7 +380,8 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     for (; set_up < groups && c == SR_OK; set_up++) {
         double b = 0.0;
         jobs[set_up].cl = cl;
-        c = job_setup(&jobs[set_up], ops[set_up].w, ops[set_up].x, n, kp, &jobs[set_up].ybuf, &b, err);
+        const float *x = xpad ? xpad + (size_t)set_up * kx * (size_t)ld : ops[set_up].x;
+        c = job_setup(&jobs[set_up], ops[set_up].w, x, ld, kp, &jobs[set_up].ybuf, &b, err);
         res->build_s += b;
     }
     res->setup_s = sr_wall_seconds() - t - res->build_s;
@@ -378,7 +393,7 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
         goto done;
     res->first_s = warm.wall_s;
     t = sr_wall_seconds();
-    c = jobs_verify(jobs, ops, groups, n, row_step, kp, res, err);
+    c = jobs_verify(jobs, ops, groups, n, ld, row_step, kp, res, err);
     res->verify_s = sr_wall_seconds() - t;
     if (c != SR_OK)
         goto done;
@@ -409,6 +424,7 @@ done:
     for (int g = 0; g < set_up; g++)
         job_release(&jobs[g]);
     free(jobs);
+    free(xpad);
     free(pack_s);
     free(times);
     return c;
@@ -424,6 +440,9 @@ sr_code sr_spmm_run(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
 sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int m, int k, int n,
                              double sparsity, const sr_kernel_params *kp, sr_err *err)
 {
+    sr_kernel_params eff;
+    sr_kernel_params_effective(kp, p, n, &eff);
+    n = sr_kernel_params_row_floats(&eff, p, n); /* the buffers hold rows of that many floats */
     size_t wl = 0, wt = 0;
     sr_sparse_estimate(p, m, k, sparsity, &wl, &wt);
     const size_t tn = (size_t)kp->vw * kp->nv, np = ((size_t)n + tn - 1) / tn * tn;

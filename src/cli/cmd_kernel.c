@@ -45,7 +45,10 @@ static const char *help =
     "                    all of K), wg (work-group size), x (X read by the kernel: 0 the\n"
     "                    host decides by the shape, 1 repacked into panels, 2 in place),\n"
     "                    mv (dense: 1 = vectors along M, W in panels of vw*nv rows, X\n"
-    "                    read in place), ct (with mv: columns per tile, 0 = by N),\n"
+    "                    read in place), ct (with mv: columns per tile, 0 = by N), pad\n"
+    "                    (1, built in: rows of X and Y padded to whole vectors where N is\n"
+    "                    not, the layout a layer so run hands the next; laid out before\n"
+    "                    the timing; 0: rows of N floats),\n"
     "                    e.g. vw=16,nv=4,rows=6,wg=8 or vw=16,nv=2,mv=1,tiles=7,kc=256;\n"
     "                    omitted keys keep their value (default: tuned for this device by\n"
     "                    'sparseroof tune', else built in; built in, dense on a CPU runs\n"
@@ -117,6 +120,7 @@ static json_object *row_json(const kernel_opts *o, const kernel_row *r, const sr
     json_object_object_add(j, "max_error_ratio", sr_cli_json_num(k->res.verify.max_err_ratio));
     json_object_object_add(j, "build_time_s", sr_cli_json_num(k->res.build_s));
     json_object_object_add(j, "params", json_object_new_string(k->res.params));
+    json_object_object_add(j, "row_floats", json_object_new_int(k->res.row_floats));
     json_object_object_add(j, "params_source", json_object_new_string(sr_params_source_name(r->source)));
     if (r->params_note[0])
         json_object_object_add(j, "params_note", json_object_new_string(r->params_note));
@@ -160,6 +164,8 @@ static void row_print(const kernel_opts *o, const kernel_row *r, const sr_device
            k->res.build_s);
     if (r->params_note[0])
         printf("              %s\n", r->params_note);
+    if (k->res.row_floats != o->n)
+        printf("              rows of X and Y padded to %d floats (X laid out so untimed)\n", k->res.row_floats);
     if (k->predicted)
         printf("  roofline    predicted %.4g ms, %s-bound (%.0f GFLOP/s, %.0f GB/s); efficiency %.2f\n",
                k->pt.time_s * 1e3, k->pt.bound, k->pt.gflops, k->pt.gbps, k->pt.time_s / t->median_s);

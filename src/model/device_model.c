@@ -87,11 +87,11 @@ static void bracket(const axis *ax, double x, double *lo, double *hi, double *w)
 }
 
 /* Whether the kernels store Y's rows as whole aligned vectors at this N (they do when N
- * is a whole number of vectors): unaligned rows cost more, so the two kinds of point are
- * interpolated apart. */
+ * is a whole number of vectors, or wider than one where they pad rows to whole vectors):
+ * unaligned rows cost more, so the two kinds of point are interpolated apart. */
 static int aligned_n(const sr_device_model *dm, double n)
 {
-    return dm->vector <= 0 || fmod(n, dm->vector) == 0;
+    return dm->vector <= 0 || fmod(n, dm->vector) == 0 || (dm->row_pad && n > dm->vector);
 }
 
 /* The sets of points interpolated apart, by N: unaligned (0) and aligned (1) widths, and

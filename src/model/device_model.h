@@ -5,7 +5,8 @@
  *     a grid of (M, K, N, sparsity), over the columns it really computes (N padded to its
  *     panels), interpolated multilinearly in log M, log K, log N and log(1 - sparsity) on
  *     log(rate), clamped at the grid's edges; an N that is not a whole number of vectors
- *     (unaligned rows of Y, slower) from the grid's unaligned points; dense where it runs
+ *     (unaligned rows of Y, slower) from the grid's unaligned points, unless the kernels pad
+ *     rows to whole vectors (row_pad); dense where it runs
  *     with vectors along M (panels would pad N much: along_m_*) from its points there; a single column
  *     (dense runs a GEMV there) from the grid's N = 1 points alone;
  *   - the fixed cost a layer pays (repacking X), as the share of the time it took at the
@@ -61,6 +62,9 @@ typedef struct {
      * along_m_panel columns would pad N by along_m_pct percent or more (the kernels' rule;
      * 0: never); its points there are interpolated apart from the others. */
     int along_m_panel, along_m_pct;
+    /* 1: the kernels pad rows of X and Y to whole vectors (kernel parameter pad=1): every N
+     * wider than a vector runs as whole vectors, and takes its rate from the aligned points */
+    int row_pad;
     /* 1: rates from a least-squares quadratic surface (in log M, log K, log N) through each
      * calibrated sparsity's points rather than from the nearest points alone */
     int smooth;

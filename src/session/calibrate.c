@@ -66,7 +66,11 @@ static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pat
                 for (size_t b = 0; b < o->n_k; b++)
                     for (size_t c = 0; c < n_n; c++)
                         for (int u = 0; u <= o->unaligned; u++) {
-                            /* u: one column less, the same panels with unaligned rows of Y */
+                            /* u: one column less, the same panels with unaligned rows of Y;
+                             * dense only, where it runs along M at those widths (elsewhere
+                             * the kernels pad rows to whole vectors: the aligned point again) */
+                            if (u && o->patterns[p].kind != SR_PAT_DENSE)
+                                continue;
                             const int n = (int)(c < o->n_n ? o->n[c] : o->n_dense[c - o->n_n]) - u;
                             if (2.0 * o->m[a] * o->k[b] * n > o->max_flops || n < 1)
                                 continue;
@@ -206,6 +210,8 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
         sr_kernel_params q = {0};
         if (!p->params[0] || sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0)
             continue;
+        if (q.pad) /* rows padded to whole vectors: as the points ran, so will the layers */
+            dm->row_pad = 1;
         if (q.mv) { /* dense along M: no panels of X; its points say the kernels' rule holds */
             dm->along_m_panel = SR_ALONG_M_PANEL, dm->along_m_pct = SR_ALONG_M_PAD_PCT;
             continue;
