@@ -27,7 +27,7 @@ static const char calibrate_help[] =
     "narrower (where it runs with vectors along M, unpadded), each verified and timed;\n"
     "the time each took and its share of repacking X. The device's\n"
     "ceilings (bandwidth levels, launch overhead) are measured first if none are stored.\n"
-    "About 85 s on a 2-core CPU (--quick: about 40 s).\n"
+    "About 50 s on a 2-core CPU (--quick: about 25 s).\n"
     "The points are stored together (v_calibration; v_ceiling shows each pattern's median\n"
     "over its shapes of two columns or more, as the summary printed here does).\n"
     "\n"
