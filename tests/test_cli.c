@@ -187,6 +187,8 @@ START_TEST(test_kernel_json)
     ck_assert_double_eq_tol(json_object_get_double(v), 0.5, 1e-12);
     json_object_object_get_ex(o, "nnz", &v);
     ck_assert_int_eq(json_object_get_int64(v), 16 * 16);
+    json_object_object_get_ex(o, "awake_cpus", &v);
+    const int awake = json_object_get_int(v);
     json_object_put(o);
 
     sr_run_cli((const char *[]){"devices", "--json", NULL}, &r);
@@ -194,6 +196,23 @@ START_TEST(test_kernel_json)
     o = json_tokener_parse(r.out);
     ck_assert(json_object_object_get_ex(o, "devices", &v));
     ck_assert_int_gt(json_object_array_length(v), 0);
+    json_object *type;
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(v, 0), "type", &type));
+    /* a CPU device is timed with its cores held awake, unless the environment says not */
+    if (strcmp(json_object_get_string(type), "CPU") == 0)
+        ck_assert_int_gt(awake, 0);
+    else
+        ck_assert_int_eq(awake, 0);
+    json_object_put(o);
+    setenv("SPARSEROOF_KEEP_AWAKE", "0", 1);
+    sr_run_cli((const char *[]){"kernel", "--pattern", "2:4", "--m", "16", "--k", "32", "--n", "8", "--reps",
+                                "1", "--json", NULL},
+               &r);
+    unsetenv("SPARSEROOF_KEEP_AWAKE");
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    o = json_tokener_parse(r.out);
+    json_object_object_get_ex(o, "awake_cpus", &v);
+    ck_assert_int_eq(json_object_get_int(v), 0);
     json_object_put(o);
 }
 END_TEST

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bench/peaks_check.h"
+#include "runtime/keep_awake.h"
 
 #define KIB 1024.0
 #define MIB (1024.0 * 1024.0)
@@ -695,12 +696,16 @@ sr_code sr_peaks_measure(sr_cl *cl, const sr_peaks_opts *o, sr_peaks_result *r, 
     }
     snprintf(r->ceilings.device, sizeof r->ceilings.device, "%s", p.dev->name);
     sr_code c = sr_cl_loop_limit(cl, &p.loop_limit, err);
+    /* every ceiling, the launch's included, under the conditions the kernels are timed in */
+    sr_keep_awake *awake = sr_keep_awake_start(p.dev->type);
+    r->awake_cpus = sr_keep_awake_cpus(awake);
     if (c == SR_OK && (c = measure_launch(&p, err)) == SR_OK) {
         p.wall_target = WALL_LAUNCHES * r->launch.median_s;
         if ((c = measure_compute(&p, err)) == SR_OK && (c = measure_gemm(&p, err)) == SR_OK &&
             (c = measure_bandwidth(&p, err)) == SR_OK && (c = recheck_compute(&p, err)) == SR_OK)
             c = sr_peaks_plausible(r, err);
     }
+    sr_keep_awake_stop(awake);
     r->elapsed_s = sr_wall_seconds() - t0;
     return c;
 }

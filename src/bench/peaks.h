@@ -73,6 +73,7 @@ typedef struct {
     char sweep_note[256];  /* why the sweep ended before the working set asked, else empty */
     double gemm_gflops;    /* a dense product's rate in the same run (0: none ran) */
     double build_s;       /* kernel builds, not timed as kernel time */
+    int awake_cpus;       /* cores held awake while measured (runtime/keep_awake.h) */
     double elapsed_s;
 } sr_peaks_result;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench/loop_bound.h"
+#include "runtime/keep_awake.h"
 #include "sparse/csr_segments.h"
 
 #define MAX_BUFS 7
@@ -380,6 +381,7 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     sr_rep_time *times = calloc((size_t)reps_max, sizeof *times);
     double *pack_s = calloc((size_t)reps_max, sizeof *pack_s), warm_pack = 0;
     int set_up = 0;
+    sr_keep_awake *awake = NULL;
     if (!jobs || !times || !pack_s || (ld != n && !xpad)) {
         c = sr_err_set(err, SR_ERR_NOMEM, "out of memory for %d groups of %d repetitions", groups, reps);
         goto done;
@@ -408,6 +410,8 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     /* untimed again, for at least WARM_S: the reference just swept the caches and ran on
      * one core while the others idled, and the first repetitions after it ran 10-15%
      * slower than the steady state (a single one of 0.7 ms was not enough) */
+    awake = sr_keep_awake_start(sr_cl_info(cl)->type);
+    res->awake_cpus = sr_keep_awake_cpus(awake);
     for (const double t_warm = sr_wall_seconds() + WARM_S;;) {
         if ((c = jobs_rep(jobs, groups, &warm, &warm_pack, err)) != SR_OK)
             goto done;
@@ -429,6 +433,7 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     for (int g = 0; g < groups; g++)
         res->launches += jobs[g].pack ? 2 : 1;
 done:
+    sr_keep_awake_stop(awake);
     for (int g = 0; g < set_up; g++)
         job_release(&jobs[g]);
     free(jobs);

@@ -1,7 +1,8 @@
 /* One verified, timed SpMM run on a device: upload W (in its format) and X (its rows padded
  * to whole vectors where the parameters say so, untimed: the layout a padded layer writes
  * its Y in), repack X into panels, run the pattern's kernel, check Y against the CPU
- * reference, then time repetitions of pack + kernel (the repacking is part of the time). */
+ * reference, then time repetitions of pack + kernel (the repacking is part of the time),
+ * on a CPU device with its cores held awake (runtime/keep_awake.h). */
 #ifndef SR_BENCH_SPMM_H
 #define SR_BENCH_SPMM_H
 
@@ -25,6 +26,7 @@ typedef struct {
     int launches;           /* kernel launches a repetition makes (pack and product, per group) */
     int row_floats;         /* floats per row of X and Y as the kernels ran: N, or N padded to
                                whole vectors (sr_kernel_params_row_floats) */
+    int awake_cpus;         /* cores held awake while timed (0: none; runtime/keep_awake.h) */
     double device_s;        /* wall clock of the repetitions, untimed warm ones included:
                                what a sweep spends running kernels */
     char params[96];        /* as requested: "vw=16,nv=4,rows=6,wg=8,tiles=1,kc=0" (the run

@@ -24,6 +24,10 @@ static const char *help =
     "Runs Y = W * X with W (M x K) pruned to pattern P and X (K x N) dense, in fp32, on one\n"
     "OpenCL device. The result is checked against a CPU reference before any time counts;\n"
     "then R repetitions are timed with profiling events (cross-checked with the wall clock).\n"
+    "On a CPU device every core is held awake while timed, by a thread that spins at the\n"
+    "lowest priority (SCHED_IDLE), as OpenMP runtimes spin between parallel regions: PoCL's\n"
+    "workers sleep after each kernel, and waking a halted core can outlast a short kernel.\n"
+    "SPARSEROOF_KEEP_AWAKE=0 in the environment turns it off.\n"
     "\n"
     "  -p, --pattern P   dense, unstructured, block:RxC (R, C in 1,2,4,8,16,32, e.g.\n"
     "                    block:4x4) or N:M (1 <= N < M <= 16, e.g. 2:4); a comma-separated\n"
@@ -121,6 +125,7 @@ static json_object *row_json(const kernel_opts *o, const kernel_row *r, const sr
     json_object_object_add(j, "build_time_s", sr_cli_json_num(k->res.build_s));
     json_object_object_add(j, "params", json_object_new_string(k->res.params));
     json_object_object_add(j, "row_floats", json_object_new_int(k->res.row_floats));
+    json_object_object_add(j, "awake_cpus", json_object_new_int(k->res.awake_cpus));
     json_object_object_add(j, "params_source", json_object_new_string(sr_params_source_name(r->source)));
     if (r->params_note[0])
         json_object_object_add(j, "params_note", json_object_new_string(r->params_note));
@@ -151,6 +156,8 @@ static void row_print(const kernel_opts *o, const kernel_row *r, const sr_device
            t->min_s * 1e3, t->max_s * 1e3, t->reps, t->wallclock ? "wall clock" : "profiling events");
     if (t->wallclock)
         printf("              %s\n", t->note);
+    if (k->res.awake_cpus > 0)
+        printf("              %d cores held awake while timed (SPARSEROOF_KEEP_AWAKE=0 turns this off)\n", k->res.awake_cpus);
     if (k->res.pack_s > 0)
         printf("              of which repacking X %.4g ms (median)\n", k->res.pack_s * 1e3);
     printf("  speed       %.1f GFLOP/s   %.1f GB/s\n", k->flops / t->median_s * 1e-9,

@@ -301,6 +301,7 @@ static json_object *result_json(const sr_peaks_result *r, const sr_peaks_opts *o
     json_object_object_add(j, "reps", json_object_new_int(o->reps));
     json_object_object_add(j, "points_per_octave", json_object_new_int(o->points_per_octave));
     json_object_object_add(j, "build_s", sr_cli_json_num(r->build_s));
+    json_object_object_add(j, "awake_cpus", json_object_new_int(r->awake_cpus));
     json_object_object_add(j, "elapsed_s", sr_cli_json_num(r->elapsed_s));
     return j;
 }
@@ -362,6 +363,9 @@ static void print_result(const sr_peaks_result *r, const sr_peaks_opts *o,
         printf("Timing: %s\n", r->timing_note);
     else
         printf("Timing: profiling events, cross-checked with the wall clock\n");
+    if (r->awake_cpus > 0)
+        printf("        %d cores held awake while measured, as kernels are timed (SPARSEROOF_KEEP_AWAKE=0 turns this off)\n",
+               r->awake_cpus);
     printf("Took %.1f s (kernel builds %.1f s, not timed)\n", r->elapsed_s, r->build_s);
 }
 

@@ -197,7 +197,7 @@ static int affects_timings(const char *var)
     static const char *prefixes[] = {"POCL_", "CL_", "OCL_", "OPENCL_", "OMP_", "GOMP_",
                                      "KMP_", "OPENBLAS_", "MKL_", "CUDA_VISIBLE_DEVICES=",
                                      "ROCR_VISIBLE_DEVICES=", "HIP_VISIBLE_DEVICES=",
-                                     "ZE_AFFINITY_MASK=", "SPARSEROOF_KERNEL_DIR="};
+                                     "ZE_AFFINITY_MASK=", "SPARSEROOF_KERNEL_DIR=", "SPARSEROOF_KEEP_AWAKE="};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
             return 1;
