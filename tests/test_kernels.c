@@ -303,6 +303,47 @@ START_TEST(test_dense_wt_params)
 }
 END_TEST
 
+/* N:M's built-in panel on a CPU covers the padded row with the fewest columns (ties: the
+ * widest), the default where none does better; a wider panel shortens the K block so its
+ * slice of X stays within 40 KiB; GPUs and other patterns keep their defaults. */
+START_TEST(test_nm_panel_fit)
+{
+    sr_pattern nm, csr;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_pattern_parse("2:4", &nm, &err), SR_OK);
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
+    sr_kernel_params def, kp;
+    sr_kernel_params_default(&nm, "CPU", &def);
+    static const struct {
+        int n, nv, kc;
+    } cases[] = {
+        {196, 13, 48},  /* 208 padded: one panel of 13 vectors, 48 x 832 B of X a block */
+        {784, 7, 64},   /* 7 panels of 112 */
+        {3136, 7, 64},  /* 28 of 112 (4 vectors cover it too, in more panels) */
+        {100, 7, 64},   /* 112 padded */
+        {256, 8, 64},   /* the default covers it exactly */
+        {12544, 8, 64}, /* so it does here */
+        {128, 8, 64},
+        {49, 8, 64}, /* 64 padded, four vectors or fewer: left to sr_kernel_params_effective */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sr_kernel_params_default_for(&nm, "CPU", cases[i].n, &kp);
+        ck_assert_msg(kp.nv == cases[i].nv && kp.kc == cases[i].kc, "N = %d: nv=%d kc=%d, want nv=%d kc=%d",
+                      cases[i].n, kp.nv, kp.kc, cases[i].nv, cases[i].kc);
+        ck_assert_int_eq(kp.vw, def.vw);
+        ck_assert_int_eq(kp.rows, def.rows);
+        ck_assert_int_eq(sr_kernel_params_check(&kp, &nm, &err), SR_OK);
+    }
+    sr_kernel_params gpu;
+    sr_kernel_params_default(&nm, "GPU", &gpu);
+    sr_kernel_params_default_for(&nm, "GPU", 196, &kp);
+    ck_assert_mem_eq(&kp, &gpu, sizeof kp);
+    sr_kernel_params_default(&csr, "CPU", &def);
+    sr_kernel_params_default_for(&csr, "CPU", 196, &kp);
+    ck_assert_mem_eq(&kp, &def, sizeof kp);
+}
+END_TEST
+
 /* Rows padded to whole vectors (pad=1) where vectors run along N and N is wider than one
  * and unaligned; the text form says pad=1 and text without it reads as unpadded. */
 START_TEST(test_row_floats)
@@ -361,6 +402,9 @@ START_TEST(test_padded_rows_run)
         if (!sr_test_quick())
             ck_assert_int_eq(check_case(pats_pad[i], 40, 36, 301, 0.5, 0, "pad=1"), 304);
     }
+    /* N:M's panel at 196 on a CPU (nm_fit_panel): one of 13 vectors, K in blocks of 48 */
+    if (cpu && !sr_test_quick())
+        ck_assert_int_eq(check_case("2:4", 40, 100, 196, 0.5, 0, "nv=13,kc=48"), 208);
     /* dense along M broadcasts X's elements: no vectors along N to pad for */
     if (cpu && !sr_test_quick())
         ck_assert_int_eq(check_case("dense", 40, 36, 49, 0, 0, "vw=16,nv=2,mv=1,pad=1"), 49);
@@ -727,6 +771,7 @@ int main(void)
     tcase_add_test(tc, test_x_in_place);
     tcase_add_test(tc, test_x_auto);
     tcase_add_test(tc, test_row_floats);
+    tcase_add_test(tc, test_nm_panel_fit);
     tcase_add_test(tc, test_padded_rows_run);
     tcase_add_test(tc, test_gemv);
     tcase_add_test(tc, test_dense_wt);
