@@ -1,4 +1,4 @@
-/* Spinning threads at SCHED_IDLE, one per core of the process's CPU set. */
+/* Threads that yield in a loop at SCHED_IDLE, one per core of the process's CPU set. */
 #define _GNU_SOURCE
 #include "runtime/keep_awake.h"
 
@@ -25,17 +25,10 @@ struct sr_keep_awake {
 static void *spin(void *arg)
 {
     const spinner *s = arg;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(s->cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
     const struct sched_param lowest = {0};
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &lowest);
-    while (!atomic_load_explicit(s->stop, memory_order_relaxed)) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause(); /* spares the sibling hyperthread, if any */
-#endif
-    }
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &lowest); /* glibc's attributes refuse it */
+    while (!atomic_load_explicit(s->stop, memory_order_relaxed))
+        sched_yield();
     return NULL;
 }
 
@@ -57,7 +50,16 @@ sr_keep_awake *sr_keep_awake_start(const char *device_type)
         spinner *s = &ka->threads[ka->count];
         s->cpu = cpu;
         s->stop = &ka->stop;
-        if (pthread_create(&s->thread, NULL, spin, s) != 0)
+        /* born on its core */
+        pthread_attr_t attr;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        int ok = pthread_attr_init(&attr) == 0;
+        ok = ok && pthread_attr_setaffinity_np(&attr, sizeof one, &one) == 0 &&
+             pthread_create(&s->thread, &attr, spin, s) == 0;
+        pthread_attr_destroy(&attr);
+        if (!ok)
             break;
         ka->count++;
     }

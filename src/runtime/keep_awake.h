@@ -6,9 +6,12 @@
  * gone: repetitions then fall into two clusters, one core's time and two cores'
  * (seen at 256x2304x196, block:4x4: medians of 0.13 and 0.23 ms from run to run). The
  * peers' runtimes spin instead (OpenMP's wait policy, onnxruntime's thread pool). Here
- * one thread per core of the process's CPU set spins at SCHED_IDLE, the lowest priority:
- * it runs only where the core would otherwise halt, and yields it to any other thread
- * at once. SPARSEROOF_KEEP_AWAKE=0 turns it off. */
+ * one thread per core of the process's CPU set loops on sched_yield() at SCHED_IDLE, the
+ * lowest priority: it runs only where the core would otherwise halt, and each yield hands
+ * the core to any thread that became ready. (A loop of pause instructions instead left
+ * woken workers waiting: kernels of a few microseconds took 20 to 30 us, some 2-4 ms,
+ * and the calibration's smallest points ran up to 15x slower.) SPARSEROOF_KEEP_AWAKE=0
+ * turns it off. */
 #ifndef SR_KEEP_AWAKE_H
 #define SR_KEEP_AWAKE_H
 
