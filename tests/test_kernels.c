@@ -268,6 +268,10 @@ START_TEST(test_dense_wt_params)
     kp.nv = 2;
     sr_kernel_params_effective(&kp, &dense, 64, &eff);
     ck_assert_int_eq(eff.ct, 8);
+    sr_kernel_params_effective(&kp, &dense, 196, &eff);
+    ck_assert_int_eq(eff.ct, 14); /* 2 x 14 accumulators, no padding */
+    sr_kernel_params_effective(&kp, &dense, 49, &eff);
+    ck_assert_int_eq(eff.ct, 7);
     sr_kernel_params_effective(&kp, &dense, 3, &eff);
     ck_assert_int_eq(eff.ct, 3);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&eff, &dense, 2048, 2048, 256), 1);
