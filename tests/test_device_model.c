@@ -94,6 +94,62 @@ START_TEST(test_fixed_cost_only)
 }
 END_TEST
 
+/* The virtual kernels' rule for repacking X: from 200 columns on */
+static int packs_from_200(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n)
+{
+    (void)dm, (void)p, (void)m, (void)k;
+    return n >= 200;
+}
+
+/* A point whose kernel ran at kernel_gflops after repacking X in 1 us + its bytes at 32 GB/s */
+static sr_calib_point packed_point(double m, double k, double n, double kernel_gflops)
+{
+    sr_calib_point c = point("dense", 0, m, k, n, kernel_gflops, 0);
+    c.pack_s = 1e-6 + 4.0 * k * n / 32e9;
+    c.time_s += c.pack_s;
+    return c;
+}
+
+START_TEST(test_repack_by_the_rule)
+{
+    /* in place at N = 64 (100 GFLOP/s); repacked at N = 256 and 1024, the kernel alone at
+     * 200 GFLOP/s after 1 us + X's bytes at 32 GB/s */
+    sr_calib_point pts[] = {point("dense", 0, 64, 64, 64, 100, 0), packed_point(64, 64, 256, 200),
+                            packed_point(64, 64, 1024, 200)};
+    sr_device_model dm = {.points = pts, .n_points = 3, .x_packed = packs_from_200};
+    ck_assert(sr_device_model_pack_fit(&dm, &dm.pack_fixed_s, &dm.pack_gbps));
+    EQ(dm.pack_fixed_s, 1e-6);
+    EQ(dm.pack_gbps, 32);
+    sr_ceilings c = fast_device();
+    sr_pattern d = pat("dense");
+    sr_device_time t;
+    /* N = 512 repacks: the kernel at the repacked points' own rate, and the repack on top */
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 512, 1, 64.0 * 64, &t, NULL), SR_OK);
+    const double pack = 1e-6 + 4.0 * 64 * 512 / 32e9, kernel = 2.0 * 64 * 64 * 512 / 200e9;
+    EQ(t.rate_s, kernel);
+    EQ(t.pack_s, pack);
+    EQ(t.kernel_s, kernel + pack);
+    ck_assert_int_eq(t.launches, 2);
+    /* N = 128 reads X in place: the in-place point's rate, no repack, one launch */
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 128, 1, 64.0 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 64 * 64 * 128 / 100e9);
+    EQ(t.pack_s, 0);
+    ck_assert_int_eq(t.launches, 1);
+    /* a pattern whose points all read X in place, at a shape where the rule repacks: their
+     * rate, and the repack on top */
+    sr_calib_point bp[] = {point("block:4x4", 0.9, 64, 64, 64, 50, 0)};
+    sr_device_model dmb = dm;
+    dmb.points = bp, dmb.n_points = 1;
+    sr_pattern b = pat("block:4x4");
+    ck_assert_int_eq(sr_device_model_time(&dmb, &c, &b, 0.9, 64, 64, 512, 1, 0.1 * 64 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2.0 * 0.1 * 64 * 64 * 512 / 50e9 + pack);
+    /* without the rule, rates include the repacking of the points around, as measured */
+    dm.x_packed = NULL;
+    ck_assert_int_eq(sr_device_model_time(&dm, &c, &d, 0, 64, 64, 1024, 1, 64.0 * 64, &t, NULL), SR_OK);
+    EQ(t.kernel_s, pts[2].time_s);
+}
+END_TEST
+
 START_TEST(test_interpolation_between_two_shapes)
 {
     /* N = 16 at 10 GFLOP/s and N = 256 at 160 GFLOP/s: at N = 64, halfway in log N, the
@@ -418,6 +474,7 @@ int main(void)
     TCase *tc = tcase_create("terms");
     tcase_add_test(tc, test_launch_only);
     tcase_add_test(tc, test_fixed_cost_only);
+    tcase_add_test(tc, test_repack_by_the_rule);
     tcase_add_test(tc, test_interpolation_between_two_shapes);
     tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_pattern_panels);

@@ -107,19 +107,39 @@ static int set_of(const sr_device_model *dm, const char *name, double n)
     return n == 1 ? SET_SINGLE : along_m(dm, name, n) ? SET_ALONG_M : aligned_n(dm, n);
 }
 
-/* Whether a point belongs to the set interpolated for pattern. */
-static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, int set)
+/* The points interpolated for a layer: a set by N, and of them those that read X as the
+ * layer does (packed: 1 repacked, 0 in place, -1 either). */
+typedef struct {
+    int set, packed;
+} selection;
+
+/* Whether a point belongs to the selection interpolated for pattern. */
+static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, selection sel)
 {
-    if (strcmp(p->pattern, pattern) != 0)
+    if (strcmp(p->pattern, pattern) != 0 || (sel.packed >= 0 && (p->pack_s > 0) != sel.packed))
         return 0;
-    switch (set) {
+    switch (sel.set) {
     case SET_ANY: return 1;
     case SET_ANY_WIDE: return p->n != 1;
-    default: return set_of(dm, pattern, p->n) == set;
+    default: return set_of(dm, pattern, p->n) == sel.set;
     }
 }
 
-static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, int set, const double c[AXES])
+/* Whether rates count the kernel alone and the repacking of X comes apart (the model
+ * knows the kernels' rule and their repacking speed). */
+static int pack_apart(const sr_device_model *dm) { return dm->x_packed && dm->pack_gbps > 0; }
+
+/* log of a point's rate over the columns its kernel computed (and, with the repacking
+ * apart, over the kernel's own time). */
+static double point_rate(const sr_device_model *dm, const char *name, const sr_calib_point *p)
+{
+    double t = p->time_s;
+    if (pack_apart(dm) && p->pack_s > 0 && p->pack_s < t)
+        t -= p->pack_s;
+    return log(p->flops * padded_n(dm, name, p->n) / p->n / t);
+}
+
+static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, selection set, const double c[AXES])
 {
     for (size_t i = 0; i < dm->n_points; i++) {
         const sr_calib_point *p = &dm->points[i];
@@ -132,6 +152,37 @@ static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, 
             return p;
     }
     return NULL;
+}
+
+/* Bytes of X a repack writes: k rows of the columns the kernel computes. */
+static double pack_bytes(const sr_device_model *dm, const char *name, double k, double n)
+{
+    return 4.0 * k * padded_n(dm, name, n);
+}
+
+int sr_device_model_pack_fit(const sr_device_model *dm, double *fixed_s, double *gbps)
+{
+    /* weighted least squares of pack_s = a + b * bytes, weights 1 / pack_s^2 */
+    double sw = 0, sb = 0, st = 0, sbb = 0, sbt = 0;
+    int count = 0;
+    for (size_t i = 0; i < dm->n_points; i++) {
+        const sr_calib_point *p = &dm->points[i];
+        if (!(p->pack_s > 0))
+            continue;
+        const double b = pack_bytes(dm, p->pattern, p->k, p->n), w = 1 / (p->pack_s * p->pack_s);
+        sw += w, sb += w * b, st += w * p->pack_s, sbb += w * b * b, sbt += w * b * p->pack_s;
+        count++;
+    }
+    *fixed_s = *gbps = 0;
+    const double det = sw * sbb - sb * sb;
+    if (count < 2 || !(det > 0))
+        return 0;
+    const double slope = (sw * sbt - sb * st) / det, fixed = (st - slope * sb) / sw;
+    if (!(slope > 0))
+        return 0;
+    *fixed_s = fmax(fixed, 0.0);
+    *gbps = 1e-9 / slope;
+    return 1;
 }
 
 int sr_device_model_has(const sr_device_model *dm, const sr_pattern *p)
@@ -191,7 +242,7 @@ static int solve(double a[TERMS][TERMS], double b[TERMS])
  * quadratic in log M, log K, log N over them, evaluated at x clamped to their range. The
  * calibration's single points are noisy (a few microseconds of a short kernel move them);
  * the surface through all of them is not. 0 when the points are too few to fit. */
-static int fitted(const sr_device_model *dm, const char *name, int set, double d, const double x[3],
+static int fitted(const sr_device_model *dm, const char *name, selection set, double d, const double x[3],
                   double *out)
 {
     double a[TERMS][TERMS] = {{0}}, b[TERMS] = {0}, lo[3] = {INFINITY, INFINITY, INFINITY},
@@ -204,7 +255,7 @@ static int fitted(const sr_device_model *dm, const char *name, int set, double d
         const double c[3] = {coord(dm, p, 0), coord(dm, p, 1), coord(dm, p, 2)};
         double t[TERMS];
         terms(c[0], c[1], c[2], t);
-        const double y = log(p->flops * padded_n(dm, name, p->n) / p->n / p->time_s);
+        const double y = point_rate(dm, name, p);
         for (int r = 0; r < TERMS; r++) {
             for (int j = 0; j < TERMS; j++)
                 a[r][j] += t[r] * t[j];
@@ -232,11 +283,16 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
     /* points of n's own set where the grid has them (a single column without its own:
      * the unaligned widths, as before such points were calibrated), else the widest set */
     const int sets[] = {set_of(dm, name, n), aligned_n(dm, n), SET_ANY_WIDE, SET_ANY};
-    int set = SET_ANY;
-    for (size_t c = 0, found = 0; c < sizeof sets / sizeof *sets && !found; c++)
+    /* with the repacking apart, of those the points that read X as the layer does where
+     * the grid has them: a kernel reading packed panels runs at another rate than in place */
+    const int packed = pack_apart(dm) ? dm->x_packed(dm, p, (int64_t)m, (int64_t)k, (int64_t)n) : -1;
+    selection set = {SET_ANY, -1};
+    for (size_t c = 0, found = 0; c < 2 * sizeof sets / sizeof *sets && !found; c++) {
+        const selection sel = {sets[c / 2], c % 2 ? -1 : packed};
         for (size_t i = 0; i < dm->n_points && !found; i++)
-            if ((found = in_set(dm, &dm->points[i], name, sets[c])))
-                set = sets[c];
+            if ((found = in_set(dm, &dm->points[i], name, sel)))
+                set = sel;
+    }
     axis ax[AXES] = {{{0}, 0}};
     for (size_t i = 0; i < dm->n_points; i++)
         if (in_set(dm, &dm->points[i], name, set))
@@ -264,8 +320,8 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
         if (!pt)
             continue;
         /* the rate over the columns computed */
-        sum += wt * log(pt->flops * padded_n(dm, name, pt->n) / pt->n / pt->time_s);
-        share += wt * (pt->pack_s > 0 ? pt->pack_s / pt->time_s : 0.0);
+        sum += wt * point_rate(dm, name, pt);
+        share += wt * (pt->pack_s > 0 && !pack_apart(dm) ? pt->pack_s / pt->time_s : 0.0);
         wsum += wt;
     }
     if (wsum <= 0)
@@ -327,7 +383,11 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
     out->reread_s = lv && lv->gbps > 0 ? g * rb / (lv->gbps * 1e9) : 0.0;
     out->kernel_s = out->rate_s > out->reread_s ? out->rate_s : out->reread_s;
     out->pack_s = share * out->rate_s;
-    out->launches = (int)(g * (share > 0 ? 2 : 1));
+    if (pack_apart(dm) && dm->x_packed(dm, p, m, k, n)) { /* X's panels: k rows of the columns computed */
+        out->pack_s = g * (dm->pack_fixed_s + pack_bytes(dm, name, (double)k, (double)n) / (dm->pack_gbps * 1e9));
+        out->kernel_s += out->pack_s;
+    }
+    out->launches = (int)(g * (out->pack_s > 0 ? 2 : 1));
     out->launch_s = dm->launch_s * out->launches;
     out->time_s = out->kernel_s + out->launch_s;
     if (out->launch_s > out->kernel_s)

@@ -9,8 +9,11 @@
  *     rows to whole vectors (row_pad); dense where it runs
  *     with vectors along M (panels would pad N much: along_m_*) from its points there; a single column
  *     (dense runs a GEMV there) from the grid's N = 1 points alone;
- *   - the fixed cost a layer pays (repacking X), as the share of the time it took at the
- *     grid points, interpolated the same way;
+ *   - the fixed cost a layer pays (repacking X): where the model knows the kernels' rule for
+ *     it (x_packed) and their repacking speed (pack_*, from the calibration points that
+ *     repacked), rates count the kernel alone and a layer whose kernel repacks pays
+ *     pack_fixed_s + X's packed bytes / pack_gbps, whatever its neighbours on the grid did;
+ *     else as the share of the time it took at the grid points, interpolated the same way;
  *   - the traffic of formats that re-read X (CSR reads a row of X, N values, for every
  *     nonzero; BSR bc rows for every block) from the level whose working set holds the
  *     slice of X the kernel sweeps: the rows of one K block (all of K where it does not
@@ -50,7 +53,9 @@ typedef struct {
     char params[96];           /* the kernel parameters it ran with ("" if unknown) */
 } sr_calib_point;
 
-typedef struct {
+typedef struct sr_device_model sr_device_model;
+
+struct sr_device_model {
     const sr_calib_point *points;
     size_t n_points;
     double launch_s; /* per launch (the device's measured launch overhead; 0: unknown) */
@@ -70,7 +75,17 @@ typedef struct {
     int smooth;
     sr_device_blocking blocking[SR_DEVICE_MAX_BLOCKING]; /* per pattern (none: the default slice) */
     size_t n_blocking;
-} sr_device_model;
+    /* The kernels' rule (which the model cannot see: given by whoever builds it): 1 where
+     * pattern p's kernel repacks X into panels at m x k x n, 0 where it reads X in place.
+     * NULL, or pack_gbps 0: no rule; rates then include the repacking of the points around.
+     * (A layer of N a multiple of 256 repacks where no grid point near it does: block:4x4 at
+     * 96 x 864 x 2304 took 0.46 ms, 0.13 predicted, 0.28 of it repacking 8 MB of X.) */
+    int (*x_packed)(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n);
+    const void *x_packed_ctx;  /* for x_packed (e.g. the store its parameters come from) */
+    char x_packed_device[37];  /* for x_packed (e.g. the device's UUID) */
+    char x_packed_type[16];    /* for x_packed (e.g. the device's type) */
+    double pack_fixed_s, pack_gbps; /* a repack's cost: fixed + packed bytes of X / GB/s */
+};
 
 typedef struct {
     double time_s;   /* kernel_s + launch_s: what a run of the layer costs */
@@ -83,6 +98,10 @@ typedef struct {
     double gflops;   /* the calibrated rate */
     char term[SR_NAME_MAX]; /* what decides it: "kernel", "re-read L2", "repack", "launch" */
 } sr_device_time;
+
+/* The repacking speed from the points that repacked X (pack_s > 0): pack_s = fixed +
+ * packed bytes / gbps by least squares on relative error. 0 where fewer than two did. */
+int sr_device_model_pack_fit(const sr_device_model *dm, double *fixed_s, double *gbps);
 
 /* 1 when the model has calibration points for pattern p. */
 int sr_device_model_has(const sr_device_model *dm, const sr_pattern *p);

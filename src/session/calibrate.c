@@ -1,6 +1,7 @@
 /* The calibration grid, run and stored. */
 #include "session/calibrate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,31 @@ sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calib
     return st.rc;
 }
 
+/* The kernels' rule for repacking X (bench/params.h) as a run of the layer applies it: the
+ * parameters the session would run pattern p with at that shape (tuned, else the defaults),
+ * at the width of X's rows the run uses. */
+static int x_packed(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n)
+{
+    sr_device_info info;
+    memset(&info, 0, sizeof info);
+    snprintf(info.type, sizeof info.type, "%s", dm->x_packed_type[0] ? dm->x_packed_type : "CPU");
+    sr_session s;
+    sr_session_init(&s, 0, NULL, NULL);
+    s.store = (sr_store *)dm->x_packed_ctx;
+    s.dev = &info;
+    snprintf(s.device_uuid, sizeof s.device_uuid, "%s", dm->x_packed_device);
+    sr_kernel_params kp, eff;
+    sr_params_source src;
+    if (n > INT32_MAX || k > INT32_MAX || m > INT32_MAX ||
+        sr_session_params(&s, p, (int)m, (int)k, (int)n, NULL, &kp, &src, NULL) != SR_OK)
+        return 0;
+    sr_kernel_params_effective(&kp, p, (int)n, &eff);
+    const int ld = sr_kernel_params_row_floats(&eff, p, (int)n);
+    if (ld != n)
+        sr_kernel_params_effective(&kp, p, ld, &eff);
+    return !sr_kernel_params_x_in_place(&eff, p, (int)m, (int)k, ld);
+}
+
 sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
                                 sr_calib_point **pts, sr_err *err)
 {
@@ -223,5 +249,13 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
         dm->blocking[b].width = q.vw * q.nv;
         dm->n_blocking++;
     }
+    /* X's repacking apart, where the kernels' rule says a layer repacks, at the speed the
+     * points that repacked ran it */
+    dm->x_packed = x_packed;
+    dm->x_packed_ctx = store;
+    snprintf(dm->x_packed_device, sizeof dm->x_packed_device, "%s", device_uuid);
+    if (sr_store_device_type(store, device_uuid, dm->x_packed_type, NULL) != SR_OK)
+        dm->x_packed_type[0] = '\0';
+    sr_device_model_pack_fit(dm, &dm->pack_fixed_s, &dm->pack_gbps);
     return SR_OK;
 }
