@@ -1,5 +1,6 @@
 /* runtime/keep_awake.h: which devices get spinners, how many, at which priority, and
- * that stopping leaves none behind. No OpenCL: the threads are the host's. */
+ * that stopping leaves none behind (the threads are the host's: no OpenCL), and the
+ * default that listing devices puts in the environment. */
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "runtime/keep_awake.h"
+#include "runtime/runtime.h"
 
 /* Threads of this process whose scheduling policy is SCHED_IDLE (field 41 of
  * /proc/self/task/TID/stat). */
@@ -100,6 +102,25 @@ START_TEST(test_not_for_gpus_or_when_off)
 }
 END_TEST
 
+/* Listing devices sets the default in the environment (where a run's stored environment
+ * records it), and leaves a user's own setting alone. */
+START_TEST(test_default_in_environment)
+{
+    sr_device_info *list = NULL;
+    size_t count = 0;
+    sr_err err = {0};
+    unsetenv("SPARSEROOF_KEEP_AWAKE");
+    ck_assert_int_eq(sr_device_list(&list, &count, &err), SR_OK);
+    free(list);
+    ck_assert_ptr_nonnull(getenv("SPARSEROOF_KEEP_AWAKE"));
+    ck_assert_str_eq(getenv("SPARSEROOF_KEEP_AWAKE"), "1");
+    setenv("SPARSEROOF_KEEP_AWAKE", "0", 1);
+    ck_assert_int_eq(sr_device_list(&list, &count, &err), SR_OK);
+    free(list);
+    ck_assert_str_eq(getenv("SPARSEROOF_KEEP_AWAKE"), "0");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("keep_awake");
@@ -107,6 +128,8 @@ int main(void)
     tcase_add_test(tc, test_cpu_every_core);
     tcase_add_test(tc, test_follows_affinity);
     tcase_add_test(tc, test_not_for_gpus_or_when_off);
+    tcase_add_test(tc, test_default_in_environment);
+    tcase_set_timeout(tc, 60); /* listing devices loads the OpenCL drivers */
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -85,6 +85,8 @@ sr_code sr_device_list(sr_device_info **out, size_t *count, sr_err *err)
      * repetition times). Pinned, every launch uses every core. Before the first OpenCL
      * call, since PoCL reads it once; a user's own setting wins. Other drivers ignore it. */
     setenv("POCL_AFFINITY", "1", 0);
+    /* the default of runtime/keep_awake.h, set so that a run's stored environment says it */
+    setenv("SPARSEROOF_KEEP_AWAKE", "1", 0);
     cl_uint np = 0;
     cl_int rc = clGetPlatformIDs(0, NULL, &np);
     if (rc == -1001 /* CL_PLATFORM_NOT_FOUND_KHR: the ICD loader found no driver */ || np == 0)
