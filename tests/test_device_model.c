@@ -468,6 +468,77 @@ START_TEST(test_network_off_the_grid)
 }
 END_TEST
 
+/* The kernels' rule for the columns they compute, as a model builder gives it: panels of
+ * 48 columns (none crowded). */
+static void panels_of_48(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n,
+                         sr_device_layout *out)
+{
+    (void)dm, (void)p, (void)m, (void)k;
+    *out = (sr_device_layout){.cols = (double)((n + 47) / 48 * 48), .crowded = 0};
+}
+
+/* Columns computed by the kernels' rule: a point of 100 columns whose kernel computed 144
+ * (three panels of 48) at 100 useful GFLOP/s ran at 144 over what it computed; a layer of
+ * 97 columns computes 144 too (at 144 GFLOP/s: the time of 144 columns), one of 150
+ * computes 192. Without the rule, N as it is: 100 GFLOP/s over 97 columns. */
+START_TEST(test_columns_computed)
+{
+    sr_calib_point pts[] = {point("2:4", 0.5, 64, 64, 100, 100, 0)};
+    pts[0].cols = 144;
+    sr_device_model dm = {.points = pts, .n_points = 1, .layout = panels_of_48};
+    sr_pattern nm = pat("2:4");
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &nm, 0.5, 64, 64, 97, &g, &share, NULL), SR_OK);
+    EQ(g, 144);
+    sr_device_time t;
+    const double nnz = 64 * 64 * 0.5;
+    ck_assert_int_eq(sr_device_model_time(&dm, NULL, &nm, 0.5, 64, 64, 97, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2 * nnz * 144 / 144e9);
+    ck_assert_int_eq(sr_device_model_time(&dm, NULL, &nm, 0.5, 64, 64, 150, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2 * nnz * 192 / 144e9);
+    dm.layout = NULL, pts[0].cols = 0;
+    ck_assert_int_eq(sr_device_model_time(&dm, NULL, &nm, 0.5, 64, 64, 97, 1, nnz, &t, NULL), SR_OK);
+    EQ(t.kernel_s, 2 * nnz * 97 / 100e9);
+}
+END_TEST
+
+/* The kernels' rule for crowded strides, as a model builder gives it: 128 and 384 columns. */
+static void crowded_at_128(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n,
+                           sr_device_layout *out)
+{
+    (void)dm, (void)p, (void)m, (void)k;
+    *out = (sr_device_layout){.cols = (double)n, .crowded = n == 128 || n == 384};
+}
+
+/* Crowded strides apart: CSR at 100 GFLOP/s at N = 64 and 256, 50 at the crowded N = 128.
+ * A crowded layer takes the crowded points' rate (50 at 128, and clamped at 384); one of
+ * 192 columns the others' (100), where interpolating across the crowded point would give
+ * 50 * 2^(log2 1.5) = 75. A pattern without crowded points gives a crowded layer the rate
+ * of its others. */
+START_TEST(test_crowded_strides)
+{
+    sr_calib_point pts[] = {point("unstructured", 0.9, 64, 64, 64, 100, 0),
+                            point("unstructured", 0.9, 64, 64, 128, 50, 0),
+                            point("unstructured", 0.9, 64, 64, 256, 100, 0), point("block:4x4", 0.9, 64, 64, 64, 80, 0)};
+    pts[1].crowded = 1;
+    sr_device_model dm = {.points = pts, .n_points = 4, .layout = crowded_at_128};
+    sr_pattern u = pat("unstructured"), b = pat("block:4x4");
+    double g, share;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 128, &g, &share, NULL), SR_OK);
+    EQ(g, 50);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 384, &g, &share, NULL), SR_OK);
+    EQ(g, 50);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 192, &g, &share, NULL), SR_OK);
+    EQ(g, 100);
+    ck_assert_int_eq(sr_device_model_rate(&dm, &b, 0.9, 64, 64, 128, &g, &share, NULL), SR_OK);
+    EQ(g, 80);
+    /* no points apart: the one set, interpolated across */
+    pts[1].crowded = 0;
+    ck_assert_int_eq(sr_device_model_rate(&dm, &u, 0.9, 64, 64, 192, &g, &share, NULL), SR_OK);
+    EQ(g, 75);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("device_model");
@@ -478,6 +549,8 @@ int main(void)
     tcase_add_test(tc, test_interpolation_between_two_shapes);
     tcase_add_test(tc, test_panels);
     tcase_add_test(tc, test_pattern_panels);
+    tcase_add_test(tc, test_columns_computed);
+    tcase_add_test(tc, test_crowded_strides);
     tcase_add_test(tc, test_row_pad);
     tcase_add_test(tc, test_single_column);
     tcase_add_test(tc, test_along_m);

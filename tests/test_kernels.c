@@ -442,6 +442,19 @@ START_TEST(test_x_auto)
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 64, 147, 49), 0);
     kp.x = SR_X_IN_PLACE;
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 2048, 256), 1);
+    /* crowded strides (sr_kernel_params_x_crowded): a 64-float panel of rows 128 floats
+     * (512 B) apart starts on 128 of a way's 1024 line positions; 192 (768 B) on 256, a
+     * quarter: not crowded; 2304 (9 KiB) on 64; the whole row as the panel (N = 64), and
+     * BSR whatever the stride, never */
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &csr, 128), 1);
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &dense, 128), 1);
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &csr, 192), 0);
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &csr, 2304), 1);
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &csr, 784), 0);
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &csr, 64), 0);
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &bsr, 128), 0);
+    kp.nv = 8; /* a panel of 128 floats: the whole row at N = 128 */
+    ck_assert_int_eq(sr_kernel_params_x_crowded(&kp, &csr, 128), 0);
 }
 END_TEST
 

@@ -259,6 +259,70 @@ START_TEST(test_stale_calibration)
 }
 END_TEST
 
+/* The model built from a stored calibration knows each point's columns and crowding by
+ * the kernels' rules, from the parameters it ran with, and a layer's from the parameters
+ * a run of it would use (the defaults here): CSR's 64-column panel at 128 columns (512 B
+ * rows, in place) crowded, repacked not; rows of 196 padded to 208 then whole panels of
+ * 64 (256), N:M's 13 vectors (208), dense along M in tiles of 7 (49), 10 (100) or 6 (101
+ * in 17 tiles: 102). */
+START_TEST(test_points_by_the_kernels_rules)
+{
+    char run[SR_UUID_LEN];
+    sr_err e;
+    sr_store *s = fx_begin(path, "cpu-mc", "calibrate", dev, run);
+    static const struct {
+        const char *pattern, *params;
+        double n, pack_s, cols;
+        int crowded;
+    } want[] = {
+        {"unstructured", "vw=16,nv=4,rows=2,wg=2,tiles=16,kc=256,pad=1", 128, 0, 128, 1},
+        {"unstructured", "vw=16,nv=4,rows=2,wg=2,tiles=16,kc=256,pad=1", 127, 1e-6, 128, 0},
+        {"block:4x4", "vw=16,nv=4,rows=4,wg=8,tiles=2,kc=0,pad=1", 196, 0, 256, 0},
+        {"2:4", "vw=16,nv=13,rows=2,wg=1,tiles=16,kc=48,pad=1", 196, 0, 208, 0},
+        {"dense", "vw=16,nv=2,rows=6,wg=1,tiles=7,kc=128,mv=1,ct=0", 49, 0, 49, 0},
+        {"dense", "vw=16,nv=2,rows=6,wg=1,tiles=7,kc=128,mv=1,ct=0", 100, 0, 100, 0},
+        {"dense", "vw=16,nv=2,rows=6,wg=1,tiles=7,kc=128,mv=1,ct=0", 101, 0, 102, 0},
+    };
+    enum { NP = sizeof want / sizeof *want };
+    sr_calib_point p[NP];
+    const char *params[NP];
+    memset(p, 0, sizeof p);
+    for (int i = 0; i < NP; i++) {
+        snprintf(p[i].pattern, sizeof p[i].pattern, "%s", want[i].pattern);
+        p[i].sparsity = strcmp(want[i].pattern, "dense") == 0 ? 0 : 0.5;
+        p[i].m = 64, p[i].k = 512 + i, p[i].n = want[i].n;
+        p[i].flops = 2.0 * 64 * 512 * want[i].n, p[i].time_s = 1e-4, p[i].pack_s = want[i].pack_s;
+        params[i] = want[i].params;
+    }
+    ck_assert_msg(sr_store_put_calibration(s, dev, p, NP, params, NULL, &e) == SR_OK, "%s", e.msg);
+    ck_assert_msg(sr_store_run_end(s, run, "complete", &e) == SR_OK, "%s", e.msg);
+    sr_device_model dm;
+    sr_calib_point *pts = NULL;
+    ck_assert_msg(sr_session_device_model(s, dev, 0, &dm, &pts, &e) == SR_OK, "%s", e.msg);
+    ck_assert_int_eq((int)dm.n_points, NP);
+    for (size_t i = 0; i < dm.n_points; i++)
+        for (int j = 0; j < NP; j++)
+            if (pts[i].k == 512 + j) {
+                ck_assert_msg(pts[i].cols == want[j].cols, "%s n=%g: cols %g", want[j].pattern, want[j].n,
+                              pts[i].cols);
+                ck_assert_int_eq(pts[i].crowded, want[j].crowded);
+            }
+    /* layers: CSR at 768 x 768 x 128 reads X in place (a 192 KiB panel on 256 of room),
+     * crowded; at 768 x 192 it is no longer crowded; N:M at 196 in 13 vectors */
+    sr_pattern csr, nm;
+    ck_assert(sr_pattern_parse("unstructured", &csr, NULL) == SR_OK && sr_pattern_parse("2:4", &nm, NULL) == SR_OK);
+    sr_device_layout lay;
+    dm.layout(&dm, &csr, 768, 768, 128, &lay);
+    ck_assert(lay.cols == 128 && lay.crowded == 1);
+    dm.layout(&dm, &csr, 768, 768, 192, &lay);
+    ck_assert(lay.cols == 192 && lay.crowded == 0);
+    dm.layout(&dm, &nm, 256, 2304, 196, &lay);
+    ck_assert(lay.cols == 208 && lay.crowded == 0);
+    free(pts);
+    sr_store_close(s);
+}
+END_TEST
+
 TCase *tcase_model_check(void)
 {
     TCase *tc = tcase_create("model_check");
@@ -266,5 +330,6 @@ TCase *tcase_model_check(void)
     tcase_add_test(tc, test_recompute_by_hand);
     tcase_add_test(tc, test_totals_as_the_view);
     tcase_add_test(tc, test_stale_calibration);
+    tcase_add_test(tc, test_points_by_the_kernels_rules);
     return tc;
 }

@@ -241,20 +241,40 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
 
 /* The bytes of a 1 MiB, 16-way L2 (64 KiB a way: the x86 CPUs measured here; elsewhere a
  * heuristic) that a panel of X read in place can occupy: rows n floats apart fall on
- * 64 KiB / gcd(stride, 64 KiB) positions of a way, each covering the lines of TN floats. */
-static long l2_room(int n, long tn)
+ * way_starts(n) positions of a way, each covering the lines of TN floats. */
+#define L2_WAY (64 * 1024L)
+#define L2_LINE 64L
+
+static long way_starts(int n)
 {
-    const long way = 64 * 1024, line = 64;
-    long a = (long)n * (long)sizeof(float) % way, g = way;
+    long a = (long)n * (long)sizeof(float) % L2_WAY, g = L2_WAY;
     while (a) {
         const long t = g % a;
         g = a;
         a = t;
     }
-    long sets = way / g * ((tn * (long)sizeof(float) + line - 1) / line);
-    if (sets > way / line)
-        sets = way / line;
-    return sets * line * 16;
+    return L2_WAY / g;
+}
+
+static long l2_room(int n, long tn)
+{
+    long sets = way_starts(n) * ((tn * (long)sizeof(float) + L2_LINE - 1) / L2_LINE);
+    if (sets > L2_WAY / L2_LINE)
+        sets = L2_WAY / L2_LINE;
+    return sets * L2_LINE * 16;
+}
+
+int sr_kernel_params_x_crowded(const sr_kernel_params *eff, const sr_pattern *p, int n)
+{
+    /* CSR and dense along N load X's panel row by row, and bear it: BSR and N:M keep each
+     * X vector in registers for a tile of rows (N:M in place at 768 x 3072 x 128: 1.09x
+     * faster than repacked, crowded or not) */
+    if (eff->mv || (p->kind != SR_PAT_UNSTRUCTURED && p->kind != SR_PAT_DENSE))
+        return 0;
+    /* a panel narrower than the row, whose rows start on fewer than a quarter of a way's
+     * line positions (a stride of a multiple of 512 B): a panel of 64 floats (4 lines a
+     * row) then reaches half the sets or fewer */
+    return (long)eff->vw * eff->nv < n && way_starts(n) < L2_WAY / L2_LINE / 4;
 }
 
 int sr_kernel_params_gemv(const sr_pattern *p, int n)

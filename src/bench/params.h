@@ -78,6 +78,16 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
  * every row on a vector boundary: no element-by-element edge, no repacking for alignment. */
 int sr_kernel_params_row_floats(const sr_kernel_params *eff, const sr_pattern *p, int n);
 
+/* Whether a panel of X read in place at a row stride of n floats crowds into few cache
+ * sets (the rule sr_kernel_params_x_in_place applies to CSR's panel) for pattern p's
+ * kernel: CSR and dense along N, whose loads of X's rows set their pace, where the panel
+ * (the effective parameters eff's) is narrower than the row and the rows start on fewer
+ * than a quarter of a way's line positions, a stride of a multiple of 512 B (n = 128: a
+ * 64-float panel reaches half the sets). They ran slower there than at the widths around
+ * (CSR at N = 128: 1.37x at sparsity 0.5, 1.15x at 0.9; dense at 128 x 4096 x 128: 164
+ * GFLOP/s, 300 at N = 64, 237 at 192); the device model calibrates such strides apart. */
+int sr_kernel_params_x_crowded(const sr_kernel_params *eff, const sr_pattern *p, int n);
+
 /* Whether a product of n columns of pattern p runs a GEMV (a kernel with its vectors
  * along K, X read in place): dense and N:M with N a power of two, at n = 1. */
 int sr_kernel_params_gemv(const sr_pattern *p, int n);

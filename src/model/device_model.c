@@ -40,6 +40,13 @@ static double padded_n(const sr_device_model *dm, const char *name, double n)
     return ceil(n / unit) * unit;
 }
 
+/* The columns a calibration point's kernel computed: its own (the kernels' rule, where
+ * the model's builder gave it), else N padded as above. */
+static double point_cols(const sr_device_model *dm, const sr_calib_point *p)
+{
+    return p->cols > 0 ? p->cols : padded_n(dm, p->pattern, p->n);
+}
+
 static double density_coord(double sparsity) { return log(fmax(1.0 - sparsity, 1e-6)); }
 
 static double coord(const sr_device_model *dm, const sr_calib_point *p, int a)
@@ -47,7 +54,7 @@ static double coord(const sr_device_model *dm, const sr_calib_point *p, int a)
     switch (a) {
     case 0: return log(p->m);
     case 1: return log(p->k);
-    case 2: return log(padded_n(dm, p->pattern, p->n));
+    case 2: return log(point_cols(dm, p));
     default: return density_coord(p->sparsity);
     }
 }
@@ -108,15 +115,17 @@ static int set_of(const sr_device_model *dm, const char *name, double n)
 }
 
 /* The points interpolated for a layer: a set by N, and of them those that read X as the
- * layer does (packed: 1 repacked, 0 in place, -1 either). */
+ * layer does (packed: 1 repacked, 0 in place, -1 either; crowded: 1 in place at a row
+ * stride reaching few cache sets, 0 not, -1 either). */
 typedef struct {
-    int set, packed;
+    int set, packed, crowded;
 } selection;
 
 /* Whether a point belongs to the selection interpolated for pattern. */
 static int in_set(const sr_device_model *dm, const sr_calib_point *p, const char *pattern, selection sel)
 {
-    if (strcmp(p->pattern, pattern) != 0 || (sel.packed >= 0 && (p->pack_s > 0) != sel.packed))
+    if (strcmp(p->pattern, pattern) != 0 || (sel.packed >= 0 && (p->pack_s > 0) != sel.packed) ||
+        (sel.crowded >= 0 && (p->crowded != 0) != sel.crowded))
         return 0;
     switch (sel.set) {
     case SET_ANY: return 1;
@@ -131,12 +140,12 @@ static int pack_apart(const sr_device_model *dm) { return dm->x_packed && dm->pa
 
 /* log of a point's rate over the columns its kernel computed (and, with the repacking
  * apart, over the kernel's own time). */
-static double point_rate(const sr_device_model *dm, const char *name, const sr_calib_point *p)
+static double point_rate(const sr_device_model *dm, const sr_calib_point *p)
 {
     double t = p->time_s;
     if (pack_apart(dm) && p->pack_s > 0 && p->pack_s < t)
         t -= p->pack_s;
-    return log(p->flops * padded_n(dm, name, p->n) / p->n / t);
+    return log(p->flops * point_cols(dm, p) / p->n / t);
 }
 
 static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, selection set, const double c[AXES])
@@ -155,9 +164,18 @@ static const sr_calib_point *at(const sr_device_model *dm, const char *pattern, 
 }
 
 /* Bytes of X a repack writes: k rows of the columns the kernel computes. */
-static double pack_bytes(const sr_device_model *dm, const char *name, double k, double n)
+static double pack_bytes(double k, double cols) { return 4.0 * k * cols; }
+
+/* How the kernels run a layer: the model builder's rule, else N padded by the model. */
+static sr_device_layout layer_layout(const sr_device_model *dm, const sr_pattern *p, const char *name, double m,
+                                     double k, double n)
 {
-    return 4.0 * k * padded_n(dm, name, n);
+    sr_device_layout lay = {0, 0};
+    if (dm->layout)
+        dm->layout(dm, p, (int64_t)m, (int64_t)k, (int64_t)n, &lay);
+    if (!(lay.cols > 0))
+        lay.cols = padded_n(dm, name, n);
+    return lay;
 }
 
 int sr_device_model_pack_fit(const sr_device_model *dm, double *fixed_s, double *gbps)
@@ -169,7 +187,7 @@ int sr_device_model_pack_fit(const sr_device_model *dm, double *fixed_s, double 
         const sr_calib_point *p = &dm->points[i];
         if (!(p->pack_s > 0))
             continue;
-        const double b = pack_bytes(dm, p->pattern, p->k, p->n), w = 1 / (p->pack_s * p->pack_s);
+        const double b = pack_bytes(p->k, point_cols(dm, p)), w = 1 / (p->pack_s * p->pack_s);
         sw += w, sb += w * b, st += w * p->pack_s, sbb += w * b * b, sbt += w * b * p->pack_s;
         count++;
     }
@@ -248,6 +266,7 @@ static int fitted(const sr_device_model *dm, const char *name, selection set, do
     double a[TERMS][TERMS] = {{0}}, b[TERMS] = {0}, lo[3] = {INFINITY, INFINITY, INFINITY},
            hi[3] = {-INFINITY, -INFINITY, -INFINITY};
     int count = 0;
+    axis distinct[3] = {{{0}, 0}};
     for (size_t i = 0; i < dm->n_points; i++) {
         const sr_calib_point *p = &dm->points[i];
         if (!in_set(dm, p, name, set) || fabs(coord(dm, p, 3) - d) > 1e-9 || !(p->time_s > 0))
@@ -255,17 +274,21 @@ static int fitted(const sr_device_model *dm, const char *name, selection set, do
         const double c[3] = {coord(dm, p, 0), coord(dm, p, 1), coord(dm, p, 2)};
         double t[TERMS];
         terms(c[0], c[1], c[2], t);
-        const double y = point_rate(dm, name, p);
+        const double y = point_rate(dm, p);
         for (int r = 0; r < TERMS; r++) {
             for (int j = 0; j < TERMS; j++)
                 a[r][j] += t[r] * t[j];
             b[r] += t[r] * y;
         }
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 3; k++) {
             lo[k] = fmin(lo[k], c[k]), hi[k] = fmax(hi[k], c[k]);
+            axis_add(&distinct[k], c[k]);
+        }
         count++;
     }
-    if (count < 2 * TERMS || !solve(a, b))
+    /* a quadratic needs three values on each axis (with two, its square is a line of the
+     * others and the system singular: rounding let such fits through as NaN) */
+    if (count < 2 * TERMS || distinct[0].n < 3 || distinct[1].n < 3 || distinct[2].n < 3 || !solve(a, b))
         return 0;
     double t[TERMS], v = 0;
     terms(fmin(fmax(x[0], lo[0]), hi[0]), fmin(fmax(x[1], lo[1]), hi[1]), fmin(fmax(x[2], lo[2]), hi[2]), t);
@@ -286,9 +309,12 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
     /* with the repacking apart, of those the points that read X as the layer does where
      * the grid has them: a kernel reading packed panels runs at another rate than in place */
     const int packed = pack_apart(dm) ? dm->x_packed(dm, p, (int64_t)m, (int64_t)k, (int64_t)n) : -1;
-    selection set = {SET_ANY, -1};
-    for (size_t c = 0, found = 0; c < 2 * sizeof sets / sizeof *sets && !found; c++) {
-        const selection sel = {sets[c / 2], c % 2 ? -1 : packed};
+    /* and of those the points whose X rows crowd into few cache sets as the layer's do (or
+     * do not), where the grid has such points */
+    const sr_device_layout lay = layer_layout(dm, p, name, m, k, n);
+    selection set = {SET_ANY, -1, -1};
+    for (size_t c = 0, found = 0; c < 4 * sizeof sets / sizeof *sets && !found; c++) {
+        const selection sel = {sets[c / 4], (c / 2) % 2 ? -1 : packed, c % 2 ? -1 : lay.crowded != 0};
         for (size_t i = 0; i < dm->n_points && !found; i++)
             if ((found = in_set(dm, &dm->points[i], name, sel)))
                 set = sel;
@@ -300,7 +326,7 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
                 axis_add(&ax[a], coord(dm, &dm->points[i], a));
     if (ax[0].n == 0)
         return sr_err_set(err, SR_ERR_NOTFOUND, "no calibration of %s on this device", name);
-    const double x[AXES] = {log(m), log(k), log(padded_n(dm, name, n)), density_coord(sparsity)};
+    const double x[AXES] = {log(m), log(k), log(lay.cols), density_coord(sparsity)};
     double lo[AXES], hi[AXES], w[AXES];
     for (int a = 0; a < AXES; a++)
         bracket(&ax[a], x[a], &lo[a], &hi[a], &w[a]);
@@ -320,21 +346,22 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
         if (!pt)
             continue;
         /* the rate over the columns computed */
-        sum += wt * point_rate(dm, name, pt);
+        sum += wt * point_rate(dm, pt);
         share += wt * (pt->pack_s > 0 && !pack_apart(dm) ? pt->pack_s / pt->time_s : 0.0);
         wsum += wt;
     }
-    if (wsum <= 0)
-        return sr_err_set(err, SR_ERR_NOTFOUND, "the calibration of %s has no point near m=%g k=%g n=%g", name, m, k,
-                          n);
-    *gflops = exp(sum / wsum) * 1e-9;
-    *pack_share = share / wsum;
     /* smoothed where the grid is rich enough: the fitted surfaces of the two calibrated
-     * sparsities around this one, interpolated between them */
+     * sparsities around this one, interpolated between them (also where the corners around
+     * the layer are missing: a set whose few points lie at other M, K or N) */
     double f_lo, f_hi;
     const double xs[3] = {x[0], x[1], x[2]};
-    if (dm->smooth && fitted(dm, name, set, lo[3], xs, &f_lo) && fitted(dm, name, set, hi[3], xs, &f_hi))
-        *gflops = exp((1 - w[3]) * f_lo + w[3] * f_hi) * 1e-9;
+    const int smoothed =
+        dm->smooth && fitted(dm, name, set, lo[3], xs, &f_lo) && fitted(dm, name, set, hi[3], xs, &f_hi);
+    if (wsum <= 0 && !smoothed)
+        return sr_err_set(err, SR_ERR_NOTFOUND, "the calibration of %s has no point near m=%g k=%g n=%g", name, m, k,
+                          n);
+    *gflops = smoothed ? exp((1 - w[3]) * f_lo + w[3] * f_hi) * 1e-9 : exp(sum / wsum) * 1e-9;
+    *pack_share = wsum > 0 ? share / wsum : 0.0;
     return SR_OK;
 }
 
@@ -373,7 +400,8 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
         return rc;
     char name[SR_NAME_MAX];
     sr_pattern_name(p, name, sizeof name);
-    const double g = (double)groups, flops = 2.0 * nnz * padded_n(dm, name, (double)n);
+    const double cols = layer_layout(dm, p, name, (double)m, (double)k, (double)n).cols;
+    const double g = (double)groups, flops = 2.0 * nnz * cols;
     out->gflops = gflops;
     out->rate_s = g * flops / (gflops * 1e9);
     /* the level whose working set holds the slice of X the kernel re-reads */
@@ -384,7 +412,7 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
     out->kernel_s = out->rate_s > out->reread_s ? out->rate_s : out->reread_s;
     out->pack_s = share * out->rate_s;
     if (pack_apart(dm) && dm->x_packed(dm, p, m, k, n)) { /* X's panels: k rows of the columns computed */
-        out->pack_s = g * (dm->pack_fixed_s + pack_bytes(dm, name, (double)k, (double)n) / (dm->pack_gbps * 1e9));
+        out->pack_s = g * (dm->pack_fixed_s + pack_bytes((double)k, cols) / (dm->pack_gbps * 1e9));
         out->kernel_s += out->pack_s;
     }
     out->launches = (int)(g * (out->pack_s > 0 ? 2 : 1));

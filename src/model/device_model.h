@@ -3,12 +3,15 @@
  * network predicted):
  *   - throughput per pattern as a function of the shape: the rate each kernel reached on
  *     a grid of (M, K, N, sparsity), over the columns it really computes (N padded to its
- *     panels), interpolated multilinearly in log M, log K, log N and log(1 - sparsity) on
+ *     panels: by the kernels' own rule where the model's builder gives it, `layout`, and the
+ *     points their `cols`), interpolated multilinearly in log M, log K, log N and log(1 - sparsity) on
  *     log(rate), clamped at the grid's edges; an N that is not a whole number of vectors
  *     (unaligned rows of Y, slower) from the grid's unaligned points, unless the kernels pad
  *     rows to whole vectors (row_pad); dense where it runs
  *     with vectors along M (panels would pad N much: along_m_*) from its points there; a single column
- *     (dense runs a GEMV there) from the grid's N = 1 points alone;
+ *     (dense runs a GEMV there) from the grid's N = 1 points alone; a layer reading X in
+ *     place at a row stride that reaches few cache sets (`crowded`, the kernels' rule) from
+ *     the points that did, where the grid has them, and no other layer from those;
  *   - the fixed cost a layer pays (repacking X): where the model knows the kernels' rule for
  *     it (x_packed) and their repacking speed (pack_*, from the calibration points that
  *     repacked), rates count the kernel alone and a layer whose kernel repacks pays
@@ -51,7 +54,16 @@ typedef struct {
     double time_s;             /* median event time: pack + kernel */
     double pack_s;             /* of it, repacking X (0: none) */
     char params[96];           /* the kernel parameters it ran with ("" if unknown) */
+    /* Filled by whoever builds the model from the kernels' rules (not stored): */
+    double cols;               /* columns its kernel computed (0: unknown, padded by the model) */
+    int crowded;               /* 1: it read X in place at a row stride reaching few cache sets */
 } sr_calib_point;
+
+/* How the kernels run a product (the kernels' rules, which the model cannot see). */
+typedef struct {
+    double cols; /* columns computed: N padded to whole vectors, then whole panels (0: unknown) */
+    int crowded; /* 1: X read in place at a row stride reaching few cache sets */
+} sr_device_layout;
 
 typedef struct sr_device_model sr_device_model;
 
@@ -81,7 +93,12 @@ struct sr_device_model {
      * (A layer of N a multiple of 256 repacks where no grid point near it does: block:4x4 at
      * 96 x 864 x 2304 took 0.46 ms, 0.13 predicted, 0.28 of it repacking 8 MB of X.) */
     int (*x_packed)(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n);
-    const void *x_packed_ctx;  /* for x_packed (e.g. the store its parameters come from) */
+    /* The kernels' rules for the columns they compute and the crowding of X's rows, for a
+     * layer of pattern p at m x k x n (NULL: N padded by vector/panel/blocking, never crowded).
+     * Calibration points carry theirs (cols, crowded). */
+    void (*layout)(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n,
+                   sr_device_layout *out);
+    const void *x_packed_ctx;  /* for x_packed and layout (e.g. the store its parameters come from) */
     char x_packed_device[37];  /* for x_packed (e.g. the device's UUID) */
     char x_packed_type[16];    /* for x_packed (e.g. the device's type) */
     double pack_fixed_s, pack_gbps; /* a repack's cost: fixed + packed bytes of X / GB/s */

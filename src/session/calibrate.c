@@ -28,24 +28,29 @@ void sr_calibrate_opts_default(sr_calibrate_opts *o, int quick)
      * with them all) and thins M and N instead.
      * N = 1 apart: dense runs another kernel there (a GEMV), which no wider point covers
      * (ResNet-50's fc layer was predicted at 1.66x its time), and the model gives a layer of
-     * one column the rate of these points alone. */
-    static const double n_full[] = {1, 16, 64, 192, 960, 4032, 16320}, n_quick[] = {1, 16, 192, 4032};
+     * one column the rate of these points alone.
+     * N = 128 and 4224: rows of X whose stride (512 B, 16.5 KiB) starts on few cache sets, which
+     * kernels reading X in place run slower (sr_kernel_params_x_crowded); the model gives
+     * such layers (BERT's 128 tokens, 2304 or 12544 columns) the rates of these points. */
+    static const double n_full[] = {1, 16, 64, 128, 192, 960, 4032, 4224, 16320};
+    static const double n_quick[] = {1, 16, 128, 192, 4032, 4224};
     static const double m_quick[] = {64, 1024, 4096};
     static const double s_full[] = {0.5, 0.75, 0.9, 0.95};
     memcpy(o->k, k, sizeof k), o->n_k = 3;
     memcpy(o->sparsity, s_full, sizeof s_full), o->n_sparsity = 4;
     if (quick) {
         memcpy(o->m, m_quick, sizeof m_quick), o->n_m = 3;
-        memcpy(o->n, n_quick, sizeof n_quick), o->n_n = 4;
+        memcpy(o->n, n_quick, sizeof n_quick), o->n_n = sizeof n_quick / sizeof *n_quick;
     } else {
         memcpy(o->m, m, sizeof m), o->n_m = 4;
-        memcpy(o->n, n_full, sizeof n_full), o->n_n = 7;
+        memcpy(o->n, n_full, sizeof n_full), o->n_n = sizeof n_full / sizeof *n_full;
     }
     /* dense runs with vectors along M where panels would pad N by 15% or more, which only
      * 15 and 16 of the grid's widths do; 40, 100 and 200 (and one less) span the layers
      * it runs so (2 to 217 columns, in stretches) */
     static const double n_dense[] = {40, 100, 200};
     memcpy(o->n_dense, n_dense, sizeof n_dense), o->n_n_dense = 3;
+    o->m_dense[0] = 128, o->n_m_dense = 1;
     o->max_flops = 8e9;
     o->unaligned = 1;
     o->reps = quick ? 5 : 10;
@@ -61,9 +66,10 @@ static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pat
     for (size_t p = 0; p < o->n_patterns; p++) {
         double fixed = 0;
         const int is_fixed = sr_pattern_fixed_sparsity(&o->patterns[p], &fixed);
-        const size_t n_n = o->n_n + (o->patterns[p].kind == SR_PAT_DENSE ? o->n_n_dense : 0);
+        const int dense = o->patterns[p].kind == SR_PAT_DENSE;
+        const size_t n_n = o->n_n + (dense ? o->n_n_dense : 0), n_m = o->n_m + (dense ? o->n_m_dense : 0);
         for (size_t si = 0; si < (is_fixed ? 1 : o->n_sparsity); si++)
-            for (size_t a = 0; a < o->n_m; a++)
+            for (size_t a = 0; a < n_m; a++)
                 for (size_t b = 0; b < o->n_k; b++)
                     for (size_t c = 0; c < n_n; c++)
                         for (int u = 0; u <= o->unaligned; u++) {
@@ -73,10 +79,11 @@ static int each_point(const sr_calibrate_opts *o, int (*fn)(void *, const sr_pat
                             if (u && o->patterns[p].kind != SR_PAT_DENSE)
                                 continue;
                             const int n = (int)(c < o->n_n ? o->n[c] : o->n_dense[c - o->n_n]) - u;
-                            if (2.0 * o->m[a] * o->k[b] * n > o->max_flops || n < 1)
+                            const double m = a < o->n_m ? o->m[a] : o->m_dense[a - o->n_m];
+                            if (2.0 * m * o->k[b] * n > o->max_flops || n < 1)
                                 continue;
                             const int r = fn(ctx, &o->patterns[p], is_fixed ? fixed : o->sparsity[si],
-                                             (int)o->m[a], (int)o->k[b], n);
+                                             (int)m, (int)o->k[b], n);
                             if (r)
                                 return r;
                         }
@@ -180,10 +187,39 @@ sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calib
     return st.rc;
 }
 
-/* The kernels' rule for repacking X (bench/params.h) as a run of the layer applies it: the
- * parameters the session would run pattern p with at that shape (tuned, else the defaults),
- * at the width of X's rows the run uses. */
-static int x_packed(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n)
+/* The effective parameters of kp at n columns as a run applies them, at the width of X's
+ * rows the run uses (*ld). */
+static void run_params(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *eff, int *ld)
+{
+    sr_kernel_params_effective(kp, p, n, eff);
+    *ld = sr_kernel_params_row_floats(eff, p, n);
+    if (*ld != n)
+        sr_kernel_params_effective(kp, p, *ld, eff);
+}
+
+/* The kernels' layout of a run (bench/params.h): the columns it computes (rows of ld floats
+ * in whole panels of vw*nv, or along M whole tiles of ct) and whether X, read in place,
+ * crowds into few cache sets. */
+static sr_device_layout run_layout(const sr_kernel_params *kp, const sr_pattern *p, int m, int k, int n)
+{
+    sr_kernel_params eff;
+    int ld;
+    run_params(kp, p, n, &eff, &ld);
+    sr_device_layout lay = {0, 0};
+    if (eff.mv) {
+        lay.cols = (double)((n + eff.ct - 1) / eff.ct * eff.ct);
+        return lay;
+    }
+    const int tn = sr_kernel_params_gemv(p, n) ? 1 : eff.vw * eff.nv;
+    lay.cols = (double)((ld + tn - 1) / tn) * tn;
+    lay.crowded = sr_kernel_params_x_in_place(&eff, p, m, k, ld) && sr_kernel_params_x_crowded(&eff, p, ld);
+    return lay;
+}
+
+/* The parameters the session would run pattern p with at that shape (tuned, else the
+ * defaults); 0 where there are none. */
+static int layer_params(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n,
+                        sr_kernel_params *kp)
 {
     sr_device_info info;
     memset(&info, 0, sizeof info);
@@ -193,16 +229,30 @@ static int x_packed(const sr_device_model *dm, const sr_pattern *p, int64_t m, i
     s.store = (sr_store *)dm->x_packed_ctx;
     s.dev = &info;
     snprintf(s.device_uuid, sizeof s.device_uuid, "%s", dm->x_packed_device);
-    sr_kernel_params kp, eff;
     sr_params_source src;
-    if (n > INT32_MAX || k > INT32_MAX || m > INT32_MAX ||
-        sr_session_params(&s, p, (int)m, (int)k, (int)n, NULL, &kp, &src, NULL) != SR_OK)
+    return n <= INT32_MAX && k <= INT32_MAX && m <= INT32_MAX &&
+           sr_session_params(&s, p, (int)m, (int)k, (int)n, NULL, kp, &src, NULL) == SR_OK;
+}
+
+/* The kernels' rule for repacking X as a run of the layer applies it. */
+static int x_packed(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n)
+{
+    sr_kernel_params kp, eff;
+    int ld;
+    if (!layer_params(dm, p, m, k, n, &kp))
         return 0;
-    sr_kernel_params_effective(&kp, p, (int)n, &eff);
-    const int ld = sr_kernel_params_row_floats(&eff, p, (int)n);
-    if (ld != n)
-        sr_kernel_params_effective(&kp, p, ld, &eff);
+    run_params(&kp, p, (int)n, &eff, &ld);
     return !sr_kernel_params_x_in_place(&eff, p, (int)m, (int)k, ld);
+}
+
+/* The kernels' layout of a run of the layer. */
+static void layer_layout(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n,
+                         sr_device_layout *out)
+{
+    sr_kernel_params kp;
+    *out = (sr_device_layout){0, 0};
+    if (layer_params(dm, p, m, k, n, &kp))
+        *out = run_layout(&kp, p, (int)m, (int)k, (int)n);
 }
 
 sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double launch_s, sr_device_model *dm,
@@ -234,8 +284,14 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
         while (b < dm->n_blocking && strcmp(dm->blocking[b].pattern, p->pattern) != 0)
             b++;
         sr_kernel_params q = {0};
-        if (!p->params[0] || sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0)
+        sr_pattern pat;
+        if (!p->params[0] || sr_kernel_params_parse(p->params, &q, NULL) != SR_OK || q.vw <= 0 || q.nv <= 0 ||
+            sr_pattern_parse(p->pattern, &pat, NULL) != SR_OK)
             continue;
+        /* the columns its kernel computed and the crowding of X's rows, by the kernels' rules */
+        const sr_device_layout lay = run_layout(&q, &pat, (int)p->m, (int)p->k, (int)p->n);
+        (*pts)[i].cols = lay.cols;
+        (*pts)[i].crowded = p->pack_s > 0 ? 0 : lay.crowded;
         if (q.pad) /* rows padded to whole vectors: as the points ran, so will the layers */
             dm->row_pad = 1;
         if (q.mv) { /* dense along M: no panels of X; its points say the kernels' rule holds */
@@ -252,6 +308,7 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
     /* X's repacking apart, where the kernels' rule says a layer repacks, at the speed the
      * points that repacked ran it */
     dm->x_packed = x_packed;
+    dm->layout = layer_layout;
     dm->x_packed_ctx = store;
     snprintf(dm->x_packed_device, sizeof dm->x_packed_device, "%s", device_uuid);
     if (sr_store_device_type(store, device_uuid, dm->x_packed_type, NULL) != SR_OK)

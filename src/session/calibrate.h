@@ -8,7 +8,7 @@
 #include "model/device_model.h"
 #include "session/session.h"
 
-#define SR_CALIB_MAX_VALUES 8
+#define SR_CALIB_MAX_VALUES 12
 
 typedef struct {
     sr_pattern patterns[16];
@@ -20,6 +20,10 @@ typedef struct {
      * that its rates there come from points of that kernel */
     double n_dense[SR_CALIB_MAX_VALUES];
     size_t n_n_dense;
+    /* more M for dense alone: the top of its in-place range (sr_kernel_params_x_in_place:
+     * M <= 128), so that layers there take no rate of another M's way of reading X */
+    double m_dense[SR_CALIB_MAX_VALUES];
+    size_t n_m_dense;
     double max_flops; /* shapes whose dense work exceeds this are left out (time) */
     int unaligned;    /* also each N less one column: rows of Y not whole vectors */
     int reps;
