@@ -232,9 +232,10 @@ static void print_summary(const sr_sweep_summary *sum, const sr_sweep_stats *st,
                l->above_roof ? "  FASTER THAN ITS ROOF" : "");
     }
     if (sum->above_roof)
-        printf("\n%zu measurement%s ran faster than the roofline allows: a ceiling or a byte count is wrong\n"
-               "(see v_layer_roofline.above_roof; 'sparseroof peaks' measures the ceilings again)\n",
-               sum->above_roof, sum->above_roof == 1 ? "" : "s");
+        printf("\n%zu measurement%s ran faster than the roofline allows, by up to %.1f%%: a ceiling is low or\n"
+               "a byte count is off (see v_layer_roofline.above_roof; a few percent is within what the\n"
+               "ceilings vary by across working sets; 'sparseroof peaks' measures them again)\n",
+               sum->above_roof, sum->above_roof == 1 ? "" : "s", (sum->above_roof_max - 1.0) * 100.0);
     printf("\n%zu layers measured, %zu reused (same shape), %zu already stored, %zu kept dense", st->measured,
            st->reused, st->resumed, st->skipped);
     if (st->sampled)

@@ -69,6 +69,8 @@ static void add_layer(sr_sweep_summary *out, const sr_sweep_opts *o, size_t i, c
     memcpy(l->bound, r->bound, sizeof l->bound);
     l->above_roof = l->ratio > 1.0;
     out->above_roof += (size_t)l->above_roof;
+    if (l->above_roof && l->ratio > out->above_roof_max)
+        out->above_roof_max = l->ratio;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -35,6 +35,7 @@ typedef struct {
     sr_sweep_layer *layers;  /* by |log(ratio)|, worst first */
     size_t n_layers;
     size_t above_roof;
+    double above_roof_max;   /* the largest predicted / measured time among them (0: none) */
     int complete;            /* every layer of every config has a time */
     /* the device model's error per layer, |device / measured time - 1|: median and worst
      * over every row with a device time (NAN: none) */
