@@ -338,6 +338,16 @@ START_TEST(test_nm_panel_fit)
         ck_assert_int_eq(kp.rows, def.rows);
         ck_assert_int_eq(sr_kernel_params_check(&kp, &nm, &err), SR_OK);
     }
+    /* the rule itself, at other widths and ranges */
+    sr_kernel_params at = def;
+    ck_assert_int_eq(sr_kernel_params_fit_nv(&at, &nm, 196, 1, 16), 13);
+    at.vw = 8;
+    ck_assert_int_eq(sr_kernel_params_fit_nv(&at, &nm, 196, 1, 16), 5); /* 200 padded: 5 panels of 40 */
+    at.vw = 4;
+    ck_assert_int_eq(sr_kernel_params_fit_nv(&at, &nm, 196, 1, 16), 7); /* 196: 7 panels of 28 */
+    at.vw = 16;
+    ck_assert_int_eq(sr_kernel_params_fit_nv(&at, &nm, 256, 1, 16), 8); /* kp's nv: none covers it with fewer */
+    ck_assert_int_eq(sr_kernel_params_fit_nv(&at, &nm, 49, 1, 16), 4); /* 64 padded: 1, 2 or 4; the widest */
     sr_kernel_params gpu;
     sr_kernel_params_default(&nm, "GPU", &gpu);
     sr_kernel_params_default_for(&nm, "GPU", 196, &kp);
@@ -627,6 +637,39 @@ static int seen_candidate(void *ctx, const sr_kernel_params *kp, double time_s, 
     return 0;
 }
 
+static int stop_at_nv13(void *ctx, const sr_kernel_params *kp, double time_s, int ok, const char *why)
+{
+    (void)time_s;
+    (void)why;
+    int *seen = ctx;
+    *seen |= ok && kp->nv == 13;
+    return *seen; /* found: stop the search */
+}
+
+/* tune tries, besides nv's powers of two, the nv whose panels cover N with the fewest
+ * columns: 13 vectors of 16 at N = 196 (208 padded). */
+START_TEST(test_tune_fitted_nv)
+{
+    if (sr_test_quick()) /* a build per candidate: seconds each on llvmpipe */
+        return;
+    const int m = 24, k = 40, n = 196;
+    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 9);
+    sr_sparse *s = encoded("unstructured", m, k, 0.5, &w);
+    sr_kernel_params start;
+    sr_kernel_params_default(&s->pattern, "CPU", &start); /* vw=16, nv=4 */
+    sr_tune_result r;
+    sr_err err = {0};
+    int seen = 0;
+    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 20.0, stop_at_nv13, &seen, &r, &err) == SR_OK, "%s", err.msg);
+    ck_assert(seen);
+    ck_assert(r.stopped);
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
 /* tune skips a candidate that does not verify or build, says why, and goes on: from a
  * start point that cannot build to one that runs; with every result wrong, to an error. */
 START_TEST(test_tune_skips)
@@ -796,6 +839,7 @@ int main(void)
     tcase_add_test(tc, test_dense_wt_params);
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
+    tcase_add_test(tc, test_tune_fitted_nv);
     tcase_add_test(tc, test_binary_cache);
     suite_add_tcase(s, tc);
     /* drivers that end loops early (llvmpipe) */

@@ -69,19 +69,25 @@ static int pads_much(int n)
  * instead of two of 8 (1.12x to 1.17x; 256x2304x196, 256x1024x196, 1024x256x196), 784 in
  * 7 of 7 instead of 7 of 8 (1.10x, 1.17x; 128x1152x784, 512x128x784), side by side. The K
  * block shrinks with a wider panel so that its slice of X stays in L1 (40 KiB at most). */
-static void nm_fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
+int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int n, int lo, int hi)
 {
-    const int cpu = device_type && strcmp(device_type, "GPU") != 0;
     const int ld = sr_kernel_params_row_floats(kp, p, n);
-    if (!cpu || p->kind != SR_PAT_NM || ld <= 4 * kp->vw)
-        return;
     int best = kp->nv;
     long best_cols = round_up_long(ld, (long)kp->vw * best);
-    for (int nv = 13; nv >= 4; nv--) { /* of equal covers, the widest (fewest panels) */
+    for (int nv = hi; nv >= lo; nv--) { /* of equal covers, the widest (fewest panels) */
         const long cols = round_up_long(ld, (long)kp->vw * nv);
         if (cols < best_cols)
             best = nv, best_cols = cols;
     }
+    return best;
+}
+
+static void nm_fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
+{
+    const int cpu = device_type && strcmp(device_type, "GPU") != 0;
+    if (!cpu || p->kind != SR_PAT_NM || sr_kernel_params_row_floats(kp, p, n) <= 4 * kp->vw)
+        return;
+    const int best = sr_kernel_params_fit_nv(kp, p, n, 4, 13);
     kp->nv = best;
     const long slice_max = 40 * 1024, row_bytes = (long)kp->vw * best * (long)sizeof(float);
     if (kp->kc > 0 && kp->kc * row_bytes > slice_max)

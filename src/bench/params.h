@@ -44,6 +44,11 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
  * 196; not 300 or 784). */
 void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out);
 
+/* The vectors per row (nv, from lo to hi, at kp's vector width and padding) whose panels
+ * cover a row of n columns (padded as sr_kernel_params_row_floats says) with the fewest
+ * columns, the widest of those; kp->nv where none covers it with fewer than kp->nv does. */
+int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int n, int lo, int hi);
+
 /* Another start for `tune` where the pattern has a second kernel layout on this device
  * type (dense on a CPU at N > 1: the layout sr_kernel_params_default_for does not take);
  * 0 where there is none. */

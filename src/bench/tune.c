@@ -50,7 +50,24 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
                 const sr_kernel_params *start, int reps, double budget_s, sr_tune_progress progress,
                 void *ctx, sr_tune_result *out, sr_err *err)
 {
-    const axis axes[] = {AXIS(vw_values, vw),       AXIS(nv_values, nv), AXIS(rows_values, rows),
+    /* nv's values, and at each vector width the one whose panels cover N with the fewest
+     * columns (13 at 196 columns with vectors of 16: one panel of 208 where 4 or 8 compute
+     * 256), which the powers of two miss */
+    int nv_all[sizeof nv_values / sizeof *nv_values + sizeof vw_values / sizeof *vw_values];
+    int n_nv = (int)(sizeof nv_values / sizeof *nv_values);
+    memcpy(nv_all, nv_values, sizeof nv_values);
+    for (size_t v = 0; v < sizeof vw_values / sizeof *vw_values; v++) {
+        sr_kernel_params at = *start;
+        at.vw = vw_values[v];
+        const int fit = sr_kernel_params_fit_nv(&at, &w->pattern, n, 1, 16);
+        int seen = 0;
+        for (int i = 0; i < n_nv; i++)
+            seen |= nv_all[i] == fit;
+        if (!seen)
+            nv_all[n_nv++] = fit;
+    }
+    const axis axes[] = {AXIS(vw_values, vw),       {nv_all, n_nv, offsetof(sr_kernel_params, nv)},
+                         AXIS(rows_values, rows),
                          AXIS(tiles_values, tiles), AXIS(kc_values, kc), AXIS(wg_values, wg),
                          AXIS(x_values, x),         AXIS(mv_values, mv)};
     const double t_end = sr_wall_seconds() + budget_s;
