@@ -9,6 +9,7 @@
 
 #include "session/params.h"
 #include "session/session.h"
+#include "session/sweep_summary.h"
 #include "store_fixtures.h"
 
 static char dir[4096], path[4200];
@@ -471,6 +472,65 @@ START_TEST(test_calibration_median_wide)
 }
 END_TEST
 
+/* The sweep's summary from stored rows: network totals with every layer pruned, and the
+ * layers measured faster than their roofline bound, counted, with the largest excess. */
+START_TEST(test_sweep_summary)
+{
+    static const char csv[] = "name,kind,m,k,n,groups,prunable\n"
+                              "a,linear,8,8,4,1,true\nb,linear,8,8,4,1,true\nc,linear,8,8,4,1,true\n";
+    sr_network *net = NULL;
+    sr_err err = {0};
+    ck_assert_int_eq(sr_network_parse("three", "csv", csv, sizeof csv - 1, &net, &err), SR_OK);
+    sr_sweep_opts o = {.net = net, .batch = 1, .prune_all = 1};
+    sr_pattern csr;
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
+    const double s09 = 0.9;
+    ck_assert_int_eq(sr_sweep_configs(&csr, 1, &s09, 1, &o, &err), SR_OK);
+    ck_assert_uint_eq(o.n_configs, 2); /* dense, then unstructured 0.9 */
+    /* dense 4, 2, 2 ms; sparse 1, 1, 0.5 ms; predicted: layer b's sparse row 1.03x faster
+     * than measured, layer c's dense row 1.01x, the rest slower */
+    static const struct {
+        int layer;
+        const char *pattern;
+        double sparsity, time_ms, predicted_ms;
+    } in[] = {{0, "dense", 0, 4, 3},   {1, "dense", 0, 2, 1},        {2, "dense", 0, 2, 2 * 1.01},
+              {0, "unstructured", 0.9, 1, 0.5}, {1, "unstructured", 0.9, 1, 1.03},
+              {2, "unstructured", 0.9, 0.5, 0.25}};
+    sr_layer_row rows[6];
+    memset(rows, 0, sizeof rows);
+    for (size_t i = 0; i < 6; i++) {
+        rows[i].layer_index = in[i].layer;
+        snprintf(rows[i].pattern, sizeof rows[i].pattern, "%s", in[i].pattern);
+        rows[i].sparsity = in[i].sparsity;
+        rows[i].time_s = in[i].time_ms * 1e-3;
+        rows[i].predicted_s = in[i].predicted_ms * 1e-3;
+        rows[i].device_s = NAN;
+        rows[i].verified = 1;
+        snprintf(rows[i].bound, sizeof rows[i].bound, "compute");
+    }
+    sr_sweep_summary sum;
+    ck_assert_int_eq(sr_sweep_summarize(&o, rows, 6, &sum, &err), SR_OK);
+    ck_assert(sum.complete);
+    ck_assert_uint_eq(sum.n_results, 1);
+    ck_assert_double_eq_tol(sum.results[0].measured_speedup, 8.0 / 2.5, 1e-12);
+    ck_assert_uint_eq(sum.n_layers, 6);
+    ck_assert_uint_eq(sum.above_roof, 2);
+    ck_assert_double_eq_tol(sum.above_roof_max, 1.03, 1e-12);
+    size_t flagged = 0;
+    for (size_t i = 0; i < sum.n_layers; i++)
+        flagged += (size_t)sum.layers[i].above_roof;
+    ck_assert_uint_eq(flagged, 2);
+    sr_sweep_summary_free(&sum);
+    /* none above: the largest excess stays 0 */
+    rows[4].predicted_s = 0.5e-3, rows[2].predicted_s = 1e-3;
+    ck_assert_int_eq(sr_sweep_summarize(&o, rows, 6, &sum, &err), SR_OK);
+    ck_assert_uint_eq(sum.above_roof, 0);
+    ck_assert_double_eq(sum.above_roof_max, 0.0);
+    sr_sweep_summary_free(&sum);
+    sr_network_free(net);
+}
+END_TEST
+
 TCase *tcase_session(void)
 {
     TCase *tc = tcase_create("session");
@@ -482,5 +542,6 @@ TCase *tcase_session(void)
     tcase_add_loop_test(tc, test_end, 0, (int)(sizeof ends / sizeof *ends));
     tcase_add_test(tc, test_end_without_run);
     tcase_add_test(tc, test_calibration_median_wide);
+    tcase_add_test(tc, test_sweep_summary);
     return tc;
 }
