@@ -63,12 +63,6 @@ static int pads_much(int n)
     return n > 1 && (padded - n) * 100 >= SR_ALONG_M_PAD_PCT * padded;
 }
 
-/* N:M on a CPU: the panel width (vw * nv, nv from 4 to 13: 2 x 13 accumulators fit the
- * 32 registers) that covers the padded row with the fewest columns; the default's nv where
- * none covers it with fewer. ResNet-50's 196 (208 padded: 13 x 16) ran in one panel of 13 vectors
- * instead of two of 8 (1.12x to 1.17x; 256x2304x196, 256x1024x196, 1024x256x196), 784 in
- * 7 of 7 instead of 7 of 8 (1.10x, 1.17x; 128x1152x784, 512x128x784), side by side. The K
- * block shrinks with a wider panel so that its slice of X stays in L1 (40 KiB at most). */
 int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int n, int lo, int hi)
 {
     const int ld = sr_kernel_params_row_floats(kp, p, n);
@@ -82,6 +76,12 @@ int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int
     return best;
 }
 
+/* N:M on a CPU: the panel width (vw * nv, nv from 4 to 13: 2 x 13 accumulators fit the
+ * 32 registers) that covers the padded row with the fewest columns; the default's nv where
+ * none covers it with fewer. ResNet-50's 196 (208 padded: 13 x 16) ran in one panel of 13 vectors
+ * instead of two of 8 (1.12x to 1.17x; 256x2304x196, 256x1024x196, 1024x256x196), 784 in
+ * 7 of 7 instead of 7 of 8 (1.10x, 1.17x; 128x1152x784, 512x128x784), side by side. The K
+ * block shrinks with a wider panel so that its slice of X stays in L1 (40 KiB at most). */
 static void nm_fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
 {
     const int cpu = device_type && strcmp(device_type, "GPU") != 0;
@@ -300,6 +300,15 @@ int sr_kernel_params_row_floats(const sr_kernel_params *eff, const sr_pattern *p
      * 1.1x to 1.4x faster than at 49 and 196 (unaligned stores of Y split in parts, a
      * tail element by element, X repacked or read across cache lines) */
     return (n + eff->vw - 1) / eff->vw * eff->vw;
+}
+
+int sr_kernel_params_run_width(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *eff)
+{
+    sr_kernel_params_effective(kp, p, n, eff);
+    const int ld = sr_kernel_params_row_floats(eff, p, n);
+    if (ld != n)
+        sr_kernel_params_effective(kp, p, ld, eff);
+    return ld;
 }
 
 int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p, int m, int k, int n)

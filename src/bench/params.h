@@ -83,6 +83,10 @@ void sr_kernel_params_effective(const sr_kernel_params *kp, const sr_pattern *p,
  * every row on a vector boundary: no element-by-element edge, no repacking for alignment. */
 int sr_kernel_params_row_floats(const sr_kernel_params *eff, const sr_pattern *p, int n);
 
+/* As a run applies kp to n columns: the floats per row of X and Y it uses (returned:
+ * sr_kernel_params_row_floats) and the effective parameters at that width (*eff). */
+int sr_kernel_params_run_width(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *eff);
+
 /* Whether a panel of X read in place at a row stride of n floats crowds into few cache
  * sets (the rule sr_kernel_params_x_in_place applies to CSR's panel) for pattern p's
  * kernel: CSR and dense along N, whose loads of X's rows set their pace, where the panel

@@ -302,17 +302,6 @@ static sr_code jobs_rep(spmm_job *jobs, int groups, sr_rep_time *t, double *pack
     return c;
 }
 
-/* The floats per row of X and Y a run of n columns uses (n, or padded to whole vectors),
- * and the effective parameters at that width. */
-static int run_width(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *eff)
-{
-    sr_kernel_params_effective(kp, p, n, eff);
-    const int ld = sr_kernel_params_row_floats(eff, p, n);
-    if (ld != n)
-        sr_kernel_params_effective(kp, p, ld, eff);
-    return ld;
-}
-
 /* Reads each group's Y (rows of ld floats) and checks its n columns against the reference
  * (every row_step-th row). */
 static sr_code jobs_verify(spmm_job *jobs, const sr_spmm_operand *ops, int groups, int n, int ld, int row_step,
@@ -366,7 +355,7 @@ sr_code sr_spmm_run_groups(sr_cl *cl, const sr_spmm_operand *ops, int groups, in
     /* rows padded to whole vectors: the kernels run on ld columns of an X whose padding is
      * zeros, laid out so before the timing, as the layer before would have written it */
     sr_kernel_params eff;
-    const int ld = run_width(kp, p, n, &eff);
+    const int ld = sr_kernel_params_run_width(kp, p, n, &eff);
     kp = &eff;
     res->row_floats = ld;
     if (reps < 1)
@@ -454,7 +443,7 @@ sr_code sr_spmm_check_limits(const sr_device_info *dev, const sr_pattern *p, int
                              double sparsity, const sr_kernel_params *kp, sr_err *err)
 {
     sr_kernel_params eff;
-    n = run_width(kp, p, n, &eff); /* the buffers hold rows of that many floats */
+    n = sr_kernel_params_run_width(kp, p, n, &eff); /* the buffers hold rows of that many floats */
     size_t wl = 0, wt = 0;
     sr_sparse_estimate(p, m, k, sparsity, &wl, &wt);
     const size_t tn = (size_t)kp->vw * kp->nv, np = ((size_t)n + tn - 1) / tn * tn;

@@ -298,20 +298,34 @@ static int fitted(const sr_device_model *dm, const char *name, selection set, do
     return 1;
 }
 
-sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, double sparsity, double m, double k,
-                             double n, double *gflops, double *pack_share, sr_err *err)
+/* How the kernels run a layer, asked of the builder's rules once per prediction: its
+ * layout, and whether it repacks X (1, 0; -1: the repacking is not apart). */
+typedef struct {
+    sr_device_layout lay;
+    int packed;
+} layer_rules;
+
+static layer_rules rules_of(const sr_device_model *dm, const sr_pattern *p, const char *name, double m, double k,
+                            double n)
 {
-    char name[SR_NAME_MAX];
-    sr_pattern_name(p, name, sizeof name);
+    layer_rules r = {layer_layout(dm, p, name, m, k, n), -1};
+    if (pack_apart(dm))
+        r.packed = dm->x_packed(dm, p, (int64_t)m, (int64_t)k, (int64_t)n);
+    return r;
+}
+
+static sr_code rate_with(const sr_device_model *dm, const char *name, const layer_rules *rules, double sparsity,
+                         double m, double k, double n, double *gflops, double *pack_share, sr_err *err)
+{
     /* points of n's own set where the grid has them (a single column without its own:
      * the unaligned widths, as before such points were calibrated), else the widest set */
     const int sets[] = {set_of(dm, name, n), aligned_n(dm, n), SET_ANY_WIDE, SET_ANY};
     /* with the repacking apart, of those the points that read X as the layer does where
-     * the grid has them: a kernel reading packed panels runs at another rate than in place */
-    const int packed = pack_apart(dm) ? dm->x_packed(dm, p, (int64_t)m, (int64_t)k, (int64_t)n) : -1;
-    /* and of those the points whose X rows crowd into few cache sets as the layer's do (or
+     * the grid has them: a kernel reading packed panels runs at another rate than in place;
+     * and of those the points whose X rows crowd into few cache sets as the layer's do (or
      * do not), where the grid has such points */
-    const sr_device_layout lay = layer_layout(dm, p, name, m, k, n);
+    const int packed = rules->packed;
+    const sr_device_layout lay = rules->lay;
     selection set = {SET_ANY, -1, -1};
     for (size_t c = 0, found = 0; c < 4 * sizeof sets / sizeof *sets && !found; c++) {
         const selection sel = {sets[c / 4], (c / 2) % 2 ? -1 : packed, c % 2 ? -1 : lay.crowded != 0};
@@ -365,6 +379,15 @@ sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, dou
     return SR_OK;
 }
 
+sr_code sr_device_model_rate(const sr_device_model *dm, const sr_pattern *p, double sparsity, double m, double k,
+                             double n, double *gflops, double *pack_share, sr_err *err)
+{
+    char name[SR_NAME_MAX];
+    sr_pattern_name(p, name, sizeof name);
+    const layer_rules rules = rules_of(dm, p, name, m, k, n);
+    return rate_with(dm, name, &rules, sparsity, m, k, n, gflops, pack_share, err);
+}
+
 /* Bytes of X a format reads again and again: a row of N values per CSR nonzero or N:M
  * value, bc rows per BSR block. Dense kernels keep their X tile in registers: none. */
 static double reread_bytes(const sr_pattern *p, double nnz, double n)
@@ -394,13 +417,14 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
                              sr_err *err)
 {
     memset(out, 0, sizeof *out);
-    double gflops, share;
-    sr_code rc = sr_device_model_rate(dm, p, sparsity, (double)m, (double)k, (double)n, &gflops, &share, err);
-    if (rc != SR_OK)
-        return rc;
     char name[SR_NAME_MAX];
     sr_pattern_name(p, name, sizeof name);
-    const double cols = layer_layout(dm, p, name, (double)m, (double)k, (double)n).cols;
+    const layer_rules rules = rules_of(dm, p, name, (double)m, (double)k, (double)n);
+    double gflops, share;
+    sr_code rc = rate_with(dm, name, &rules, sparsity, (double)m, (double)k, (double)n, &gflops, &share, err);
+    if (rc != SR_OK)
+        return rc;
+    const double cols = rules.lay.cols;
     const double g = (double)groups, flops = 2.0 * nnz * cols;
     out->gflops = gflops;
     out->rate_s = g * flops / (gflops * 1e9);
@@ -411,7 +435,7 @@ sr_code sr_device_model_time(const sr_device_model *dm, const sr_ceilings *c, co
     out->reread_s = lv && lv->gbps > 0 ? g * rb / (lv->gbps * 1e9) : 0.0;
     out->kernel_s = out->rate_s > out->reread_s ? out->rate_s : out->reread_s;
     out->pack_s = share * out->rate_s;
-    if (pack_apart(dm) && dm->x_packed(dm, p, m, k, n)) { /* X's panels: k rows of the columns computed */
+    if (rules.packed > 0) { /* X's panels: k rows of the columns computed */
         out->pack_s = g * (dm->pack_fixed_s + pack_bytes((double)k, cols) / (dm->pack_gbps * 1e9));
         out->kernel_s += out->pack_s;
     }

@@ -98,9 +98,9 @@ struct sr_device_model {
      * Calibration points carry theirs (cols, crowded). */
     void (*layout)(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n,
                    sr_device_layout *out);
-    const void *x_packed_ctx;  /* for x_packed and layout (e.g. the store its parameters come from) */
-    char x_packed_device[37];  /* for x_packed (e.g. the device's UUID) */
-    char x_packed_type[16];    /* for x_packed (e.g. the device's type) */
+    const void *rules_ctx;  /* for x_packed and layout (e.g. the store its parameters come from) */
+    char rules_device[37];  /* for x_packed and layout (e.g. the device's UUID) */
+    char rules_type[16];    /* for x_packed and layout (e.g. the device's type) */
     double pack_fixed_s, pack_gbps; /* a repack's cost: fixed + packed bytes of X / GB/s */
 };
 

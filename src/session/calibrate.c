@@ -187,24 +187,13 @@ sr_code sr_session_calibrate(sr_session *s, const sr_calibrate_opts *o, sr_calib
     return st.rc;
 }
 
-/* The effective parameters of kp at n columns as a run applies them, at the width of X's
- * rows the run uses (*ld). */
-static void run_params(const sr_kernel_params *kp, const sr_pattern *p, int n, sr_kernel_params *eff, int *ld)
-{
-    sr_kernel_params_effective(kp, p, n, eff);
-    *ld = sr_kernel_params_row_floats(eff, p, n);
-    if (*ld != n)
-        sr_kernel_params_effective(kp, p, *ld, eff);
-}
-
 /* The kernels' layout of a run (bench/params.h): the columns it computes (rows of ld floats
  * in whole panels of vw*nv, or along M whole tiles of ct) and whether X, read in place,
  * crowds into few cache sets. */
 static sr_device_layout run_layout(const sr_kernel_params *kp, const sr_pattern *p, int m, int k, int n)
 {
     sr_kernel_params eff;
-    int ld;
-    run_params(kp, p, n, &eff, &ld);
+    const int ld = sr_kernel_params_run_width(kp, p, n, &eff);
     sr_device_layout lay = {0, 0};
     if (eff.mv) {
         lay.cols = (double)((n + eff.ct - 1) / eff.ct * eff.ct);
@@ -223,12 +212,12 @@ static int layer_params(const sr_device_model *dm, const sr_pattern *p, int64_t 
 {
     sr_device_info info;
     memset(&info, 0, sizeof info);
-    snprintf(info.type, sizeof info.type, "%s", dm->x_packed_type[0] ? dm->x_packed_type : "CPU");
+    snprintf(info.type, sizeof info.type, "%s", dm->rules_type[0] ? dm->rules_type : "CPU");
     sr_session s;
     sr_session_init(&s, 0, NULL, NULL);
-    s.store = (sr_store *)dm->x_packed_ctx;
+    s.store = (sr_store *)dm->rules_ctx;
     s.dev = &info;
-    snprintf(s.device_uuid, sizeof s.device_uuid, "%s", dm->x_packed_device);
+    snprintf(s.device_uuid, sizeof s.device_uuid, "%s", dm->rules_device);
     sr_params_source src;
     return n <= INT32_MAX && k <= INT32_MAX && m <= INT32_MAX &&
            sr_session_params(&s, p, (int)m, (int)k, (int)n, NULL, kp, &src, NULL) == SR_OK;
@@ -238,10 +227,9 @@ static int layer_params(const sr_device_model *dm, const sr_pattern *p, int64_t 
 static int x_packed(const sr_device_model *dm, const sr_pattern *p, int64_t m, int64_t k, int64_t n)
 {
     sr_kernel_params kp, eff;
-    int ld;
     if (!layer_params(dm, p, m, k, n, &kp))
         return 0;
-    run_params(&kp, p, (int)n, &eff, &ld);
+    const int ld = sr_kernel_params_run_width(&kp, p, (int)n, &eff);
     return !sr_kernel_params_x_in_place(&eff, p, (int)m, (int)k, ld);
 }
 
@@ -309,10 +297,10 @@ sr_code sr_session_device_model(sr_store *store, const char *device_uuid, double
      * points that repacked ran it */
     dm->x_packed = x_packed;
     dm->layout = layer_layout;
-    dm->x_packed_ctx = store;
-    snprintf(dm->x_packed_device, sizeof dm->x_packed_device, "%s", device_uuid);
-    if (sr_store_device_type(store, device_uuid, dm->x_packed_type, NULL) != SR_OK)
-        dm->x_packed_type[0] = '\0';
+    dm->rules_ctx = store;
+    snprintf(dm->rules_device, sizeof dm->rules_device, "%s", device_uuid);
+    if (sr_store_device_type(store, device_uuid, dm->rules_type, NULL) != SR_OK)
+        dm->rules_type[0] = '\0';
     sr_device_model_pack_fit(dm, &dm->pack_fixed_s, &dm->pack_gbps);
     return SR_OK;
 }
