@@ -307,15 +307,16 @@ START_TEST(test_dense_wt_params)
 }
 END_TEST
 
-/* N:M's built-in panel on a CPU covers the padded row with the fewest columns (ties: the
- * widest), the default where none does better; a wider panel shortens the K block so its
- * slice of X stays within 40 KiB; GPUs and other patterns keep their defaults. */
-START_TEST(test_nm_panel_fit)
+/* The sparse kernels' built-in panel on a CPU (fit_panel in bench/params.c). N:M covers the
+ * padded row with the fewest columns (ties: the widest), the default where none does
+ * better, and a wider panel shortens the K block so its slice of X stays within 40 KiB.
+ * BSR fits nv between half its default and its default; CSR between 2 and 4, only where
+ * the default pads the row by more than an eighth. GPUs keep their defaults. */
+START_TEST(test_panel_fit)
 {
-    sr_pattern nm, csr;
+    sr_pattern nm;
     sr_err err = {0};
     ck_assert_int_eq(sr_pattern_parse("2:4", &nm, &err), SR_OK);
-    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, &err), SR_OK);
     sr_kernel_params def, kp;
     sr_kernel_params_default(&nm, "CPU", &def);
     static const struct {
@@ -352,9 +353,31 @@ START_TEST(test_nm_panel_fit)
     sr_kernel_params_default(&nm, "GPU", &gpu);
     sr_kernel_params_default_for(&nm, "GPU", 196, &kp);
     ck_assert_mem_eq(&kp, &gpu, sizeof kp);
-    sr_kernel_params_default(&csr, "CPU", &def);
-    sr_kernel_params_default_for(&csr, "CPU", 196, &kp);
-    ck_assert_mem_eq(&kp, &def, sizeof kp);
+    /* CSR: 196 (13 vectors) in 7 panels of 2, not 4 of 4; 784 (49 vectors, 52 in panels
+     * of 4: under an eighth more) and whole panels keep the default */
+    static const struct {
+        const char *pattern;
+        int n, nv;
+    } sparse[] = {
+        {"unstructured", 196, 2}, {"unstructured", 784, 4}, {"unstructured", 256, 4},
+        {"unstructured", 49, 4},  {"block:4x4", 196, 2},    {"block:4x4", 784, 2},
+        {"block:4x4", 256, 4},    {"block:4x4", 49, 4},     {"block:16x16", 196, 1},
+        {"block:16x16", 784, 1},  {"block:16x16", 3136, 2}, {"block:16x16", 128, 2},
+    };
+    for (size_t i = 0; i < sizeof sparse / sizeof *sparse; i++) {
+        sr_pattern p;
+        ck_assert_int_eq(sr_pattern_parse(sparse[i].pattern, &p, &err), SR_OK);
+        sr_kernel_params_default(&p, "CPU", &def);
+        sr_kernel_params_default_for(&p, "CPU", sparse[i].n, &kp);
+        ck_assert_msg(kp.nv == sparse[i].nv, "%s at N = %d: nv=%d, want %d", sparse[i].pattern, sparse[i].n,
+                      kp.nv, sparse[i].nv);
+        kp.nv = def.nv; /* nothing else moves */
+        ck_assert_mem_eq(&kp, &def, sizeof kp);
+        ck_assert_int_eq(sr_kernel_params_check(&kp, &p, &err), SR_OK);
+        sr_kernel_params_default_for(&p, "GPU", sparse[i].n, &kp);
+        sr_kernel_params_default(&p, "GPU", &def);
+        ck_assert_mem_eq(&kp, &def, sizeof kp);
+    }
 }
 END_TEST
 
@@ -416,9 +439,14 @@ START_TEST(test_padded_rows_run)
         if (!sr_test_quick())
             ck_assert_int_eq(check_case(pats_pad[i], 40, 36, 301, 0.5, 0, "pad=1"), 304);
     }
-    /* N:M's panel at 196 on a CPU (nm_fit_panel): one of 13 vectors, K in blocks of 48 */
-    if (cpu && !sr_test_quick())
+    /* the panels fitted to 196 on a CPU (fit_panel): N:M one of 13 vectors, K in blocks
+     * of 48; CSR and BSR 4x4 seven of 2 (the last half past the row); BSR 16x16 of 1 */
+    if (cpu && !sr_test_quick()) {
         ck_assert_int_eq(check_case("2:4", 40, 100, 196, 0.5, 0, "nv=13,kc=48"), 208);
+        ck_assert_int_eq(check_case("unstructured", 40, 100, 196, 0.5, 0, "nv=2"), 208);
+        ck_assert_int_eq(check_case("block:4x4", 40, 100, 196, 0.5, 0, "nv=2"), 208);
+        ck_assert_int_eq(check_case("block:16x16", 40, 100, 196, 0.5, 0, "nv=1,rows=8"), 208);
+    }
     /* dense along M broadcasts X's elements: no vectors along N to pad for */
     if (cpu && !sr_test_quick())
         ck_assert_int_eq(check_case("dense", 40, 36, 49, 0, 0, "vw=16,nv=2,mv=1,pad=1"), 49);
@@ -831,7 +859,7 @@ int main(void)
     tcase_add_test(tc, test_x_in_place);
     tcase_add_test(tc, test_x_auto);
     tcase_add_test(tc, test_row_floats);
-    tcase_add_test(tc, test_nm_panel_fit);
+    tcase_add_test(tc, test_panel_fit);
     tcase_add_test(tc, test_padded_rows_run);
     tcase_add_test(tc, test_gemv);
     tcase_add_test(tc, test_dense_wt);

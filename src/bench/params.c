@@ -76,29 +76,48 @@ int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int
     return best;
 }
 
-/* N:M on a CPU: the panel width (vw * nv, nv from 4 to 13: 2 x 13 accumulators fit the
- * 32 registers) that covers the padded row with the fewest columns; the default's nv where
- * none covers it with fewer. ResNet-50's 196 (208 padded: 13 x 16) ran in one panel of 13 vectors
- * instead of two of 8 (1.12x to 1.17x; 256x2304x196, 256x1024x196, 1024x256x196), 784 in
- * 7 of 7 instead of 7 of 8 (1.10x, 1.17x; 128x1152x784, 512x128x784), side by side. The K
- * block shrinks with a wider panel so that its slice of X stays in L1 (40 KiB at most). */
-static void nm_fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
+/* The sparse kernels' panel fitted to the padded row, on a CPU (measured side by side on
+ * this Xeon, ResNet-50's shapes; the dense kernel fits N its own way, along M).
+ * - N:M: the panel width (vw * nv, nv from 4 to 13: 2 x 13 accumulators fit the 32
+ *   registers) that covers the row with the fewest columns. 196 (208 padded: 13 x 16) ran
+ *   in one panel of 13 vectors instead of two of 8 (1.12x to 1.17x), 784 in 7 of 7
+ *   instead of 7 of 8 (1.10x, 1.17x). The K block shrinks with a wider panel so that its
+ *   slice of X stays in L1 (40 KiB at most).
+ * - BSR: nv from half the default's to the default's, the fewest columns. At 196 four
+ *   64-wide panels compute 256 columns, seven 32-wide ones 224: 4x4 ran 1.2x to 1.3x
+ *   faster, 16x16 with nv=1 (13 of 16) 1.1x; at 784 (52 vectors or 49) 4x4 1.0x to
+ *   1.3x, 16x16 1.0x to 1.2x; 8x8 and 2x2 1.05x to 1.45x at both.
+ * - CSR: nv from 2 to 4, only where the default's panels pad the row by more than an
+ *   eighth: at 196 14 vectors instead of 16 ran 1.1x to 1.6x faster; at 784 (50 instead
+ *   of 52) 1.0x to 0.88x, so there it keeps 4. */
+static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
 {
     const int cpu = device_type && strcmp(device_type, "GPU") != 0;
-    if (!cpu || p->kind != SR_PAT_NM || sr_kernel_params_row_floats(kp, p, n) <= 4 * kp->vw)
+    if (!cpu || p->kind == SR_PAT_DENSE)
         return;
-    const int best = sr_kernel_params_fit_nv(kp, p, n, 4, 13);
-    kp->nv = best;
-    const long slice_max = 40 * 1024, row_bytes = (long)kp->vw * best * (long)sizeof(float);
-    if (kp->kc > 0 && kp->kc * row_bytes > slice_max)
-        kp->kc = (int)(slice_max / row_bytes / 16 * 16);
+    if (p->kind == SR_PAT_NM) {
+        if (sr_kernel_params_row_floats(kp, p, n) <= 4 * kp->vw)
+            return;
+        kp->nv = sr_kernel_params_fit_nv(kp, p, n, 4, 13);
+        const long slice_max = 40 * 1024, row_bytes = (long)kp->vw * kp->nv * (long)sizeof(float);
+        if (kp->kc > 0 && kp->kc * row_bytes > slice_max)
+            kp->kc = (int)(slice_max / row_bytes / 16 * 16);
+    } else if (p->kind == SR_PAT_BLOCK) {
+        kp->nv = sr_kernel_params_fit_nv(kp, p, n, kp->nv > 1 ? kp->nv / 2 : 1, kp->nv);
+    } else {
+        const long ld = sr_kernel_params_row_floats(kp, p, n);
+        const int nv = sr_kernel_params_fit_nv(kp, p, n, 2, kp->nv);
+        const long cols = round_up_long(ld, (long)kp->vw * kp->nv);
+        if ((cols - ld) * 8 > cols)
+            kp->nv = nv;
+    }
 }
 
 void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out)
 {
     if (!(pads_much(n) && along_m(p, device_type, n, out))) {
         sr_kernel_params_default(p, device_type, out);
-        nm_fit_panel(p, device_type, n, out);
+        fit_panel(p, device_type, n, out);
     }
 }
 
