@@ -472,6 +472,8 @@ START_TEST(test_x_auto)
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 64, 147, 12544), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 768, 768, 128), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 768, 3072, 128), 0); /* 768 KiB on 512 */
+    /* one panel, the whole row: X's own layout, however long */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 512, 4608, 64), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 768, 3072, 128), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 1024, 256, 196), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &bsr, 2048, 2048, 256), 0);
