@@ -94,9 +94,10 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
                 sr_err e2 = {0};
                 if (sr_kernel_params_check(&kp, &w->pattern, &e2) != SR_OK)
                     continue;
-                /* a candidate that runs the same kernel as the best so far is not tried */
-                sr_kernel_params_effective(&kp, &w->pattern, n, &eff);
-                sr_kernel_params_effective(&base, &w->pattern, n, &base_eff);
+                /* a candidate that runs the same kernel as the best so far is not tried
+                 * (the parameters a run really uses, at the width it pads rows to) */
+                sr_kernel_params_run_width(&kp, &w->pattern, n, &eff);
+                sr_kernel_params_run_width(&base, &w->pattern, n, &base_eff);
                 if (memcmp(&eff, &base_eff, sizeof eff) == 0)
                     continue;
                 const double before = out->best_time_s;
