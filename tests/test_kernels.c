@@ -700,6 +700,36 @@ START_TEST(test_tune_fitted_nv)
 }
 END_TEST
 
+static int stop_at_first(void *ctx, const sr_kernel_params *kp, double time_s, int ok, const char *why)
+{
+    (void)ctx, (void)kp, (void)time_s, (void)ok, (void)why;
+    return 1; /* the start only */
+}
+
+/* tune keeps its winner with the panel it ran: a start of 16 vectors of 16 at N = 20 ran
+ * 2 (32 columns) and is kept as nv=2, not as 16 (which a 196-wide layer that looks it up
+ * would run as 13). */
+START_TEST(test_tune_keeps_panel_run)
+{
+    const int m = 24, k = 40, n = 20;
+    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 9);
+    sr_sparse *s = encoded("unstructured", m, k, 0.5, &w);
+    sr_kernel_params start;
+    sr_kernel_params_default(&s->pattern, "CPU", &start);
+    start.vw = 16, start.nv = 16;
+    sr_tune_result r;
+    sr_err err = {0};
+    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 20.0, stop_at_first, NULL, &r, &err) == SR_OK, "%s", err.msg);
+    ck_assert(r.stopped);
+    ck_assert_int_eq(r.best.vw, 16);
+    ck_assert_int_eq(r.best.nv, 2);
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
 /* tune skips a candidate that does not verify or build, says why, and goes on: from a
  * start point that cannot build to one that runs; with every result wrong, to an error. */
 START_TEST(test_tune_skips)
@@ -870,6 +900,7 @@ int main(void)
     tcase_add_test(tc, test_verification_catches_errors);
     tcase_add_test(tc, test_tune_skips);
     tcase_add_test(tc, test_tune_fitted_nv);
+    tcase_add_test(tc, test_tune_keeps_panel_run);
     tcase_add_test(tc, test_binary_cache);
     suite_add_tcase(s, tc);
     /* drivers that end loops early (llvmpipe) */

@@ -1,7 +1,9 @@
 /* Searching a kernel's parameters for one device: coordinate descent from the defaults
  * over vector width, vectors per row, tile rows, tiles per work-item, K block,
  * work-group size and X's layout (repacked or in place), each
- * candidate verified and timed; the fastest median wins. */
+ * candidate verified and timed; the fastest median wins where it is clearly (by
+ * SR_TUNE_MARGIN) faster than the best before it. The winner is kept with the panel
+ * (nv) it ran with at this N. */
 #ifndef SR_BENCH_TUNE_H
 #define SR_BENCH_TUNE_H
 
@@ -22,6 +24,10 @@ typedef struct {
  * Returning nonzero stops the search (an interrupt); the best so far is kept. */
 typedef int (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double time_s, int ok,
                                 const char *why);
+
+/* How much faster (a fraction of the best median) a candidate must run to replace the
+ * best so far. */
+#define SR_TUNE_MARGIN 0.05
 
 /* Tunes the kernel of w's pattern for x (k x n). `start` is where the search begins
  * (defaults or a stored best); it stops after `budget_s` seconds of wall clock. A
