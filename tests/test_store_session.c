@@ -41,8 +41,8 @@ static void tier_device(sr_store *s, const char *name, const char *driver, const
 
 /* A run of `tune` on device that stores params for pattern on shape mk x mk x mk and ends
  * with status. */
-static void tuned_row(sr_store *s, const char *device, const char *pattern, int64_t mk, const char *params,
-                      const char *status)
+static void tuned_shape(sr_store *s, const char *device, const char *pattern, int64_t m, int64_t k, int64_t n,
+                        const char *params, const char *status)
 {
     char run[SR_UUID_LEN];
     sr_err e;
@@ -52,11 +52,17 @@ static void tuned_row(sr_store *s, const char *device, const char *pattern, int6
     snprintf(t.pattern, sizeof t.pattern, "%s", pattern);
     t.sparsity = NAN;
     t.time_s = NAN;
-    t.m = t.k = t.n = mk;
+    t.m = m, t.k = k, t.n = n;
     snprintf(t.params, sizeof t.params, "%s", params);
     t.gflops = 1;
     ck_assert_msg(sr_store_put_tuned(s, &t, &e) == SR_OK, "%s", e.msg);
     ck_assert_msg(sr_store_run_end(s, run, status, &e) == SR_OK, "%s", e.msg);
+}
+
+static void tuned_row(sr_store *s, const char *device, const char *pattern, int64_t mk, const char *params,
+                      const char *status)
+{
+    tuned_shape(s, device, pattern, mk, mk, mk, params, status);
 }
 
 /* The tier and parameters sr_store_get_tuned finds for device on a 64^3 2:4 problem. */
@@ -166,6 +172,14 @@ START_TEST(test_tuned_tiers)
     ck_assert_str_eq(got.params, "vw=2,nv=2");
     ck_assert_int_eq(sr_store_get_tuned(s, here, "2:4", SR_DTYPE_FP32, 0, 0, 0, &got, &e), SR_OK);
     ck_assert_str_eq(got.params, "vw=2,nv=2");
+    /* N counts four times: 3072x768x128 takes 768x3072x128's (M and K 4x off, N the same)
+     * over 2048x512x49's (each of the three under 3x off) */
+    tuned_shape(s, here, "dense", 768, 3072, 128, "vw=16,nv=4", "complete");
+    tuned_shape(s, here, "dense", 2048, 512, 49, "vw=16,nv=2,mv=1", "complete");
+    ck_assert_int_eq(sr_store_get_tuned(s, here, "dense", SR_DTYPE_FP32, 3072, 768, 128, &got, &e), SR_OK);
+    ck_assert_str_eq(got.params, "vw=16,nv=4");
+    ck_assert_int_eq(sr_store_get_tuned(s, here, "dense", SR_DTYPE_FP32, 1024, 1024, 49, &got, &e), SR_OK);
+    ck_assert_str_eq(got.params, "vw=16,nv=2,mv=1");
 
     /* --params overrides every tier; one that does not parse is refused, naming it (one
      * that parses but does not fit is the kernel run's to refuse) */
