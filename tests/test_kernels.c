@@ -353,14 +353,16 @@ START_TEST(test_panel_fit)
     sr_kernel_params_default(&nm, "GPU", &gpu);
     sr_kernel_params_default_for(&nm, "GPU", 196, &kp);
     ck_assert_mem_eq(&kp, &gpu, sizeof kp);
-    /* CSR: 196 (13 vectors) in 7 panels of 2, not 4 of 4; 784 (49 vectors, 52 in panels
-     * of 4: under an eighth more) and whole panels keep the default */
+    /* CSR: a row of up to 8 vectors in one panel (128, and 100 padded to 112); 196 (13
+     * vectors) in 7 panels of 2, not 4 of 4; 784 (49 vectors, 52 in panels of 4: under an
+     * eighth more) and whole panels keep the default */
     static const struct {
         const char *pattern;
         int n, nv;
     } sparse[] = {
         {"unstructured", 196, 2}, {"unstructured", 784, 4}, {"unstructured", 256, 4},
-        {"unstructured", 49, 4},  {"block:4x4", 196, 2},    {"block:4x4", 784, 2},
+        {"unstructured", 49, 4},  {"unstructured", 128, 8}, {"unstructured", 100, 7},
+        {"block:4x4", 196, 2},    {"block:4x4", 784, 2},
         {"block:4x4", 256, 4},    {"block:4x4", 49, 4},     {"block:16x16", 196, 1},
         {"block:16x16", 784, 1},  {"block:16x16", 3136, 2}, {"block:16x16", 128, 2},
     };

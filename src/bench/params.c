@@ -87,9 +87,11 @@ int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int
  *   64-wide panels compute 256 columns, seven 32-wide ones 224: 4x4 ran 1.2x to 1.3x
  *   faster, 16x16 with nv=1 (13 of 16) 1.1x; at 784 (52 vectors or 49) 4x4 1.0x to
  *   1.3x, 16x16 1.0x to 1.2x; 8x8 and 2x2 1.05x to 1.45x at both.
- * - CSR: nv from 2 to 4, only where the default's panels pad the row by more than an
- *   eighth: at 196 14 vectors instead of 16 ran 1.1x to 1.6x faster; at 784 (50 instead
- *   of 52) 1.0x to 0.88x, so there it keeps 4. */
+ * - CSR: the whole row in one panel up to 8 vectors (BERT's 128 columns: 1.07x to 1.4x
+ *   faster than two panels of 4, at 768x768, 3072x768 and 768x3072); past that, nv from
+ *   2 to 4, only where the default's panels pad the row by more than an eighth: at 196
+ *   14 vectors instead of 16 ran 1.1x to 1.6x faster; at 784 (50 instead of 52) 1.0x to
+ *   0.88x, so there it keeps 4. 8 vectors at 196 to 3136 ran 1.1x to 1.9x slower. */
 static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
 {
     const int cpu = device_type && strcmp(device_type, "GPU") != 0;
@@ -106,6 +108,11 @@ static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_ke
         kp->nv = sr_kernel_params_fit_nv(kp, p, n, kp->nv > 1 ? kp->nv / 2 : 1, kp->nv);
     } else {
         const long ld = sr_kernel_params_row_floats(kp, p, n);
+        const int row_vectors = (int)((ld + kp->vw - 1) / kp->vw);
+        if (row_vectors <= 8) { /* one panel, the whole row: each nonzero's value and index */
+            kp->nv = row_vectors; /* serve all of it, and X is read in place */
+            return;
+        }
         const int nv = sr_kernel_params_fit_nv(kp, p, n, 2, kp->nv);
         const long cols = round_up_long(ld, (long)kp->vw * kp->nv);
         if ((cols - ld) * 8 > cols)
