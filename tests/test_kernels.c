@@ -732,6 +732,43 @@ START_TEST(test_tune_keeps_panel_run)
 }
 END_TEST
 
+/* tune confirms its winner against the start, the two run side by side: the winner
+ * stays only when faster by the margin there, and both times are those rounds'; a
+ * search that never left the start runs no rounds. */
+START_TEST(test_tune_confirms)
+{
+    if (sr_test_quick()) /* a build per candidate: seconds each on llvmpipe */
+        return;
+    const int m = 64, k = 64, n = 64;
+    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 7);
+    sr_sparse *s = encoded("dense", m, k, 0, &w);
+    sr_kernel_params start;
+    sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
+    start.vw = 4, start.nv = 1, start.rows = 1; /* slow: the search should leave it */
+    sr_tune_result r;
+    sr_err err = {0};
+    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 3, 8.0, NULL, NULL, &r, &err) == SR_OK, "%s", err.msg);
+    ck_assert_double_gt(r.default_time_s, 0.0);
+    sr_kernel_params eff, start_eff;
+    sr_kernel_params_run_width(&r.best, &s->pattern, n, &eff);
+    sr_kernel_params_run_width(&start, &s->pattern, n, &start_eff);
+    const int moved = memcmp(&eff, &start_eff, sizeof eff) != 0;
+    if (r.confirmed) {
+        ck_assert_int_eq(r.confirmed, SR_TUNE_CONFIRM_ROUNDS);
+        if (moved)
+            ck_assert_double_le(r.best_time_s, r.default_time_s * (1.0 - SR_TUNE_MARGIN));
+        else
+            ck_assert_double_eq(r.best_time_s, r.default_time_s);
+    } else {
+        ck_assert(!moved);
+    }
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+}
+END_TEST
+
 /* tune skips a candidate that does not verify or build, says why, and goes on: from a
  * start point that cannot build to one that runs; with every result wrong, to an error. */
 START_TEST(test_tune_skips)
@@ -903,6 +940,7 @@ int main(void)
     tcase_add_test(tc, test_tune_skips);
     tcase_add_test(tc, test_tune_fitted_nv);
     tcase_add_test(tc, test_tune_keeps_panel_run);
+    tcase_add_test(tc, test_tune_confirms);
     tcase_add_test(tc, test_binary_cache);
     suite_add_tcase(s, tc);
     /* drivers that end loops early (llvmpipe) */

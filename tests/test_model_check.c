@@ -307,13 +307,16 @@ START_TEST(test_points_by_the_kernels_rules)
                               pts[i].cols);
                 ck_assert_int_eq(pts[i].crowded, want[j].crowded);
             }
-    /* layers: CSR at 768 x 768 x 128 reads X in place (a 192 KiB panel on 256 of room),
-     * crowded; at 768 x 192 it is no longer crowded; N:M at 196 in 13 vectors */
+    /* layers: CSR at 768 x 768 x 384 reads X in place (a 192 KiB panel on 256 of room),
+     * crowded (rows 1.5 KiB apart); at 128 one panel is the whole row: not crowded; at
+     * 768 x 192 no longer crowded; N:M at 196 in 13 vectors */
     sr_pattern csr, nm;
     ck_assert(sr_pattern_parse("unstructured", &csr, NULL) == SR_OK && sr_pattern_parse("2:4", &nm, NULL) == SR_OK);
     sr_device_layout lay;
+    dm.layout(&dm, &csr, 768, 768, 384, &lay);
+    ck_assert(lay.cols == 384 && lay.crowded == 1);
     dm.layout(&dm, &csr, 768, 768, 128, &lay);
-    ck_assert(lay.cols == 128 && lay.crowded == 1);
+    ck_assert(lay.cols == 128 && lay.crowded == 0);
     dm.layout(&dm, &csr, 768, 768, 192, &lay);
     ck_assert(lay.cols == 192 && lay.crowded == 0);
     dm.layout(&dm, &nm, 256, 2304, 196, &lay);

@@ -2,8 +2,9 @@
  * over vector width, vectors per row, tile rows, tiles per work-item, K block,
  * work-group size and X's layout (repacked or in place), each
  * candidate verified and timed; the fastest median wins where it is clearly (by
- * SR_TUNE_MARGIN) faster than the best before it. The winner is kept with the panel
- * (nv) it ran with at this N. */
+ * SR_TUNE_MARGIN) faster than the best before it, and stays only where it is so again
+ * against the start, the two run side by side. The winner is kept with the panel (nv) it
+ * ran with at this N. */
 #ifndef SR_BENCH_TUNE_H
 #define SR_BENCH_TUNE_H
 
@@ -17,6 +18,8 @@ typedef struct {
     int evaluated;       /* candidates run (each verified) */
     int failed;          /* candidates that could not build, run or verify (skipped) */
     int stopped;         /* the progress callback asked to stop */
+    int confirmed;       /* side-by-side rounds of the winner against the start (0: the
+                            start won the search, or a run of the two failed) */
 } sr_tune_result;
 
 /* Called after each candidate (may be NULL): for progress output. ok 0: the candidate was
@@ -28,6 +31,9 @@ typedef int (*sr_tune_progress)(void *ctx, const sr_kernel_params *kp, double ti
 /* How much faster (a fraction of the best median) a candidate must run to replace the
  * best so far. */
 #define SR_TUNE_MARGIN 0.05
+/* Rounds of the winner against the start, side by side, that confirm the search's result
+ * (odd: their median is one round's). */
+#define SR_TUNE_CONFIRM_ROUNDS 5
 
 /* Tunes the kernel of w's pattern for x (k x n). `start` is where the search begins
  * (defaults or a stored best); it stops after `budget_s` seconds of wall clock. A
