@@ -5,8 +5,9 @@
 #include "bench/tune.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "bench/timing.h"
 
 static const int vw_values[] = {4, 8, 16};
 static const int nv_values[] = {1, 2, 4, 8, 16};
@@ -51,12 +52,6 @@ static int try_candidate(sr_cl *cl, const sr_sparse *w, const float *w_dense, co
     return progress && progress(ctx, kp, ok ? res.time.median_s : 0.0, ok, ok ? NULL : e.msg);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The winner against the start, side by side: SR_TUNE_CONFIRM_ROUNDS rounds that run the
  * start then the winner, each a median of reps. The search timed them minutes apart, the
  * start first (in tune --classes, defaults "gained" 1.1x to 1.4x that the same two
@@ -77,9 +72,7 @@ static void confirm(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
         tb[r] = res.time.median_s;
         out->confirmed++;
     }
-    qsort(ts, SR_TUNE_CONFIRM_ROUNDS, sizeof *ts, cmp_double);
-    qsort(tb, SR_TUNE_CONFIRM_ROUNDS, sizeof *tb, cmp_double);
-    const double t_start = ts[SR_TUNE_CONFIRM_ROUNDS / 2], t_best = tb[SR_TUNE_CONFIRM_ROUNDS / 2];
+    const double t_start = sr_median(ts, SR_TUNE_CONFIRM_ROUNDS), t_best = sr_median(tb, SR_TUNE_CONFIRM_ROUNDS);
     out->default_time_s = t_start;
     if (t_best < t_start * (1.0 - SR_TUNE_MARGIN)) {
         out->best_time_s = t_best;
