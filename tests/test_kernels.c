@@ -678,27 +678,37 @@ static int stop_at_nv13(void *ctx, const sr_kernel_params *kp, double time_s, in
     return *seen; /* found: stop the search */
 }
 
+/* A search over CSR's parameters (24 x 40 at 0.5, n columns) from start, reported to cb;
+ * it must succeed. */
+static sr_tune_result tune_csr(int n, const sr_kernel_params *start, sr_tune_progress cb, void *ctx)
+{
+    const int m = 24, k = 40;
+    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
+    sr_dense_random(x, k, n, 9);
+    sr_sparse *s = encoded("unstructured", m, k, 0.5, &w);
+    sr_tune_result r;
+    sr_err err = {0};
+    ck_assert_msg(sr_tune(cl, s, w, x, n, start, 1, 20.0, cb, ctx, &r, &err) == SR_OK, "%s", err.msg);
+    sr_sparse_free(s);
+    free(w);
+    free(x);
+    return r;
+}
+
 /* tune tries, besides nv's powers of two, the nv whose panels cover N with the fewest
  * columns: 13 vectors of 16 at N = 196 (208 padded). */
 START_TEST(test_tune_fitted_nv)
 {
     if (sr_test_quick()) /* a build per candidate: seconds each on llvmpipe */
         return;
-    const int m = 24, k = 40, n = 196;
-    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
-    sr_dense_random(x, k, n, 9);
-    sr_sparse *s = encoded("unstructured", m, k, 0.5, &w);
+    sr_pattern csr;
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, NULL), SR_OK);
     sr_kernel_params start;
-    sr_kernel_params_default(&s->pattern, "CPU", &start); /* vw=16, nv=4 */
-    sr_tune_result r;
-    sr_err err = {0};
+    sr_kernel_params_default(&csr, "CPU", &start); /* vw=16, nv=4 */
     int seen = 0;
-    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 20.0, stop_at_nv13, &seen, &r, &err) == SR_OK, "%s", err.msg);
+    const sr_tune_result r = tune_csr(196, &start, stop_at_nv13, &seen);
     ck_assert(seen);
     ck_assert(r.stopped);
-    sr_sparse_free(s);
-    free(w);
-    free(x);
 }
 END_TEST
 
@@ -713,22 +723,15 @@ static int stop_at_first(void *ctx, const sr_kernel_params *kp, double time_s, i
  * would run as 13). */
 START_TEST(test_tune_keeps_panel_run)
 {
-    const int m = 24, k = 40, n = 20;
-    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
-    sr_dense_random(x, k, n, 9);
-    sr_sparse *s = encoded("unstructured", m, k, 0.5, &w);
+    sr_pattern csr;
+    ck_assert_int_eq(sr_pattern_parse("unstructured", &csr, NULL), SR_OK);
     sr_kernel_params start;
-    sr_kernel_params_default(&s->pattern, "CPU", &start);
+    sr_kernel_params_default(&csr, "CPU", &start);
     start.vw = 16, start.nv = 16;
-    sr_tune_result r;
-    sr_err err = {0};
-    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 20.0, stop_at_first, NULL, &r, &err) == SR_OK, "%s", err.msg);
+    const sr_tune_result r = tune_csr(20, &start, stop_at_first, NULL);
     ck_assert(r.stopped);
     ck_assert_int_eq(r.best.vw, 16);
     ck_assert_int_eq(r.best.nv, 2);
-    sr_sparse_free(s);
-    free(w);
-    free(x);
 }
 END_TEST
 
