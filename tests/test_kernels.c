@@ -678,20 +678,38 @@ static int stop_at_nv13(void *ctx, const sr_kernel_params *kp, double time_s, in
     return *seen; /* found: stop the search */
 }
 
+/* A product to tune: W as encoded() makes it (pattern, m x k at sparsity), its dense copy,
+ * and X (k x n) random from seed. */
+typedef struct {
+    sr_sparse *s;
+    float *w, *x;
+    int n;
+} tune_case;
+
+static tune_case tune_case_make(const char *pattern, int m, int k, int n, double sparsity, uint64_t seed)
+{
+    tune_case t = {.n = n, .x = malloc((size_t)k * n * sizeof(float))};
+    sr_dense_random(t.x, k, n, seed);
+    t.s = encoded(pattern, m, k, sparsity, &t.w);
+    return t;
+}
+
+static void tune_case_free(tune_case *t)
+{
+    sr_sparse_free(t->s);
+    free(t->w);
+    free(t->x);
+}
+
 /* A search over CSR's parameters (24 x 40 at 0.5, n columns) from start, reported to cb;
  * it must succeed. */
 static sr_tune_result tune_csr(int n, const sr_kernel_params *start, sr_tune_progress cb, void *ctx)
 {
-    const int m = 24, k = 40;
-    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
-    sr_dense_random(x, k, n, 9);
-    sr_sparse *s = encoded("unstructured", m, k, 0.5, &w);
+    tune_case t = tune_case_make("unstructured", 24, 40, n, 0.5, 9);
     sr_tune_result r;
     sr_err err = {0};
-    ck_assert_msg(sr_tune(cl, s, w, x, n, start, 1, 20.0, cb, ctx, &r, &err) == SR_OK, "%s", err.msg);
-    sr_sparse_free(s);
-    free(w);
-    free(x);
+    ck_assert_msg(sr_tune(cl, t.s, t.w, t.x, n, start, 1, 20.0, cb, ctx, &r, &err) == SR_OK, "%s", err.msg);
+    tune_case_free(&t);
     return r;
 }
 
@@ -742,20 +760,18 @@ START_TEST(test_tune_confirms)
 {
     if (sr_test_quick()) /* a build per candidate: seconds each on llvmpipe */
         return;
-    const int m = 64, k = 64, n = 64;
-    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
-    sr_dense_random(x, k, n, 7);
-    sr_sparse *s = encoded("dense", m, k, 0, &w);
+    tune_case t = tune_case_make("dense", 64, 64, 64, 0, 7);
+    const sr_pattern *p = &t.s->pattern;
     sr_kernel_params start;
-    sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
+    sr_kernel_params_default(p, sr_cl_info(cl)->type, &start);
     start.vw = 4, start.nv = 1, start.rows = 1; /* slow: the search should leave it */
     sr_tune_result r;
     sr_err err = {0};
-    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 3, 8.0, NULL, NULL, &r, &err) == SR_OK, "%s", err.msg);
+    ck_assert_msg(sr_tune(cl, t.s, t.w, t.x, t.n, &start, 3, 8.0, NULL, NULL, &r, &err) == SR_OK, "%s", err.msg);
     ck_assert_double_gt(r.default_time_s, 0.0);
     sr_kernel_params eff, start_eff;
-    sr_kernel_params_run_width(&r.best, &s->pattern, n, &eff);
-    sr_kernel_params_run_width(&start, &s->pattern, n, &start_eff);
+    sr_kernel_params_run_width(&r.best, p, t.n, &eff);
+    sr_kernel_params_run_width(&start, p, t.n, &start_eff);
     const int moved = memcmp(&eff, &start_eff, sizeof eff) != 0;
     if (r.confirmed) {
         ck_assert_int_eq(r.confirmed, SR_TUNE_CONFIRM_ROUNDS);
@@ -766,9 +782,7 @@ START_TEST(test_tune_confirms)
     } else {
         ck_assert(!moved);
     }
-    sr_sparse_free(s);
-    free(w);
-    free(x);
+    tune_case_free(&t);
 }
 END_TEST
 
@@ -776,17 +790,15 @@ END_TEST
  * start point that cannot build to one that runs; with every result wrong, to an error. */
 START_TEST(test_tune_skips)
 {
-    const int m = 20, k = 30, n = 9;
-    float *w = NULL, *x = malloc((size_t)k * n * sizeof *x);
-    sr_dense_random(x, k, n, 8);
-    sr_sparse *s = encoded("dense", m, k, 0, &w);
+    tune_case t = tune_case_make("dense", 20, 30, 9, 0, 8);
+    sr_sparse *s = t.s;
     sr_kernel_params start;
     sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
     start.vw = 3; /* no such vector width: the start cannot build */
     sr_tune_result r;
     tune_seen seen = {0};
     sr_err err = {0};
-    ck_assert_msg(sr_tune(cl, s, w, x, n, &start, 1, 5.0, seen_candidate, &seen, &r, &err) == SR_OK, "%s",
+    ck_assert_msg(sr_tune(cl, s, t.w, t.x, t.n, &start, 1, 5.0, seen_candidate, &seen, &r, &err) == SR_OK, "%s",
                   err.msg);
     ck_assert_ptr_nonnull(strstr(seen.why, "vw=3"));
     ck_assert_int_gt(seen.ok, 0);
@@ -799,14 +811,12 @@ START_TEST(test_tune_skips)
     s->vals[5] += 0.5f;
     sr_kernel_params_default(&s->pattern, sr_cl_info(cl)->type, &start);
     memset(&seen, 0, sizeof seen);
-    ck_assert_int_eq(sr_tune(cl, s, w, x, n, &start, 1, 1.0, seen_candidate, &seen, &r, &err), SR_ERR_VERIFY);
+    ck_assert_int_eq(sr_tune(cl, s, t.w, t.x, t.n, &start, 1, 1.0, seen_candidate, &seen, &r, &err), SR_ERR_VERIFY);
     ck_assert_ptr_nonnull(strstr(seen.why, "disagrees"));
     ck_assert_int_eq(seen.ok, 0);
     ck_assert_int_gt(seen.skipped, 0);
     ck_assert_ptr_nonnull(strstr(err.msg, "no candidate"));
-    sr_sparse_free(s);
-    free(w);
-    free(x);
+    tune_case_free(&t);
 }
 END_TEST
 

@@ -97,8 +97,9 @@ static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_ke
     const int cpu = device_type && strcmp(device_type, "GPU") != 0;
     if (!cpu || p->kind == SR_PAT_DENSE)
         return;
+    const long ld = sr_kernel_params_row_floats(kp, p, n);
     if (p->kind == SR_PAT_NM) {
-        if (sr_kernel_params_row_floats(kp, p, n) <= 4 * kp->vw)
+        if (ld <= 4 * kp->vw)
             return;
         kp->nv = sr_kernel_params_fit_nv(kp, p, n, 4, 13);
         const long slice_max = 40 * 1024, row_bytes = (long)kp->vw * kp->nv * (long)sizeof(float);
@@ -107,7 +108,6 @@ static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_ke
     } else if (p->kind == SR_PAT_BLOCK) {
         kp->nv = sr_kernel_params_fit_nv(kp, p, n, kp->nv > 1 ? kp->nv / 2 : 1, kp->nv);
     } else {
-        const long ld = sr_kernel_params_row_floats(kp, p, n);
         const int row_vectors = (int)((ld + kp->vw - 1) / kp->vw);
         if (row_vectors <= 8) { /* one panel, the whole row: each nonzero's value and index */
             kp->nv = row_vectors; /* serve all of it, and X is read in place */

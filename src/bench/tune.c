@@ -82,6 +82,16 @@ static void confirm(sr_cl *cl, const sr_sparse *w, const float *w_dense, const f
     }
 }
 
+/* Whether a and b run the same kernel on n columns: the parameters a run really uses, at
+ * the width it pads rows to, are equal. */
+static int same_kernel(const sr_kernel_params *a, const sr_kernel_params *b, const sr_pattern *p, int n)
+{
+    sr_kernel_params ea, eb;
+    sr_kernel_params_run_width(a, p, n, &ea);
+    sr_kernel_params_run_width(b, p, n, &eb);
+    return memcmp(&ea, &eb, sizeof ea) == 0;
+}
+
 sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float *x, int n,
                 const sr_kernel_params *start, int reps, double budget_s, sr_tune_progress progress,
                 void *ctx, sr_tune_result *out, sr_err *err)
@@ -125,16 +135,13 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
         for (size_t a = 0; a < sizeof axes / sizeof *axes; a++) {
             const sr_kernel_params base = out->best;
             for (int i = 0; i < axes[a].count && sr_wall_seconds() < t_end && !out->stopped; i++) {
-                sr_kernel_params kp = base, eff, base_eff;
+                sr_kernel_params kp = base;
                 *field(&kp, axes[a].offset) = axes[a].values[i];
                 sr_err e2 = {0};
                 if (sr_kernel_params_check(&kp, &w->pattern, &e2) != SR_OK)
                     continue;
-                /* a candidate that runs the same kernel as the best so far is not tried
-                 * (the parameters a run really uses, at the width it pads rows to) */
-                sr_kernel_params_run_width(&kp, &w->pattern, n, &eff);
-                sr_kernel_params_run_width(&base, &w->pattern, n, &base_eff);
-                if (memcmp(&eff, &base_eff, sizeof eff) == 0)
+                /* a candidate that runs the same kernel as the best so far is not tried */
+                if (same_kernel(&kp, &base, &w->pattern, n))
                     continue;
                 const double before = out->best_time_s;
                 out->stopped = try_candidate(cl, w, w_dense, x, n, &kp, reps, progress, ctx, out, &last);
@@ -142,13 +149,11 @@ sr_code sr_tune(sr_cl *cl, const sr_sparse *w, const float *w_dense, const float
             }
         }
     }
-    sr_kernel_params eff, start_eff;
-    sr_kernel_params_run_width(&out->best, &w->pattern, n, &eff);
-    sr_kernel_params_run_width(start, &w->pattern, n, &start_eff);
-    if (!out->stopped && out->default_time_s > 0 && memcmp(&eff, &start_eff, sizeof eff) != 0)
+    if (!out->stopped && out->default_time_s > 0 && !same_kernel(&out->best, start, &w->pattern, n))
         confirm(cl, w, w_dense, x, n, start, reps, out);
     /* the panel that ran: nv beyond N's vectors is capped where the kernel runs (N = 49
      * ran nv=13 as 4), and stored as 13 it would mean 13 at the layers that look it up */
+    sr_kernel_params eff;
     sr_kernel_params_run_width(&out->best, &w->pattern, n, &eff);
     out->best.nv = eff.nv;
     if (out->evaluated == 0)
