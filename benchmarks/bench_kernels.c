@@ -15,6 +15,7 @@
 #include "bench/peaks.h"
 #include "bench/timing.h"
 #include "cli/cli.h"
+#include "openmp_bind.h"
 #include "peer_ort.h"
 #include "session/session.h"
 
@@ -270,6 +271,7 @@ static void peer_paths(bench_config *cfg)
 
 int main(int argc, char **argv)
 {
+    openmp_bind_start(argv);
     bench_opts o = {.seed = 1};
     bench_config cfg = {.rounds = 5, .reps = 3};
     peer_paths(&cfg);

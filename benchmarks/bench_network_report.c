@@ -295,6 +295,7 @@ void bench_network_print(const char *network, int batch, const bench_case *cases
     print_peer_notes(cases, n);
     printf("\nours: profiling events of the kernel, and of X's repacking where marked p (unmarked: the\n"
            "  kernel reads X in place); peers: wall clock (onnxruntime's in its own process, timed there).\n"
+           "  Both timed with the cores held awake, OpenMP's threads (MKL, plain C) bound one to a core.\n"
            "  peer/ours > 1: ours is faster. eff = roofline time / measured time (model/roofline.h, the\n"
            "  level the working set fits in). vs dense = our dense total / this pattern's total.\n"
            "  Per-case detail (params, round times, repacking) in --json.\n");

@@ -190,7 +190,8 @@ void bench_print_table(const bench_case *cases, int n, const bench_config *cfg)
         }
     }
     printf("\nours: profiling events of X's repacking + the kernel (sparseroof kernel's timing), params per case\n"
-           "  in --json; peers: wall clock. ours/peer = peer time / our time. GF/dense = our useful GFLOP/s /\n"
+           "  in --json; peers: wall clock. Both timed with the cores held awake, OpenMP's threads bound one\n"
+           "  to a core. ours/peer = peer time / our time. GF/dense = our useful GFLOP/s /\n"
            "  our dense kernel's on the same shape; time/dense = our time / that dense time; \"kernels only\"\n"
            "  sets X's repacking apart on both sides (the targets count it). eff = roofline\n"
            "  time / measured time: max(FLOPs / FMA peak, bytes / bandwidth of the level the working set fits\n"

@@ -5,7 +5,8 @@
  * enough that on a kernel of a few hundred microseconds one worker often finds the work
  * gone: repetitions then fall into two clusters, one core's time and two cores'
  * (seen at 256x2304x196, block:4x4: medians of 0.13 and 0.23 ms from run to run). The
- * peers' runtimes spin instead (OpenMP's wait policy, onnxruntime's thread pool). Here
+ * peers' runtimes spin for a while, but not across a pause (MKL then took up to 12x
+ * longer), so the kernel benchmark holds the cores awake for them too. Here
  * one thread per core of the process's CPU set loops on sched_yield() at SCHED_IDLE, the
  * lowest priority: it runs only where the core would otherwise halt, and each yield hands
  * the core to any thread that became ready. (A loop of pause instructions instead left
