@@ -6,13 +6,21 @@
  * and runs every tile over a block before the next, so the block's KC x TN slice of X
  * stays in L1 for all of them; partial sums wait in a private tile between blocks.
  * Rows run along dimension 0 so neighbouring work-groups share one X panel in L2.
- * Build options: -DRT -DTILES -DKC -DVW -DNV [-DX_IN_PLACE].
+ * Build options: -DRT -DTILES -DKC -DVW -DNV [-DX_IN_PLACE] [-DPOCL_CPU].
  * Global: (ceil(M/ROWS) padded, Np/TN). */
 #if !defined(RT) || !defined(TILES) || !defined(KC) || !defined(VW) || !defined(NV)
 #error "gemm_dense.cl needs -DRT -DTILES -DKC -DVW -DNV"
 #endif
 #define TN (VW * NV)
 #define ROWS (RT * TILES)
+/* X read in place on PoCL's CPU device: a panel's rows lie N floats apart (at ResNet-50's
+ * widths of 784 to 12544, one or none to a page), where the hardware prefetcher does not
+ * follow, and the first work-item on a panel waited on memory row by row; each now asks
+ * for the row 8 ahead. Side by side on ResNet-50's in-place shapes (M <= 128): 1.10x to
+ * 1.16x faster; a packed panel, contiguous, lost up to 5% with it (512 x 128 x 784). */
+#if defined(X_IN_PLACE) && defined(POCL_CPU)
+#define X_PREFETCH 8
+#endif
 
 kernel void gemm_dense(const int M, const int N, const int K,
                        global const float *restrict W, global const float *restrict Xp,
@@ -36,6 +44,11 @@ kernel void gemm_dense(const int M, const int N, const int K,
             VEC acc[RT][NV];
             tile_get(acc, tile, t * RT);
             for (int k = k0; k < k1; k++) {
+#if defined(X_PREFETCH)
+#pragma unroll
+                for (int v = 0; v < NV; v++) /* past K: a hint, never a fault */
+                    PREFETCH_GLOBAL(xp + (size_t)(k + X_PREFETCH) * XS + v * VW);
+#endif
                 float a[RT];
 #pragma unroll
                 for (int r = 0; r < RT; r++)
