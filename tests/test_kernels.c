@@ -468,7 +468,8 @@ START_TEST(test_x_auto)
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 64), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 2048, 512, 49), 0); /* unaligned rows */
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 64, 147, 12544), 1);
-    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 1024, 256, 784), 0); /* many rows */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 256, 512, 784), 1); /* few rows */
+    ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &dense, 512, 256, 784), 0); /* many rows */
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 784), 1);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 1024, 256, 196), 0);
     ck_assert_int_eq(sr_kernel_params_x_in_place(&kp, &csr, 64, 147, 12544), 1);

@@ -359,9 +359,11 @@ int sr_kernel_params_x_in_place(const sr_kernel_params *eff, const sr_pattern *p
         return 1;
     case SR_PAT_DENSE:
         /* the repack costs as much as a few rows of W and the packed panel streams in
-         * order: in place gained with one panel or few rows (M <= 128: 1.1x to 2x); at
-         * 49 columns, which split vectors across cache lines, 2048 rows lost 10-20% */
-        return aligned && (tn >= n || m <= 128);
+         * order: in place gained with one panel or few rows (M <= 128: 1.1x to 2x; 256
+         * once gemm_dense.cl prefetched X's rows: 256 x 64 x 3136 and 256 x 512 x 784
+         * 1.05x to 1.08x, where 512 and 1024 rows were even); at 49 columns, which split
+         * vectors across cache lines, 2048 rows lost 10-20% */
+        return aligned && (tn >= n || m <= 256);
     case SR_PAT_UNSTRUCTURED:
         /* CSR loads a row of X per nonzero, so loads set its pace: unaligned rows split
          * them (49 and 196 columns: 1.1x to 1.4x slower than repacked), and its panel
