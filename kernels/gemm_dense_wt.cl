@@ -9,7 +9,7 @@
  * K), every tile over a block before the next, so that the block's slice of W stays in
  * L1 for all of them; partial sums wait in a private tile between blocks.
  * Column groups run along dimension 0, so that the work-items of one work-group share
- * a W panel in cache. Build options: -DVW -DNV -DCT -DTILES -DKC. Global:
+ * a W panel in cache. Build options: -DVW -DNV -DCT -DTILES -DKC [-DPOCL_CPU]. Global:
  * (ceil(N/COLS) padded, ceil(M/TM)). */
 #if !defined(VW) || !defined(NV) || !defined(CT) || !defined(TILES) || !defined(KC)
 #error "gemm_dense_wt.cl needs -DVW -DNV -DCT -DTILES -DKC"
@@ -51,6 +51,12 @@ kernel void gemm_dense_wt(const int M, const int N, const int K, global const fl
                 for (int v = 0; v < NV; v++)
                     wv[v] = wp[(size_t)k * NV + v];
                 global const float *xk = x + (size_t)k * N + t * CT;
+#if defined(POCL_CPU) /* the X row 8 ahead, as gemm_dense.cl: each k reads a new row of X,
+                       * N floats on (side by side: 256x2304x196 1.16x faster, ResNet-50's
+                       * other shapes along M 1.0x to 1.06x) */
+                PREFETCH_GLOBAL(xk + 8 * (size_t)N);
+                PREFETCH_GLOBAL(xk + 8 * (size_t)N + CT - 1);
+#endif
 #pragma unroll
                 for (int c = 0; c < CT; c++) {
                     const VEC xb = (VEC)(xk[c]);
