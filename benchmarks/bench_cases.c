@@ -130,7 +130,7 @@ sr_code bench_case_setup(bench_case *c, sr_cl *cl, const bench_config *cfg, unsi
     if (code != SR_OK)
         return code;
     sr_params_source src = SR_PARAMS_DEFAULT;
-    sr_kernel_params_default_for(&c->pat, cfg->dev->type, c->n, &c->kp);
+    sr_kernel_params_default_for(&c->pat, cfg->dev->type, c->m, c->n, &c->kp);
     if (cfg->session && (code = sr_session_params(cfg->session, &c->pat, c->m, c->k, c->n, NULL, &c->kp, &src,
                                                   err)) != SR_OK)
         return code;

@@ -282,7 +282,7 @@ START_TEST(test_dense_wt_params)
     const int ns[] = {49, 196, 20, 300, 784, 128, 1};
     const int along_m[] = {1, 1, 1, 0, 0, 0, 0};
     for (int i = 0; i < 7; i++) {
-        sr_kernel_params_default_for(&dense, "CPU", ns[i], &d);
+        sr_kernel_params_default_for(&dense, "CPU", 2048, ns[i], &d);
         ck_assert_int_eq(d.mv, along_m[i]);
         ck_assert_int_eq(sr_kernel_params_check(&d, &dense, &err), SR_OK);
         /* tune's second start is the other layout (none for the GEMV) */
@@ -290,9 +290,23 @@ START_TEST(test_dense_wt_params)
         if (ns[i] > 1)
             ck_assert_int_eq(alt.mv, !along_m[i]);
     }
-    sr_kernel_params_default_for(&dense, "GPU", 49, &d);
+    sr_kernel_params_default_for(&dense, "GPU", 2048, 49, &d);
     ck_assert_int_eq(d.mv, 0);
-    sr_kernel_params_default_for(&csr, "CPU", 49, &d);
+    /* along N with X read in place (up to 256 rows, whole vectors): 8 x 48 tiles where
+     * 48-column panels pad N at most 2% more than 64-column ones, else 6 x 64 */
+    const struct {
+        int m, n, rows, nv;
+    } tile[] = {{64, 3136, 8, 3}, {256, 784, 8, 3}, {128, 12544, 8, 3}, {512, 784, 6, 4},
+                {256, 256, 6, 4}, {256, 1024, 6, 4}, {256, 300, 6, 4}};
+    for (size_t i = 0; i < sizeof tile / sizeof tile[0]; i++) {
+        sr_kernel_params_default_for(&dense, "CPU", tile[i].m, tile[i].n, &d);
+        ck_assert_msg(d.rows == tile[i].rows && d.nv == tile[i].nv && !d.mv, "%dx%d: rows=%d nv=%d", tile[i].m,
+                      tile[i].n, d.rows, d.nv);
+        ck_assert_int_eq(sr_kernel_params_check(&d, &dense, &err), SR_OK);
+    }
+    sr_kernel_params_default_for(&dense, "GPU", 64, 3136, &d);
+    ck_assert_int_eq(d.rows, 2);
+    sr_kernel_params_default_for(&csr, "CPU", 2048, 49, &d);
     ck_assert_int_eq(d.mv, 0);
     ck_assert_int_eq(sr_kernel_params_alternative(&csr, "CPU", 49, &alt), 0);
     ck_assert_int_eq(sr_kernel_params_check(&kp, &csr, &err), SR_ERR_ARG);
@@ -332,7 +346,7 @@ START_TEST(test_panel_fit)
         {49, 8, 64}, /* 64 padded, four vectors or fewer: left to sr_kernel_params_effective */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        sr_kernel_params_default_for(&nm, "CPU", cases[i].n, &kp);
+        sr_kernel_params_default_for(&nm, "CPU", 2048, cases[i].n, &kp);
         ck_assert_msg(kp.nv == cases[i].nv && kp.kc == cases[i].kc, "N = %d: nv=%d kc=%d, want nv=%d kc=%d",
                       cases[i].n, kp.nv, kp.kc, cases[i].nv, cases[i].kc);
         ck_assert_int_eq(kp.vw, def.vw);
@@ -351,7 +365,7 @@ START_TEST(test_panel_fit)
     ck_assert_int_eq(sr_kernel_params_fit_nv(&at, &nm, 49, 1, 16), 4); /* 64 padded: 1, 2 or 4; the widest */
     sr_kernel_params gpu;
     sr_kernel_params_default(&nm, "GPU", &gpu);
-    sr_kernel_params_default_for(&nm, "GPU", 196, &kp);
+    sr_kernel_params_default_for(&nm, "GPU", 2048, 196, &kp);
     ck_assert_mem_eq(&kp, &gpu, sizeof kp);
     /* CSR: a row of up to 8 vectors in one panel (128, and 100 padded to 112); 196 (13
      * vectors) in 7 panels of 2, not 4 of 4; 784 (49 vectors, 52 in panels of 4: under an
@@ -370,13 +384,13 @@ START_TEST(test_panel_fit)
         sr_pattern p;
         ck_assert_int_eq(sr_pattern_parse(sparse[i].pattern, &p, &err), SR_OK);
         sr_kernel_params_default(&p, "CPU", &def);
-        sr_kernel_params_default_for(&p, "CPU", sparse[i].n, &kp);
+        sr_kernel_params_default_for(&p, "CPU", 2048, sparse[i].n, &kp);
         ck_assert_msg(kp.nv == sparse[i].nv, "%s at N = %d: nv=%d, want %d", sparse[i].pattern, sparse[i].n,
                       kp.nv, sparse[i].nv);
         kp.nv = def.nv; /* nothing else moves */
         ck_assert_mem_eq(&kp, &def, sizeof kp);
         ck_assert_int_eq(sr_kernel_params_check(&kp, &p, &err), SR_OK);
-        sr_kernel_params_default_for(&p, "GPU", sparse[i].n, &kp);
+        sr_kernel_params_default_for(&p, "GPU", 2048, sparse[i].n, &kp);
         sr_kernel_params_default(&p, "GPU", &def);
         ck_assert_mem_eq(&kp, &def, sizeof kp);
     }
@@ -404,10 +418,10 @@ START_TEST(test_row_floats)
     sr_kernel_params_default(&nm, "CPU", &kp);
     sr_kernel_params_effective(&kp, &nm, 1, &eff);
     ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &nm, 1), 1); /* the GEMV */
-    sr_kernel_params_default_for(&dense, "CPU", 49, &kp);            /* along M */
+    sr_kernel_params_default_for(&dense, "CPU", 2048, 49, &kp);            /* along M */
     sr_kernel_params_effective(&kp, &dense, 49, &eff);
     ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &dense, 49), 49);
-    sr_kernel_params_default_for(&dense, "CPU", 300, &kp); /* along N */
+    sr_kernel_params_default_for(&dense, "CPU", 2048, 300, &kp); /* along N */
     sr_kernel_params_effective(&kp, &dense, 300, &eff);
     ck_assert_int_eq(sr_kernel_params_row_floats(&eff, &dense, 300), 304);
     eff.pad = 0;

@@ -235,7 +235,7 @@ START_TEST(test_tuned_beyond_limit)
     sr_err e;
     ck_assert_int_eq(sr_pattern_parse("2:4", &spec.pattern, &e), SR_OK);
     sr_kernel_params def;
-    sr_kernel_params_default_for(&spec.pattern, "CPU", 64, &def);
+    sr_kernel_params_default_for(&spec.pattern, "CPU", 64, 64, &def);
     sr_params_source src;
     char note[SR_ERR_MSG_MAX];
 

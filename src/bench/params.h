@@ -37,12 +37,16 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
 /* Dense on a CPU runs with vectors along M where its SR_ALONG_M_PANEL-column panels would
  * pad N by SR_ALONG_M_PAD_PCT percent or more (the device model mirrors the rule). */
 #define SR_ALONG_M_PANEL 64
+/* Dense along N reads X in place up to this many rows (sr_kernel_params_x_in_place). */
+#define SR_DENSE_IN_PLACE_ROWS 256
 #define SR_ALONG_M_PAD_PCT 15
 
-/* The defaults for a product of N columns: as above, but dense on a CPU runs with vectors
- * along M (mv=1) where 64-column panels would pad N by 15% or more (N = 20, 49, 100,
- * 196; not 300 or 784). */
-void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out);
+/* The defaults for a product of M rows and N columns: as above, but dense on a CPU runs
+ * with vectors along M (mv=1) where 64-column panels would pad N by 15% or more (N = 20,
+ * 49, 100, 196; not 300 or 784), and in tiles of 8 x 48 where it reads X in place (up to
+ * 256 rows) and 48-column panels pad N little more than 64-column ones (784, 3136). */
+void sr_kernel_params_default_for(const sr_pattern *p, const char *device_type, int m, int n,
+                                  sr_kernel_params *out);
 
 /* The vectors per row (nv, from lo to hi, at kp's vector width and padding) whose panels
  * cover a row of n columns (padded as sr_kernel_params_row_floats says) with the fewest

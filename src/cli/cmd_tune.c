@@ -160,7 +160,7 @@ static sr_code tune_pattern(sr_cl *cl, const tune_opts *o, const sr_problem *pro
     if (c != SR_OK)
         return sr_err_prefix(err, "%s", name);
     sr_kernel_params start;
-    sr_kernel_params_default_for(p, sr_cl_info(cl)->type, o->n, &start);
+    sr_kernel_params_default_for(p, sr_cl_info(cl)->type, o->m, o->n, &start);
     progress_ctx ctx = {name, 0};
     sr_tune_result t;
     c = sr_tune(cl, pw.w, pw.pruned, prob->x, o->n, &start, o->reps, budget, on_candidate, &ctx, &t, err);
@@ -208,7 +208,7 @@ static sr_code check_patterns(const sr_device_info *dev, const tune_opts *o, con
         const int *sh = o->shapes[i / np];
         sr_kernel_spec spec = {.pattern = *p, .sparsity = o->sparsity, .reps = o->reps};
         sr_pattern_fixed_sparsity(p, &spec.sparsity);
-        sr_kernel_params_default_for(p, dev->type, sh[2], &spec.params);
+        sr_kernel_params_default_for(p, dev->type, sh[0], sh[2], &spec.params);
         c = sr_kernel_check(dev, sh[0], sh[1], sh[2], 1, &spec, err);
     }
     return c;

@@ -21,7 +21,7 @@ const char *sr_params_source_name(sr_params_source s)
 sr_code sr_session_params(const sr_session *s, const sr_pattern *p, int m, int k, int n, const char *given,
                           sr_kernel_params *out, sr_params_source *source, sr_err *err)
 {
-    sr_kernel_params_default_for(p, s->dev ? s->dev->type : "CPU", n, out);
+    sr_kernel_params_default_for(p, s->dev ? s->dev->type : "CPU", m, n, out);
     *source = SR_PARAMS_DEFAULT;
     if (given) {
         *source = SR_PARAMS_GIVEN;
@@ -56,7 +56,7 @@ sr_code sr_session_params_fit(const sr_session *s, sr_kernel_spec *spec, int m, 
     if (sr_kernel_check(s->dev, m, k, n, groups, spec, &why) == SR_OK)
         return SR_OK;
     sr_kernel_spec def = *spec;
-    sr_kernel_params_default_for(&spec->pattern, s->dev->type, n, &def.params);
+    sr_kernel_params_default_for(&spec->pattern, s->dev->type, m, n, &def.params);
     if (sr_kernel_check(s->dev, m, k, n, groups, &def, NULL) != SR_OK)
         return SR_OK;
     char tuned[128];
