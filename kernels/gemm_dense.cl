@@ -16,8 +16,8 @@
 /* X read in place on PoCL's CPU device: a panel's rows lie N floats apart (at ResNet-50's
  * widths of 784 to 12544, one or none to a page), where the hardware prefetcher does not
  * follow, and the first work-item on a panel waited on memory row by row; each now asks
- * for the row 8 ahead. Side by side on ResNet-50's in-place shapes (M <= 128): 1.10x to
- * 1.16x faster; a packed panel, contiguous, lost up to 5% with it (512 x 128 x 784). */
+ * for the row 8 ahead. Side by side on ResNet-50's in-place shapes (then M <= 128): 1.10x
+ * to 1.16x faster; a packed panel, contiguous, lost up to 5% with it (512 x 128 x 784). */
 #if defined(X_IN_PLACE) && defined(POCL_CPU)
 #define X_PREFETCH 8
 #endif
