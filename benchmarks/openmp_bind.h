@@ -1,8 +1,9 @@
 /* GNU OpenMP's threads bound to cores for the in-process peers that use it (MKL, plain C).
  *
  * Unbound, a team's two threads could share one core of this 2-core virtual machine:
- * whole rounds of MKL calls then took 8 ms each instead of 0.2 to 0.7 ms (4 to 7 of 24
- * rounds on four ResNet-50 shapes, with the cores held awake; none of 24 bound). libgomp
+ * whole rounds of MKL calls then took 8 ms each instead of 0.2 to 0.7 ms (2 to 7 of 24
+ * rounds on four ResNet-50 shapes in five runs, with the cores held awake; none of 24
+ * bound). libgomp
  * reads OMP_PROC_BIND once, as it loads, and binds the first thread to the first core:
  * so the benchmark sets it and starts itself again, gives every thread it has then its
  * CPU set back (OpenBLAS's threads, started before main, ran 2x slower all on one core;
