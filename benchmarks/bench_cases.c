@@ -25,6 +25,15 @@ int bench_dense_of(const bench_case *cases, int n, int i)
     return -1;
 }
 
+float *bench_floats(size_t n, int zero)
+{
+    const size_t bytes = (n * sizeof(float) + 63) / 64 * 64; /* aligned_alloc: a multiple */
+    float *f = aligned_alloc(64, bytes > 0 ? bytes : 64);
+    if (f && zero)
+        memset(f, 0, bytes);
+    return f;
+}
+
 double bench_median(const double *v, int n)
 {
     double tmp[64];
@@ -90,8 +99,8 @@ static sr_code make_operands(bench_case *c, unsigned long long seed, sr_err *err
 {
     const size_t mk = (size_t)c->m * c->k, kn = (size_t)c->k * c->n, g = (size_t)c->groups;
     float *w = malloc(mk * sizeof *w);
-    c->w = malloc(g * mk * sizeof *c->w);
-    c->x = malloc(g * kn * sizeof *c->x);
+    c->w = bench_floats(g * mk, 0);
+    c->x = bench_floats(g * kn, 0);
     c->s = calloc(g, sizeof *c->s);
     if (!w || !c->w || !c->x || !c->s) {
         free(w);

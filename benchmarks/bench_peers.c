@@ -300,7 +300,7 @@ void peer_setup(bench_peer *p, sr_cl *cl, const bench_case *c, const bench_confi
     p->round_s = calloc((size_t)cfg->rounds, sizeof *p->round_s);
     p->state = calloc(1, sizeof *p->state);
     if (p->state)
-        p->state->y = malloc((size_t)c->groups * c->m * c->n * sizeof(float));
+        p->state->y = bench_floats((size_t)c->groups * c->m * c->n, 0);
     if (!p->round_s || !p->state || !p->state->y) {
         disable(p, "%s", "failed: out of memory");
         return;

@@ -141,8 +141,8 @@ peer_mkl *peer_mkl_create(peer_kind kind, const bench_case *c, int threads, doub
     if (kind == PEER_MKL_BSR) {
         p->kp = c->s[0]->kp;
         p->mp = c->s[0]->mp;
-        p->xpad = calloc((size_t)c->groups * p->kp * c->n, sizeof *p->xpad);
-        p->ypad = malloc((size_t)p->mp * c->n * sizeof *p->ypad);
+        p->xpad = bench_floats((size_t)c->groups * p->kp * c->n, 1);
+        p->ypad = bench_floats((size_t)p->mp * c->n, 0);
         for (int g = 0; p->xpad && g < c->groups; g++)
             memcpy(p->xpad + (size_t)g * p->kp * c->n, c->x + (size_t)g * c->k * c->n,
                    (size_t)c->k * c->n * sizeof(float));
