@@ -13,6 +13,7 @@
 
 static int active;
 static cpu_set_t whole; /* the process's CPU set as the caller gave it */
+static cpu_set_t first; /* its first core: OpenMP's first place */
 
 static int parse_cpus(const char *s, cpu_set_t *out)
 {
@@ -48,6 +49,12 @@ void openmp_bind_start(char **argv)
         if (parse_cpus(set, &whole)) {
             active = 1;
             unbind_all();
+            CPU_ZERO(&first);
+            for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+                if (CPU_ISSET(cpu, &whole)) {
+                    CPU_SET(cpu, &first);
+                    break;
+                }
         }
         unsetenv("OMP_PROC_BIND"); /* the helpers get the caller's environment */
         unsetenv(CPUS_VAR);
@@ -71,16 +78,8 @@ int openmp_bind_active(void) { return active; }
 
 void openmp_bind_enter(void)
 {
-    if (!active)
-        return;
-    cpu_set_t first;
-    CPU_ZERO(&first);
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-        if (CPU_ISSET(cpu, &whole)) {
-            CPU_SET(cpu, &first);
-            break;
-        }
-    sched_setaffinity(0, sizeof first, &first);
+    if (active)
+        sched_setaffinity(0, sizeof first, &first);
 }
 
 void openmp_bind_leave(void)

@@ -13,14 +13,6 @@
 #endif
 #define TN (VW * NV)
 #define ROWS (RT * TILES)
-/* X read in place on PoCL's CPU device: a panel's rows lie N floats apart (at ResNet-50's
- * widths of 784 to 12544, one or none to a page), where the hardware prefetcher does not
- * follow, and the first work-item on a panel waited on memory row by row; each now asks
- * for the row 8 ahead. Side by side on ResNet-50's in-place shapes (then M <= 128): 1.10x
- * to 1.16x faster; a packed panel, contiguous, lost up to 5% with it (512 x 128 x 784). */
-#if defined(X_IN_PLACE) && defined(POCL_CPU)
-#define X_PREFETCH 8
-#endif
 
 kernel void gemm_dense(const int M, const int N, const int K,
                        global const float *restrict W, global const float *restrict Xp,
@@ -44,10 +36,15 @@ kernel void gemm_dense(const int M, const int N, const int K,
             VEC acc[RT][NV];
             tile_get(acc, tile, t * RT);
             for (int k = k0; k < k1; k++) {
-#if defined(X_PREFETCH)
+#if defined(X_IN_PLACE) && defined(POCL_CPU)
+                /* X in place: a panel's rows lie N floats apart (at ResNet-50's widths of
+                 * 784 to 12544, one or none to a page), where the hardware prefetcher does
+                 * not follow, and the first work-item on a panel waited on memory row by
+                 * row. Side by side on ResNet-50's in-place shapes (then M <= 128) 1.10x to
+                 * 1.16x faster; a packed panel, contiguous, lost up to 5% (512x128x784). */
 #pragma unroll
                 for (int v = 0; v < NV; v++) /* past K: a hint, never a fault */
-                    PREFETCH_GLOBAL(xp + (size_t)(k + X_PREFETCH) * XS + v * VW);
+                    PREFETCH_GLOBAL(xp + (size_t)(k + X_ROWS_AHEAD) * XS + v * VW);
 #endif
                 float a[RT];
 #pragma unroll

@@ -51,11 +51,11 @@ kernel void gemm_dense_wt(const int M, const int N, const int K, global const fl
                 for (int v = 0; v < NV; v++)
                     wv[v] = wp[(size_t)k * NV + v];
                 global const float *xk = x + (size_t)k * N + t * CT;
-#if defined(POCL_CPU) /* the X row 8 ahead, as gemm_dense.cl: each k reads a new row of X,
-                       * N floats on (side by side: 256x2304x196 1.16x faster, ResNet-50's
-                       * other shapes along M 1.0x to 1.06x) */
-                PREFETCH_GLOBAL(xk + 8 * (size_t)N);
-                PREFETCH_GLOBAL(xk + 8 * (size_t)N + CT - 1);
+#if defined(POCL_CPU) /* as gemm_dense.cl: each k reads a new row of X, N floats on (side
+                       * by side: 256x2304x196 1.16x faster, ResNet-50's other shapes
+                       * along M 1.0x to 1.06x) */
+                PREFETCH_GLOBAL(xk + X_ROWS_AHEAD * (size_t)N);
+                PREFETCH_GLOBAL(xk + X_ROWS_AHEAD * (size_t)N + CT - 1);
 #endif
 #pragma unroll
                 for (int c = 0; c < CT; c++) {

@@ -8,10 +8,12 @@
 
 static long round_up_long(long v, long step) { return (v + step - 1) / step * step; }
 
+/* The CPU defaults serve every device type but "GPU" (PoCL's "CPU", and unknown ones). */
+static int on_cpu(const char *device_type) { return device_type && strcmp(device_type, "GPU") != 0; }
+
 void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_kernel_params *out)
 {
-    const int cpu = device_type && strcmp(device_type, "GPU") != 0;
-    if (cpu) {
+    if (on_cpu(device_type)) {
         /* CPU (PoCL): wide vectors and coarse work-items. Dense: a 6 x 64 tile in 24
          * float16 accumulators over all of K (X streams from L2 in order; 10 loads per 24
          * FMAs). BSR: 16 accumulators of up to 8 rows (8 x 32 for blocks 8 high or more),
@@ -46,8 +48,7 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
  * for all of them). */
 static int along_m(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *out)
 {
-    const int cpu = device_type && strcmp(device_type, "GPU") != 0;
-    if (!cpu || p->kind != SR_PAT_DENSE || n <= 1)
+    if (!on_cpu(device_type) || p->kind != SR_PAT_DENSE || n <= 1)
         return 0;
     *out = (sr_kernel_params){.vw = 16, .nv = 2, .rows = 6, .wg = 1, .tiles = 7, .kc = 128, .mv = 1, .ct = 0};
     return 1;
@@ -94,8 +95,7 @@ int sr_kernel_params_fit_nv(const sr_kernel_params *kp, const sr_pattern *p, int
  *   0.88x, so there it keeps 4. 8 vectors at 196 to 3136 ran 1.1x to 1.9x slower. */
 static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_kernel_params *kp)
 {
-    const int cpu = device_type && strcmp(device_type, "GPU") != 0;
-    if (!cpu || p->kind == SR_PAT_DENSE)
+    if (!on_cpu(device_type) || p->kind == SR_PAT_DENSE)
         return;
     const long ld = sr_kernel_params_row_floats(kp, p, n);
     if (p->kind == SR_PAT_NM) {
@@ -120,8 +120,10 @@ static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_ke
     }
 }
 
-/* Dense along N on a CPU where X is read in place (sr_kernel_params_x_in_place: up to
- * SR_DENSE_IN_PLACE_ROWS rows, whole vectors): 8 rows x 3 vectors (24 accumulators, as
+/* Dense along N on a CPU up to SR_DENSE_IN_PLACE_ROWS rows of whole vectors, where it reads
+ * X in place (sr_kernel_params_x_in_place; the rule here does not take K, so it also
+ * holds where that packs crowded strides: N a multiple of 256 with a long K, as
+ * 96x768x2048 below): 8 rows x 3 vectors (24 accumulators, as
  * 6 x 4) load a quarter less of X per FMA, and X, not W, is the costly stream there. Side
  * by side on this Xeon: ResNet-50's such shapes (64 to 256 rows, N = 784 to 12544) 1.03x
  * to 1.13x faster, 256 x 64 x 3136 0.98x; unseen 192x384x1568, 256x1152x784 and
@@ -130,8 +132,7 @@ static void fit_panel(const sr_pattern *p, const char *device_type, int n, sr_ke
  * 0.85x to 0.97x). */
 static void dense_in_place_tile(const sr_pattern *p, const char *device_type, int m, int n, sr_kernel_params *kp)
 {
-    const int cpu = device_type && strcmp(device_type, "GPU") != 0;
-    if (!cpu || p->kind != SR_PAT_DENSE || kp->mv || m > SR_DENSE_IN_PLACE_ROWS || n % kp->vw != 0)
+    if (!on_cpu(device_type) || p->kind != SR_PAT_DENSE || kp->mv || m > SR_DENSE_IN_PLACE_ROWS || n % kp->vw != 0)
         return;
     const long p48 = round_up_long(n, 48), p64 = round_up_long(n, 64);
     if (p48 * 50 <= p64 * 51) /* no more than 2% more columns */

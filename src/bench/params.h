@@ -37,9 +37,9 @@ void sr_kernel_params_default(const sr_pattern *p, const char *device_type, sr_k
 /* Dense on a CPU runs with vectors along M where its SR_ALONG_M_PANEL-column panels would
  * pad N by SR_ALONG_M_PAD_PCT percent or more (the device model mirrors the rule). */
 #define SR_ALONG_M_PANEL 64
+#define SR_ALONG_M_PAD_PCT 15
 /* Dense along N reads X in place up to this many rows (sr_kernel_params_x_in_place). */
 #define SR_DENSE_IN_PLACE_ROWS 256
-#define SR_ALONG_M_PAD_PCT 15
 
 /* The defaults for a product of M rows and N columns: as above, but dense on a CPU runs
  * with vectors along M (mv=1) where 64-column panels would pad N by 15% or more (N = 20,
